@@ -1,0 +1,1 @@
+"""Scenario and plan data: pure, validated, frozen; no solver code."""

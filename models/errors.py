@@ -1,0 +1,33 @@
+"""Bad input as data: every problem names its file, row, column, value and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One problem found in the scenario's files."""
+
+    file: str
+    expected: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        got = "" if self.value is None else f": got {self.value!r}"
+        return f"{where}{got}: {self.expected}"
+
+
+class ScenarioError(Exception):
+    """The scenario cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

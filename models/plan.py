@@ -1,0 +1,116 @@
+"""The plan: what the optimizer decided, how good it is proven to be, and where it came from."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for plan parts: immutable; extra keys kept so newer plans still load."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+
+class SolveStatus(StrEnum):
+    """How far a plan is proven: every stage optimal, a valid plan, none exists, or unknown."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+
+class SolveParams(BaseModel):
+    """Solver settings: a plan is reproducible from the scenario and these."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_limit_s: float = Field(default=60.0, gt=0)
+    seed: int = Field(default=0, ge=0)
+    workers: int = Field(default=1, ge=1, le=64)
+
+
+class StageResult(Frozen):
+    """One objective stage: the value reached and the proven bound on it."""
+
+    name: str
+    sense: str
+    value: float | int
+    bound: float | int | None
+    proven: bool
+    seconds: float
+
+
+class Assignment(Frozen):
+    """One seconded person."""
+
+    candidate_id: str
+    candidate_name: str
+    agency_id: str
+    commune_id: str
+    commune_name: str
+    specialty: str
+    distance_km: float
+    travel_minutes: float
+
+
+class Unfilled(Frozen):
+    """A shortage left (partly) unfilled, with why."""
+
+    commune_id: str
+    specialty: str
+    seats: int
+    filled: int
+    missing: int
+    reason: str
+    commune_name: str = ""
+
+
+class Kpis(Frozen):
+    """Headline figures of a plan."""
+
+    seats_demanded: int
+    seats_filled: int
+    coverage_pct: float
+    total_km: float
+    priority_weighted_demanded: int = 0
+    priority_weighted_filled: int = 0
+    people_seconded: int = 0
+    communes_with_demand: int = 0
+    communes_left_short: int = 0
+    max_km: float = 0.0
+
+
+class Provenance(Frozen):
+    """Where the plan came from, so a reviewer can reproduce or reject it."""
+
+    scenario_sha256: str
+    scenario_name: str = ""
+    tool_version: str
+    solver: str
+    seed: int
+    time_limit_s: float
+    workers: int = 1
+    created_at: str
+
+
+class Conflict(Frozen):
+    """One hard rule in a set that cannot hold together."""
+
+    rule: str
+    item: str
+    detail: str
+
+
+class Plan(Frozen):
+    """A whole plan as written to plan.json."""
+
+    status: SolveStatus
+    objectives: tuple[StageResult, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    unfilled: tuple[Unfilled, ...] = ()
+    kpis: Kpis
+    provenance: Provenance
+    conflicts: tuple[Conflict, ...] = ()

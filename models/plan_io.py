@@ -1,0 +1,88 @@
+"""Write a plan folder atomically and read one back."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from models.errors import InputProblem, ScenarioError
+from models.plan import Assignment, Plan, Unfilled
+
+PLAN_FILE = "plan.json"
+ASSIGNMENTS_FILE = "assignments.csv"
+UNFILLED_FILE = "unfilled.csv"
+ASSIGNMENT_COLUMNS = list(Assignment.model_fields)
+UNFILLED_COLUMNS = list(Unfilled.model_fields)
+
+
+class OutputExists(Exception):
+    """The output folder holds files and overwriting was not asked for."""
+
+
+def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str] | None = None) -> None:
+    """Write plan.json, assignments.csv and unfilled.csv into `out`, all or nothing."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputExists(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputExists(f"{out} already holds files; pass --force to replace them")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        _write_files(plan, staging, extra or {})
+        _swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
+    """Write every file of the plan into a folder."""
+    (folder / PLAN_FILE).write_text(
+        json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    _table([a.model_dump() for a in plan.assignments], ASSIGNMENT_COLUMNS).to_csv(
+        folder / ASSIGNMENTS_FILE, index=False, lineterminator="\n"
+    )
+    _table([u.model_dump() for u in plan.unfilled], UNFILLED_COLUMNS).to_csv(
+        folder / UNFILLED_FILE, index=False, lineterminator="\n"
+    )
+    for name, text in extra.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    os.chmod(folder, 0o755)
+
+
+def _table(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    """Rows as a frame with exactly these columns, in this order."""
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` by the staged folder with renames, so readers never see half a plan."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = out.with_name(f".{out.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except OSError:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def read_plan(folder: Path) -> Plan:
+    """Read a plan folder's plan.json."""
+    path = Path(folder) / PLAN_FILE
+    try:
+        return Plan.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise ScenarioError([InputProblem(str(path), "plan file not found")]) from None
+    except ValueError as error:
+        raise ScenarioError([InputProblem(str(path), f"is not a valid plan: {error}")]) from None

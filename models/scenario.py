@@ -1,0 +1,319 @@
+"""The scenario: communes, shortages, candidates, agencies and policy, validated and frozen."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+DEFAULT_SPECIALTIES: dict[str, str] = {
+    "it": "Information technology, communication, digital transformation",
+    "land": "Land management",
+    "justice": "Justice",
+    "finance": "Finance and budget",
+    "construction": "Construction and transport",
+    "industry_trade": "Industry and trade",
+    "home_affairs": "Home affairs and labour",
+    "health": "Health",
+    "education": "Education",
+}
+MAX_LEVEL = 3
+
+
+def nfc(value: object) -> object:
+    """Strip and NFC-normalise text so that NFC and NFD spellings compare equal."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.strip())
+    return value
+
+
+def split_list(value: object) -> object:
+    """Read a `;`-separated cell as a tuple of non-empty, NFC-normalised items."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(item for item in (nfc(part) for part in value.split(";")) if item)
+    return value
+
+
+def parse_skills(value: object) -> object:
+    """Read `it;land:2` as {"it": 3, "land": 2}; the level defaults to the highest."""
+    if not isinstance(value, str):
+        return value
+    skills: dict[str, int] = {}
+    for item in split_list(value):
+        specialty, _, level = item.partition(":")
+        specialty = specialty.strip()
+        if specialty in skills:
+            raise ValueError(f"specialty {specialty!r} is listed twice")
+        if not level:
+            skills[specialty] = MAX_LEVEL
+        elif level.strip() in {"1", "2", "3"}:
+            skills[specialty] = int(level)
+        else:
+            raise ValueError(f"level in {item!r} must be 1, 2 or 3")
+    return skills
+
+
+def require_items(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Reject an empty list where at least one item is required."""
+    if not value:
+        raise ValueError("at least one item is required")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(nfc), Field(min_length=1)]
+OptionalId = Annotated[str | None, BeforeValidator(nfc)]
+TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0)]
+PositiveKm = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class Frozen(BaseModel):
+    """Base for scenario parts: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Row(BaseModel):
+    """Base for table rows: immutable, unknown columns ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Objective(StrEnum):
+    """Objectives a scenario can rank, by their stable names."""
+
+    COVERAGE = "coverage"
+    FAIRNESS = "fairness"
+    DISTANCE = "distance"
+    PREFERENCE = "preference"
+    DISRUPTION = "disruption"
+
+
+class Specialty(Frozen):
+    """A field of expertise a commune can be short of."""
+
+    id: Text
+    name: Text
+
+
+class Period(Frozen):
+    """The secondment period; candidates must be available for all of it."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+
+class CoverageFloor(Frozen):
+    """Each selected commune short of `specialty` gets at least min(at_least, seats) filled."""
+
+    communes: str | tuple[Text, ...]
+    specialty: Text
+    at_least: int = Field(ge=1)
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. `tag:border/it>=1`."""
+        target = self.communes if isinstance(self.communes, str) else ",".join(self.communes)
+        return f"{target}/{self.specialty}>={self.at_least}"
+
+
+class Pin(Frozen):
+    """An assignment that must hold."""
+
+    candidate: Text
+    commune: Text
+    specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+
+
+class Forbid(Frozen):
+    """A candidate–commune pair (optionally for one specialty) that must not happen."""
+
+    candidate: Text
+    commune: Text
+    specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+
+
+def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
+    if len(set(value)) != len(value):
+        raise ValueError("each objective may be listed only once")
+    return value
+
+
+class Policy(Frozen):
+    """Province-wide rules and the ranked objectives."""
+
+    max_distance_km: PositiveKm | None = None
+    max_travel_minutes: PositiveKm | None = None
+    detour_factor: float = Field(default=1.6, ge=1, allow_inf_nan=False)
+    speed_kmh: float = Field(default=30.0, gt=0, allow_inf_nan=False)
+    avoid_home_commune: bool = False
+    objectives: Annotated[tuple[Objective, ...], AfterValidator(_unique_objectives)] = (
+        Objective.COVERAGE,
+        Objective.FAIRNESS,
+        Objective.DISTANCE,
+    )
+    min_coverage: tuple[CoverageFloor, ...] = ()
+
+
+class Commune(Row):
+    """A commune-level unit that can host seconded staff."""
+
+    id: Text
+    name: Text
+    type: Literal["ward", "commune"]
+    lat: Latitude
+    lon: Longitude
+    capacity: Count
+    tags: TextList = ()
+
+
+class Shortage(Row):
+    """Seats a commune needs filled in one specialty."""
+
+    commune_id: Text
+    specialty: Text
+    seats: int = Field(ge=1)
+    priority: int = Field(default=3, ge=1, le=5)
+    min_level: int = Field(default=1, ge=1, le=MAX_LEVEL)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The shortage's identity: (commune id, specialty)."""
+        return (self.commune_id, self.specialty)
+
+
+class Candidate(Row):
+    """A civil servant who may be seconded."""
+
+    id: Text
+    name: Text
+    agency_id: Text
+    specialties: Annotated[dict[str, int], BeforeValidator(parse_skills)]
+    home_commune_id: OptionalId = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    max_distance_km: PositiveKm | None = None
+    available_from: date | None = None
+    available_to: date | None = None
+    preferences: TextList = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Candidate:
+        if not self.specialties:
+            raise ValueError("specialties: at least one specialty is required")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon must be given together or both left blank")
+        if self.available_from and self.available_to and self.available_from > self.available_to:
+            raise ValueError(
+                f"available_from {self.available_from} is after available_to {self.available_to}"
+            )
+        return self
+
+
+class Agency(Row):
+    """A provincial agency that releases staff."""
+
+    id: Text
+    name: Text
+    lat: Latitude
+    lon: Longitude
+    staff: Count
+    max_release: Count
+
+
+class Distance(Row):
+    """A measured travel distance (and optionally time) overriding the estimate."""
+
+    from_id: Text
+    to_id: Text
+    km: float = Field(ge=0, allow_inf_nan=False)
+    minutes: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
+class Border(Row):
+    """Two communes that share a border."""
+
+    code_a: Text
+    code_b: Text
+
+
+class Scenario(Frozen):
+    """A whole, cross-checked scenario."""
+
+    name: Text
+    description: str = ""
+    period: Period | None = None
+    specialties: tuple[Specialty, ...]
+    communes: tuple[Commune, ...]
+    shortages: tuple[Shortage, ...]
+    candidates: tuple[Candidate, ...]
+    agencies: tuple[Agency, ...]
+    distances: tuple[Distance, ...] = ()
+    adjacency: tuple[Border, ...] = ()
+    policy: Policy = Policy()
+    pins: tuple[Pin, ...] = ()
+    forbid: tuple[Forbid, ...] = ()
+
+    @cached_property
+    def commune_by_id(self) -> dict[str, Commune]:
+        """Communes by id."""
+        return {c.id: c for c in self.communes}
+
+    @cached_property
+    def agency_by_id(self) -> dict[str, Agency]:
+        """Agencies by id."""
+        return {a.id: a for a in self.agencies}
+
+    @cached_property
+    def candidate_by_id(self) -> dict[str, Candidate]:
+        """Candidates by id."""
+        return {c.id: c for c in self.candidates}
+
+    @cached_property
+    def candidate_index(self) -> dict[str, int]:
+        """Position of each candidate id."""
+        return {c.id: i for i, c in enumerate(self.candidates)}
+
+    @cached_property
+    def shortage_index(self) -> dict[tuple[str, str], int]:
+        """Position of each shortage by (commune id, specialty)."""
+        return {s.key: i for i, s in enumerate(self.shortages)}
+
+    @cached_property
+    def shortage_by_key(self) -> dict[tuple[str, str], Shortage]:
+        """Shortages by (commune id, specialty)."""
+        return {s.key: s for s in self.shortages}
+
+    @cached_property
+    def measured(self) -> dict[tuple[str, str], tuple[float, float | None]]:
+        """Measured (km, minutes) by (from id, to id)."""
+        return {(d.from_id, d.to_id): (d.km, d.minutes) for d in self.distances}
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hash of the canonical content, so a plan can be tied to its scenario."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    def floor_communes(self, floor: CoverageFloor) -> tuple[str, ...]:
+        """Ids of the communes a floor selects (`all`, `tag:X` or a list)."""
+        if isinstance(floor.communes, tuple):
+            return floor.communes
+        if floor.communes == "all":
+            return tuple(c.id for c in self.communes)
+        tag = floor.communes.removeprefix("tag:")
+        return tuple(c.id for c in self.communes if tag in c.tags)

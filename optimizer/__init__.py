@@ -1,0 +1,1 @@
+"""The CP-SAT secondment model, its staged objectives and the independent auditor."""

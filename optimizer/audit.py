@@ -1,0 +1,381 @@
+"""Independent plan checker: re-derives every hard rule and figure from the files alone.
+
+It shares no code with the CP-SAT model, eligibility or travel modules: a bug there cannot hide here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from models.rules import Rule
+from models.scenario import Candidate, Scenario
+
+EARTH_KM = 6371.0088
+KM_TOLERANCE = 0.0015
+CAP_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule or false claim, with the rule's stable name and the numbers."""
+
+    rule: str
+    subject: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.subject}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of assignments.csv, as read."""
+
+    line: int
+    candidate_id: str
+    commune_id: str
+    specialty: str
+    agency_id: str
+    distance_km: float | None
+
+
+def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
+    """Check a plan folder (assignments.csv, plan.json, unfilled.csv) against the scenario."""
+    found: list[Violation] = []
+    rows = _read_rows(Path(folder) / "assignments.csv", found)
+    claims = _read_json(Path(folder) / "plan.json", found)
+    found.extend(check_rules(scenario, rows))
+    if claims is not None:
+        found.extend(_check_claims(scenario, rows, claims, Path(folder) / "unfilled.csv"))
+    return found
+
+
+def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
+    """Every hard rule of the contract, on the assignments as listed."""
+    found: list[Violation] = []
+    people = {c.id: c for c in scenario.candidates}
+    communes = {c.id: c for c in scenario.communes}
+    shortages = {(s.commune_id, s.specialty): s for s in scenario.shortages}
+    valid: list[Row] = []
+    for row in rows:
+        if row.candidate_id not in people or row.commune_id not in communes:
+            found.append(
+                Violation("unknown_reference", f"line {row.line}", "candidate or commune not in the scenario")
+            )
+        elif (row.commune_id, row.specialty) not in shortages:
+            found.append(
+                Violation(
+                    Rule.SHORTAGE_SEATS, f"{row.commune_id}/{row.specialty}", "no such shortage: 0 seats"
+                )
+            )
+        else:
+            valid.append(row)
+    for person, times in Counter(r.candidate_id for r in valid).items():
+        if times > 1:
+            found.append(Violation(Rule.ONE_SEAT_PER_PERSON, person, f"seconded {times} times"))
+    for row in valid:
+        found.extend(_pair_rules(scenario, people[row.candidate_id], row))
+    for key, got in Counter((r.commune_id, r.specialty) for r in valid).items():
+        if got > shortages[key].seats:
+            found.append(
+                Violation(Rule.SHORTAGE_SEATS, "/".join(key), f"{got} filled > {shortages[key].seats} seats")
+            )
+    for commune_id, got in Counter(r.commune_id for r in valid).items():
+        commune = communes[commune_id]
+        if got > commune.capacity:
+            found.append(
+                Violation(
+                    Rule.COMMUNE_CAPACITY,
+                    f"{commune_id} {commune.name}",
+                    f"{got} hosted > capacity {commune.capacity}",
+                )
+            )
+    for agency_id, got in Counter(people[r.candidate_id].agency_id for r in valid).items():
+        cap = next(a.max_release for a in scenario.agencies if a.id == agency_id)
+        if got > cap:
+            found.append(Violation(Rule.AGENCY_RELEASE, agency_id, f"{got} released > max_release {cap}"))
+    found.extend(_pins(scenario, valid))
+    found.extend(_floors(scenario, valid))
+    return found
+
+
+def _pair_rules(scenario: Scenario, person: Candidate, row: Row) -> list[Violation]:
+    """Rules about one person at one post: level, travel caps, availability, forbids, home."""
+    found = []
+    policy = scenario.policy
+    shortage = next(
+        s for s in scenario.shortages if (s.commune_id, s.specialty) == (row.commune_id, row.specialty)
+    )
+    level = person.specialties.get(row.specialty, 0)
+    if level < shortage.min_level:
+        found.append(
+            Violation(
+                Rule.SPECIALTY_LEVEL,
+                person.id,
+                f"level {level} in {row.specialty} < required {shortage.min_level}",
+            )
+        )
+    km, minutes = _travel(scenario, person, row.commune_id)
+    if policy.max_distance_km is not None and km > policy.max_distance_km + CAP_SLACK:
+        found.append(
+            Violation(Rule.MAX_DISTANCE, person.id, f"{km:.1f} km > cap {policy.max_distance_km:g} km")
+        )
+    if policy.max_travel_minutes is not None and minutes > policy.max_travel_minutes + CAP_SLACK:
+        found.append(
+            Violation(
+                Rule.MAX_TRAVEL_MINUTES,
+                person.id,
+                f"{minutes:.0f} min > cap {policy.max_travel_minutes:g} min",
+            )
+        )
+    if person.max_distance_km is not None and km > person.max_distance_km + CAP_SLACK:
+        found.append(
+            Violation(
+                Rule.PERSONAL_DISTANCE, person.id, f"{km:.1f} km > personal cap {person.max_distance_km:g} km"
+            )
+        )
+    if row.distance_km is not None and abs(row.distance_km - km) > KM_TOLERANCE:
+        found.append(
+            Violation("reported_distance", person.id, f"listed {row.distance_km} km, measured {km:.3f} km")
+        )
+    if row.agency_id and row.agency_id != person.agency_id:
+        found.append(
+            Violation(
+                "unknown_reference", person.id, f"agency {row.agency_id} is not theirs ({person.agency_id})"
+            )
+        )
+    period = scenario.period
+    if period is not None and (
+        (person.available_from is not None and person.available_from > period.start)
+        or (person.available_to is not None and person.available_to < period.end)
+    ):
+        found.append(
+            Violation(
+                Rule.AVAILABILITY,
+                person.id,
+                f"available {person.available_from or '…'}–{person.available_to or '…'}, "
+                f"period {period.start}–{period.end}",
+            )
+        )
+    for forbid in scenario.forbid:
+        if (forbid.candidate, forbid.commune) == (person.id, row.commune_id) and forbid.specialty in (
+            None,
+            row.specialty,
+        ):
+            found.append(Violation(Rule.FORBID, person.id, f"forbidden at {row.commune_id}"))
+    if policy.avoid_home_commune and person.home_commune_id == row.commune_id:
+        found.append(
+            Violation(Rule.HOME_COMMUNE, person.id, f"seconded to their home commune {row.commune_id}")
+        )
+    return found
+
+
+def _travel(scenario: Scenario, person: Candidate, commune_id: str) -> tuple[float, float]:
+    """Travel km and minutes, measured as the contract says (independently of the optimizer)."""
+    measured = {(d.from_id, d.to_id): d for d in scenario.distances}
+    row = measured.get((person.id, commune_id)) or measured.get((person.agency_id, commune_id))
+    speed = scenario.policy.speed_kmh
+    if row is not None:
+        return row.km, row.minutes if row.minutes is not None else row.km / speed * 60
+    if person.lat is not None and person.lon is not None:
+        lat1, lon1 = person.lat, person.lon
+    else:
+        agency = next(a for a in scenario.agencies if a.id == person.agency_id)
+        lat1, lon1 = agency.lat, agency.lon
+    commune = next(c for c in scenario.communes if c.id == commune_id)
+    phi1, phi2 = math.radians(lat1), math.radians(commune.lat)
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(commune.lon - lon1) / 2) ** 2
+    )
+    km = 2 * EARTH_KM * math.asin(math.sqrt(min(h, 1.0))) * scenario.policy.detour_factor
+    return km, km / speed * 60
+
+
+def _pins(scenario: Scenario, rows: list[Row]) -> list[Violation]:
+    found = []
+    for n, pin in enumerate(scenario.pins):
+        if not any(
+            r.candidate_id == pin.candidate
+            and r.commune_id == pin.commune
+            and pin.specialty in (None, r.specialty)
+            for r in rows
+        ):
+            found.append(
+                Violation(
+                    Rule.PIN,
+                    f"pins[{n}]",
+                    f"{pin.candidate} is not at {pin.commune} {pin.specialty or ''}".rstrip(),
+                )
+            )
+    return found
+
+
+def _floors(scenario: Scenario, rows: list[Row]) -> list[Violation]:
+    found = []
+    got = Counter((r.commune_id, r.specialty) for r in rows)
+    seats = {(s.commune_id, s.specialty): s.seats for s in scenario.shortages}
+    for n, floor in enumerate(scenario.policy.min_coverage):
+        if isinstance(floor.communes, tuple):
+            selected = floor.communes
+        elif floor.communes == "all":
+            selected = tuple(c.id for c in scenario.communes)
+        else:
+            selected = tuple(c.id for c in scenario.communes if floor.communes[4:] in c.tags)
+        for commune_id in selected:
+            key = (commune_id, floor.specialty)
+            if key in seats and got[key] < min(floor.at_least, seats[key]):
+                found.append(
+                    Violation(
+                        Rule.MIN_COVERAGE,
+                        f"min_coverage[{n}] {commune_id}/{floor.specialty}",
+                        f"{got[key]} filled < {min(floor.at_least, seats[key])} required",
+                    )
+                )
+    return found
+
+
+def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
+    """Every objective of the contract, recomputed from the assignments."""
+    priority = {(s.commune_id, s.specialty): s.priority for s in scenario.shortages}
+    demand: Counter[str] = Counter()
+    for s in scenario.shortages:
+        demand[s.commune_id] += s.seats
+    hosted = Counter(r.commune_id for r in rows)
+    people = {c.id: c for c in scenario.candidates}
+    longest = max((len(c.preferences) for c in scenario.candidates), default=0)
+    released = Counter(people[r.candidate_id].agency_id for r in rows)
+    shares = [Fraction(released[a.id], a.staff) for a in scenario.agencies if a.staff > 0]
+    return {
+        "coverage": sum(priority[(r.commune_id, r.specialty)] for r in rows),
+        "fairness": float(min((Fraction(hosted[c], d) for c, d in demand.items()), default=Fraction(1))),
+        "communes_served": sum(1 for c in demand if hosted[c] > 0),
+        "distance": sum(_travel(scenario, people[r.candidate_id], r.commune_id)[0] for r in rows),
+        "preference": sum(
+            longest - people[r.candidate_id].preferences.index(r.commune_id)
+            for r in rows
+            if r.commune_id in people[r.candidate_id].preferences
+        ),
+        "disruption": float(max(shares, default=Fraction(0))),
+    }
+
+
+def _check_claims(scenario: Scenario, rows: list[Row], claims: dict, unfilled_path: Path) -> list[Violation]:
+    """What plan.json and unfilled.csv claim, against what the assignments show."""
+    found = []
+    if claims.get("provenance", {}).get("scenario_sha256") != scenario.sha256:
+        found.append(Violation("scenario_hash", "provenance", "the plan was made from a different scenario"))
+    listed = sorted(
+        (a.get("candidate_id"), a.get("commune_id"), a.get("specialty"))
+        for a in claims.get("assignments", [])
+    )
+    if listed != sorted((r.candidate_id, r.commune_id, r.specialty) for r in rows):
+        found.append(Violation("files_agree", "plan.json", "its assignments differ from assignments.csv"))
+    known = {c.id for c in scenario.candidates}
+    usable = [
+        r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
+    ]
+    actual = objective_values(scenario, usable)
+    for stage in claims.get("objectives", []):
+        name = stage.get("name")
+        tolerance = KM_TOLERANCE * max(1, len(usable)) if name == "distance" else 1e-6
+        if name in actual and not _close(stage.get("value"), actual[name], tolerance):
+            found.append(
+                Violation("objective", str(name), f"claims {stage.get('value')}, plan gives {actual[name]:g}")
+            )
+        if (
+            name == "fairness"
+            and "communes_served" in stage
+            and not _close(stage["communes_served"], actual["communes_served"])
+        ):
+            found.append(
+                Violation(
+                    "objective",
+                    "fairness.communes_served",
+                    f"claims {stage['communes_served']}, plan gives {actual['communes_served']}",
+                )
+            )
+    demanded = sum(s.seats for s in scenario.shortages)
+    kpis = claims.get("kpis", {})
+    expected = {
+        "seats_demanded": demanded,
+        "seats_filled": len(rows),
+        "coverage_pct": round(100.0 * len(rows) / demanded, 2) if demanded else 100.0,
+        "total_km": sum(r.distance_km or 0.0 for r in rows),
+    }
+    for key, value in expected.items():
+        if key in kpis and not _close(
+            kpis[key], value, 0.011 if key == "coverage_pct" else KM_TOLERANCE * max(1, len(rows))
+        ):
+            found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
+    found.extend(_check_unfilled(scenario, rows, unfilled_path))
+    return found
+
+
+def _check_unfilled(scenario: Scenario, rows: list[Row], path: Path) -> list[Violation]:
+    got = Counter((r.commune_id, r.specialty) for r in rows)
+    expected = {
+        (s.commune_id, s.specialty): s.seats - got[s.key] for s in scenario.shortages if got[s.key] < s.seats
+    }
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for r in frame.to_dict("records")}
+    except (OSError, KeyError, ValueError, pd.errors.EmptyDataError) as error:
+        return [Violation("files_agree", "unfilled.csv", f"unreadable: {error}")]
+    if listed != expected:
+        wrong = sorted(set(listed.items()) ^ set(expected.items()))[:3]
+        return [Violation("files_agree", "unfilled.csv", f"disagrees with the assignments, e.g. {wrong}")]
+    return []
+
+
+def _close(claimed: object, actual: float, tolerance: float = 1e-6) -> bool:
+    try:
+        return abs(float(claimed) - actual) <= max(tolerance, 1e-6 * abs(actual))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _read_rows(path: Path, found: list[Violation]) -> list[Row]:
+    """assignments.csv as rows; unreadable cells become violations, not crashes."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, pd.errors.EmptyDataError, pd.errors.ParserError) as error:
+        found.append(Violation("files_agree", "assignments.csv", f"unreadable: {error}"))
+        return []
+    rows = []
+    for n, record in enumerate(frame.to_dict("records"), start=2):
+        try:
+            km = float(record["distance_km"]) if record.get("distance_km", "") != "" else None
+        except ValueError:
+            found.append(
+                Violation(
+                    "files_agree", f"assignments.csv line {n}", f"distance_km {record['distance_km']!r}"
+                )
+            )
+            km = None
+        rows.append(
+            Row(
+                n,
+                record.get("candidate_id", ""),
+                record.get("commune_id", ""),
+                record.get("specialty", ""),
+                record.get("agency_id", ""),
+                km,
+            )
+        )
+    return rows
+
+
+def _read_json(path: Path, found: list[Violation]) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        found.append(Violation("files_agree", "plan.json", f"unreadable: {error}"))
+        return None

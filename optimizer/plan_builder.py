@@ -1,0 +1,173 @@
+"""Turn a 0/1 choice of eligible pairs into a Plan: assignments, unfilled seats, KPIs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+import numpy as np
+import ortools
+
+from models.plan import (
+    Assignment,
+    Conflict,
+    Kpis,
+    Plan,
+    Provenance,
+    SolveParams,
+    SolveStatus,
+    StageResult,
+    Unfilled,
+)
+from models.scenario import Scenario
+from optimizer.eligibility import Pairs
+
+KM_DECIMALS = 3
+SOLVER = f"OR-Tools CP-SAT {ortools.__version__}"
+
+
+def provenance(scenario: Scenario, params: SolveParams) -> Provenance:
+    """Where a plan comes from: scenario hash, versions, seed and limits."""
+    return Provenance(
+        scenario_sha256=scenario.sha256,
+        scenario_name=scenario.name,
+        tool_version=version("secondment-planner"),
+        solver=SOLVER,
+        seed=params.seed,
+        time_limit_s=params.time_limit_s,
+        workers=params.workers,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def build_plan(
+    scenario: Scenario,
+    pairs: Pairs,
+    chosen: np.ndarray,
+    status: SolveStatus,
+    stages: list[StageResult],
+    params: SolveParams,
+) -> Plan:
+    """Assemble the plan for a choice of pairs."""
+    picked = np.flatnonzero(chosen)
+    assignments = sorted(
+        (_assignment(scenario, pairs, p) for p in picked.tolist()), key=lambda a: a.candidate_id
+    )
+    filled = Counter(int(pairs.shortage[p]) for p in picked)
+    return Plan(
+        status=status,
+        objectives=tuple(stages),
+        assignments=tuple(assignments),
+        unfilled=tuple(_unfilled(scenario, pairs, chosen, filled)),
+        kpis=_kpis(scenario, assignments),
+        provenance=provenance(scenario, params),
+    )
+
+
+def empty_plan(
+    scenario: Scenario, status: SolveStatus, params: SolveParams, conflicts: list[Conflict]
+) -> Plan:
+    """A plan with no assignments: no solution was found or none exists."""
+    plan = build_plan(scenario, Pairs.empty(), np.zeros(0, dtype=np.int64), status, [], params)
+    return plan.model_copy(update={"conflicts": tuple(conflicts)})
+
+
+def _assignment(scenario: Scenario, pairs: Pairs, p: int) -> Assignment:
+    candidate = scenario.candidates[pairs.candidate[p]]
+    shortage = scenario.shortages[pairs.shortage[p]]
+    return Assignment(
+        candidate_id=candidate.id,
+        candidate_name=candidate.name,
+        agency_id=candidate.agency_id,
+        commune_id=shortage.commune_id,
+        commune_name=scenario.commune_by_id[shortage.commune_id].name,
+        specialty=shortage.specialty,
+        distance_km=round(float(pairs.km[p]), KM_DECIMALS),
+        travel_minutes=round(float(pairs.minutes[p]), 1),
+    )
+
+
+def _unfilled(scenario: Scenario, pairs: Pairs, chosen: np.ndarray, filled: Counter[int]) -> list[Unfilled]:
+    """Every shortage not fully filled, with a first reason (`explain` goes deeper)."""
+    taken = chosen.astype(bool)
+    seconded = {int(c) for c in pairs.candidate[taken]}
+    hosted = Counter(scenario.shortages[int(s)].commune_id for s in pairs.shortage[taken])
+    released = Counter(scenario.candidates[int(c)].agency_id for c in pairs.candidate[taken])
+    others: dict[int, set[int]] = {}
+    for p in np.flatnonzero(~taken).tolist():
+        others.setdefault(int(pairs.shortage[p]), set()).add(int(pairs.candidate[p]))
+    rows = []
+    for s, shortage in enumerate(scenario.shortages):
+        got = filled.get(s, 0)
+        if got < shortage.seats:
+            commune = scenario.commune_by_id[shortage.commune_id]
+            rows.append(
+                Unfilled(
+                    commune_id=shortage.commune_id,
+                    specialty=shortage.specialty,
+                    seats=shortage.seats,
+                    filled=got,
+                    missing=shortage.seats - got,
+                    reason=_reason(
+                        scenario,
+                        others.get(s, set()),
+                        seconded,
+                        released,
+                        hosted[commune.id],
+                        commune.capacity,
+                    ),
+                    commune_name=commune.name,
+                )
+            )
+    return rows
+
+
+def _reason(
+    scenario: Scenario,
+    others: set[int],
+    seconded: set[int],
+    released: Counter[str],
+    hosted: int,
+    capacity: int,
+) -> str:
+    """Why a shortage keeps empty seats, from the eligible candidates not placed in it."""
+    if not others:
+        return "no other eligible candidate (specialty, level, travel caps, availability, forbids)"
+    if hosted >= capacity:
+        return f"commune at capacity ({hosted} hosted of {capacity})"
+    elsewhere = sum(1 for c in others if c in seconded)
+    capped = sum(
+        1
+        for c in others
+        if c not in seconded
+        and released[scenario.candidates[c].agency_id]
+        >= scenario.agency_by_id[scenario.candidates[c].agency_id].max_release
+    )
+    parts = []
+    if elsewhere:
+        parts.append(f"{elsewhere} eligible seconded elsewhere by the objectives")
+    if capped:
+        parts.append(f"{capped} held back by their agency's release cap")
+    return "; ".join(parts) or "left empty by the objectives"
+
+
+def _kpis(scenario: Scenario, assignments: list[Assignment]) -> Kpis:
+    demanded = sum(s.seats for s in scenario.shortages)
+    weight = {s.key: s.priority for s in scenario.shortages}
+    hosted = Counter(a.commune_id for a in assignments)
+    demand = Counter[str]()
+    for s in scenario.shortages:
+        demand[s.commune_id] += s.seats
+    return Kpis(
+        seats_demanded=demanded,
+        seats_filled=len(assignments),
+        coverage_pct=round(100.0 * len(assignments) / demanded, 2) if demanded else 100.0,
+        total_km=round(sum(a.distance_km for a in assignments), KM_DECIMALS),
+        priority_weighted_demanded=sum(s.priority * s.seats for s in scenario.shortages),
+        priority_weighted_filled=sum(weight[(a.commune_id, a.specialty)] for a in assignments),
+        people_seconded=len(assignments),
+        communes_with_demand=len(demand),
+        communes_left_short=sum(1 for c, d in demand.items() if hosted.get(c, 0) < d),
+        max_km=max((a.distance_km for a in assignments), default=0.0),
+    )

@@ -1,0 +1,81 @@
+"""Tiny named scenarios built in code; derive variants with `.model_copy(update=...)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.scenario import (
+    DEFAULT_SPECIALTIES,
+    Agency,
+    Candidate,
+    Commune,
+    Policy,
+    Scenario,
+    Shortage,
+    Specialty,
+)
+
+CAPITAL = (21.386, 103.017)
+KM_PER_DEGREE_LAT = 111.195  # 6371.0088 km x pi / 180
+
+
+def north_of_capital(km: float) -> tuple[float, float]:
+    """A point `km` great-circle km due north of the capital."""
+    return CAPITAL[0] + km / KM_PER_DEGREE_LAT, CAPITAL[1]
+
+
+def commune(id: str, km: float, capacity: int = 5, tags: str = "", name: str | None = None) -> Commune:
+    """A commune `km` great-circle km north of the capital."""
+    lat, lon = north_of_capital(km)
+    return Commune.model_validate(
+        {
+            "id": id,
+            "name": name or f"Xã {id}",
+            "type": "commune",
+            "lat": lat,
+            "lon": lon,
+            "capacity": capacity,
+            "tags": tags,
+        }
+    )
+
+
+def agency(id: str, max_release: int = 10, staff: int = 100) -> Agency:
+    """An agency in the capital."""
+    return Agency(
+        id=id, name=f"Sở {id}", lat=CAPITAL[0], lon=CAPITAL[1], staff=staff, max_release=max_release
+    )
+
+
+def person(id: str, skills: str, agency_id: str = "A", **extra: Any) -> Candidate:
+    """A candidate with `;`-listed skills, e.g. `it;land:2`."""
+    return Candidate.model_validate(
+        {"id": id, "name": f"Nguyễn Văn {id}", "agency_id": agency_id, "specialties": skills, **extra}
+    )
+
+
+def short(commune_id: str, specialty: str, seats: int = 1, priority: int = 3, min_level: int = 1) -> Shortage:
+    """A shortage row."""
+    return Shortage(
+        commune_id=commune_id, specialty=specialty, seats=seats, priority=priority, min_level=min_level
+    )
+
+
+def scenario(
+    communes: list[Commune],
+    shortages: list[Shortage],
+    candidates: list[Candidate],
+    agencies: list[Agency] | None = None,
+    **policy: Any,
+) -> Scenario:
+    """A scenario with the default specialties; policy keys go to Policy (detour 1 by default)."""
+    policy.setdefault("detour_factor", 1.0)
+    return Scenario(
+        name="test",
+        specialties=tuple(Specialty(id=k, name=v) for k, v in DEFAULT_SPECIALTIES.items()),
+        communes=tuple(communes),
+        shortages=tuple(shortages),
+        candidates=tuple(candidates),
+        agencies=tuple(agencies or [agency("A")]),
+        policy=Policy.model_validate(policy),
+    )

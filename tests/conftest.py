@@ -1,0 +1,32 @@
+"""Shared fixtures: solve a scenario, write its plan folder and audit it independently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from models.plan import Plan, SolveParams
+from models.plan_io import write_plan
+from models.scenario import Scenario
+from optimizer.audit import audit_folder
+from optimizer.solve import solve
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "scenarios" / "dien-bien-2025"
+
+
+@pytest.fixture
+def solved(tmp_path: Path) -> Callable[..., Plan]:
+    """Solve, write the plan folder, and fail the test if the auditor finds any violation."""
+
+    def run(scenario: Scenario, **params: float) -> Plan:
+        plan = solve(scenario, SolveParams(**{"time_limit_s": 20, **params}))
+        folder = tmp_path / f"plan{len(list(tmp_path.iterdir()))}"
+        write_plan(plan, folder)
+        if plan.status.value in ("OPTIMAL", "FEASIBLE"):
+            assert audit_folder(scenario, folder) == []
+        return plan
+
+    return run
