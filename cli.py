@@ -102,13 +102,7 @@ def validate(scenario: str) -> None:
     )
     reachable = Counter(pairs.shortage.tolist())
     table = Table(title="Supply and demand per specialty")
-    for column in (
-        "specialty",
-        "seats demanded",
-        "candidates holding it",
-        "eligible pairs",
-        "seats reachable",
-    ):
+    for column in ("specialty", "seats", "holders", "eligible pairs", "seats reachable"):
         table.add_column(column, justify="left" if column == "specialty" else "right")
     for specialty in loaded.specialties:
         indices = [i for i, s in enumerate(loaded.shortages) if s.specialty == specialty.id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +31,7 @@ class SolveParams(BaseModel):
     time_limit_s: float = Field(default=60.0, gt=0)
     seed: int = Field(default=0, ge=0)
     workers: int = Field(default=1, ge=1, le=64)
+    engine: Literal["auto", "flow", "cpsat"] = "auto"
 
 
 class StageResult(Frozen):

@@ -33,6 +33,36 @@ class Pairs:
         return cls(none, none, np.array([]), np.array([]))
 
 
+@dataclass(frozen=True)
+class PairIndex:
+    """Which pairs belong to each candidate, shortage, commune and agency."""
+
+    by_candidate: dict[int, np.ndarray]
+    by_shortage: dict[int, np.ndarray]
+    by_commune: dict[str, np.ndarray]
+    by_agency: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, scenario: Scenario, pairs: Pairs) -> PairIndex:
+        """Group the pair positions by each key."""
+        commune_of = np.array([s.commune_id for s in scenario.shortages], dtype=object)
+        agency_of = np.array([c.agency_id for c in scenario.candidates], dtype=object)
+        return cls(
+            _group(pairs.candidate.tolist()),
+            _group(pairs.shortage.tolist()),
+            _group(commune_of[pairs.shortage].tolist() if len(pairs) else []),
+            _group(agency_of[pairs.candidate].tolist() if len(pairs) else []),
+        )
+
+
+def _group(keys: list) -> dict:
+    """Positions of each key, in order."""
+    positions: dict = defaultdict(list)
+    for position, key in enumerate(keys):
+        positions[key].append(position)
+    return {key: np.array(found, dtype=np.int64) for key, found in positions.items()}
+
+
 def is_available(scenario: Scenario, candidate: Candidate) -> bool:
     """Whether the candidate's availability covers the whole secondment period."""
     period = scenario.period

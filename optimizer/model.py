@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from models.rules import Rule
 from models.scenario import Scenario
-from optimizer.eligibility import Pairs
+from optimizer.eligibility import PairIndex, Pairs
 
 
 @dataclass
@@ -23,17 +22,11 @@ class SecondmentModel:
 
     def __post_init__(self) -> None:
         self.x = [self.model.new_bool_var(f"x{p}") for p in range(len(self.pairs))]
-        self.by_candidate: dict[int, list[int]] = defaultdict(list)
-        self.by_shortage: dict[int, list[int]] = defaultdict(list)
-        self.by_commune: dict[str, list[int]] = defaultdict(list)
-        self.by_agency: dict[str, list[int]] = defaultdict(list)
-        for p, (c, s) in enumerate(
-            zip(self.pairs.candidate.tolist(), self.pairs.shortage.tolist(), strict=True)
-        ):
-            self.by_candidate[c].append(p)
-            self.by_shortage[s].append(p)
-            self.by_commune[self.scenario.shortages[s].commune_id].append(p)
-            self.by_agency[self.scenario.candidates[c].agency_id].append(p)
+        index = PairIndex.of(self.scenario, self.pairs)
+        self.by_candidate = {k: v.tolist() for k, v in index.by_candidate.items()}
+        self.by_shortage = {k: v.tolist() for k, v in index.by_shortage.items()}
+        self.by_commune = {k: v.tolist() for k, v in index.by_commune.items()}
+        self.by_agency = {k: v.tolist() for k, v in index.by_agency.items()}
 
     def build(self) -> SecondmentModel:
         """Add every hard rule that involves more than one pair."""
@@ -47,15 +40,15 @@ class SecondmentModel:
 
     def filled(self, shortage: int) -> cp_model.LinearExpr:
         """Seats filled in one shortage."""
-        return cp_model.LinearExpr.sum([self.x[p] for p in self.by_shortage[shortage]])
+        return cp_model.LinearExpr.sum([self.x[p] for p in self.by_shortage.get(shortage, [])])
 
     def hosted(self, commune_id: str) -> cp_model.LinearExpr:
         """Seconded staff hosted by one commune."""
-        return cp_model.LinearExpr.sum([self.x[p] for p in self.by_commune[commune_id]])
+        return cp_model.LinearExpr.sum([self.x[p] for p in self.by_commune.get(commune_id, [])])
 
     def released(self, agency_id: str) -> cp_model.LinearExpr:
         """Staff released by one agency."""
-        return cp_model.LinearExpr.sum([self.x[p] for p in self.by_agency[agency_id]])
+        return cp_model.LinearExpr.sum([self.x[p] for p in self.by_agency.get(agency_id, [])])
 
     def _add(self, rule: Rule, item: str, constraint: cp_model.Constraint) -> None:
         """Record a rule instance; when diagnosing, make it switchable by a literal."""

@@ -24,16 +24,15 @@ from models.scenario import Scenario
 from optimizer.eligibility import Pairs
 
 KM_DECIMALS = 3
-SOLVER = f"OR-Tools CP-SAT {ortools.__version__}"
 
 
-def provenance(scenario: Scenario, params: SolveParams) -> Provenance:
+def provenance(scenario: Scenario, params: SolveParams, engine: str) -> Provenance:
     """Where a plan comes from: scenario hash, versions, seed and limits."""
     return Provenance(
         scenario_sha256=scenario.sha256,
         scenario_name=scenario.name,
         tool_version=version("secondment-planner"),
-        solver=SOLVER,
+        solver=f"{engine} (OR-Tools {ortools.__version__})",
         seed=params.seed,
         time_limit_s=params.time_limit_s,
         workers=params.workers,
@@ -48,6 +47,7 @@ def build_plan(
     status: SolveStatus,
     stages: list[StageResult],
     params: SolveParams,
+    engine: str,
 ) -> Plan:
     """Assemble the plan for a choice of pairs."""
     picked = np.flatnonzero(chosen)
@@ -61,7 +61,7 @@ def build_plan(
         assignments=tuple(assignments),
         unfilled=tuple(_unfilled(scenario, pairs, chosen, filled)),
         kpis=_kpis(scenario, assignments),
-        provenance=provenance(scenario, params),
+        provenance=provenance(scenario, params, engine),
     )
 
 
@@ -69,7 +69,7 @@ def empty_plan(
     scenario: Scenario, status: SolveStatus, params: SolveParams, conflicts: list[Conflict]
 ) -> Plan:
     """A plan with no assignments: no solution was found or none exists."""
-    plan = build_plan(scenario, Pairs.empty(), np.zeros(0, dtype=np.int64), status, [], params)
+    plan = build_plan(scenario, Pairs.empty(), np.zeros(0, dtype=np.int64), status, [], params, "none")
     return plan.model_copy(update={"conflicts": tuple(conflicts)})
 
 

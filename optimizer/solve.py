@@ -4,19 +4,39 @@ from __future__ import annotations
 
 from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Scenario
+from optimizer.cpsat_runner import CpSatRunner
 from optimizer.diagnosis import diagnose
-from optimizer.eligibility import eligible_pairs
-from optimizer.model import SecondmentModel
+from optimizer.eligibility import Pairs, eligible_pairs
+from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.objectives import run_stage
 from optimizer.plan_builder import build_plan, empty_plan
-from optimizer.stages import NoSolution, Progress, StageRunner
+from optimizer.stages import NoSolution, Progress, Runner
 
 
 def solve(scenario: Scenario, params: SolveParams | None = None, progress: Progress | None = None) -> Plan:
-    """Optimise the scenario's objectives in their declared order under every hard rule."""
+    """Optimise the scenario's objectives in their declared order under every hard rule.
+
+    The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
+    otherwise (or when asked) CP-SAT does, warm-started stage after stage.
+    """
     params = params or SolveParams()
     pairs = eligible_pairs(scenario)
-    runner = StageRunner(SecondmentModel(scenario, pairs).build(), params, progress)
+    engines: list[type[Runner]] = {
+        "auto": [FlowRunner, CpSatRunner],
+        "flow": [FlowRunner],
+        "cpsat": [CpSatRunner],
+    }[params.engine]
+    for engine in engines:
+        try:
+            return _run(engine(scenario, pairs, params, progress), scenario, pairs, params)
+        except FlowUnsuited:
+            if engine is engines[-1]:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run(runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams) -> Plan:
+    """All stages on one engine, then the plan (or the diagnosis when no plan exists)."""
     stages: list[StageResult] = []
     try:
         for objective in scenario.policy.objectives:
@@ -27,8 +47,6 @@ def solve(scenario: Scenario, params: SolveParams | None = None, progress: Progr
         if failure.infeasible:
             return empty_plan(scenario, SolveStatus.INFEASIBLE, params, diagnose(scenario, pairs, params))
         return empty_plan(scenario, SolveStatus.UNKNOWN, params, [])
-    chosen = runner.chosen
-    assert chosen is not None
-    proven = all(stage.proven for stage in stages)
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-    return build_plan(scenario, pairs, chosen, status, stages, params)
+    assert runner.chosen is not None
+    status = SolveStatus.OPTIMAL if all(stage.proven for stage in stages) else SolveStatus.FEASIBLE
+    return build_plan(scenario, pairs, runner.chosen, status, stages, params, runner.engine)

@@ -1,204 +1,169 @@
-"""Strict-priority stages: optimise one objective, hold it, go on to the next."""
+"""Strict-priority stages: optimise one objective, hold it, go on to the next.
+
+The objectives are engine-neutral; a runner (exact min-cost flow or CP-SAT) optimises and holds
+them. Threshold stages (best worst-share) are found by bisection over the possible fractions.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from models.plan import SolveParams, StageResult
-from optimizer.model import SecondmentModel
+from models.scenario import Scenario
+from optimizer.eligibility import PairIndex, Pairs
 
 Progress = Callable[[str, float | None, float | None, float], None]
-Terms = list[tuple[list[int], int | None, int | None]]
-"""Linear rows over pair variables: (pair indices, lower bound, upper bound)."""
 
 
 class NoSolution(Exception):
-    """A stage found no plan: the hard rules conflict (infeasible) or time ran out (unknown)."""
+    """No plan was found: the hard rules conflict (infeasible) or time ran out (unknown)."""
 
     def __init__(self, infeasible: bool) -> None:
         self.infeasible = infeasible
         super().__init__("infeasible" if infeasible else "no solution within the time limit")
 
 
+@dataclass
+class Bounds:
+    """Bounds held from threshold stages: hosted per commune >= n, released per agency <= n."""
+
+    hosted_at_least: dict[str, int] = field(default_factory=dict)
+    released_at_most: dict[str, int] = field(default_factory=dict)
+
+    def merged(self, other: Bounds) -> Bounds:
+        """Both sets of bounds at once (the tighter of each)."""
+        hosted = dict(self.hosted_at_least)
+        for key, need in other.hosted_at_least.items():
+            hosted[key] = max(need, hosted.get(key, 0))
+        released = dict(self.released_at_most)
+        for key, cap in other.released_at_most.items():
+            released[key] = min(cap, released.get(key, cap))
+        return Bounds(hosted, released)
+
+
 @dataclass(frozen=True)
-class LinearObjective:
-    """An integer-weighted sum of model variables; `value` scores a 0/1 choice of pairs."""
+class Linear:
+    """An objective that sums integer weights over chosen pairs and over communes served."""
 
     name: str
     maximize: bool
-    variables: Sequence[cp_model.IntVar]
-    weights: Sequence[int]
-    value: Callable[[np.ndarray], int]
+    pair_weights: np.ndarray
+    served_weight: int = 0
     scale: float = 1.0
+
+    def value(self, chosen: np.ndarray, index: PairIndex) -> int:
+        """The objective's integer value for a 0/1 choice of pairs."""
+        total = int(self.pair_weights @ chosen)
+        if self.served_weight:
+            total += self.served_weight * sum(1 for ps in index.by_commune.values() if chosen[ps].any())
+        return total
 
 
 @dataclass(frozen=True)
-class ThresholdObjective:
-    """A best fraction q such that the rows `rows(q)` can hold, found by bisection."""
+class Threshold:
+    """The best fraction q whose bounds can hold (a max-min or min-max share)."""
 
     name: str
     maximize: bool
     fractions: tuple[Fraction, ...]
-    rows: Callable[[Fraction], Terms]
+    bounds: Callable[[Fraction], Bounds]
     achieved: Callable[[np.ndarray], Fraction]
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Forwards each improving solution to the progress callback."""
+class Runner(ABC):
+    """Solves the stages in order, holding each result for the stages after it."""
 
-    def __init__(self, stage: str, progress: Progress, started: float, scale: float) -> None:
-        super().__init__()
-        self.stage, self.progress, self.started, self.scale = stage, progress, started, scale
+    engine: str
 
-    def on_solution_callback(self) -> None:
-        self.progress(
-            self.stage,
-            self.objective_value / self.scale,
-            self.best_objective_bound / self.scale,
-            time.monotonic() - self.started,
-        )
-
-
-class StageRunner:
-    """Solves the stages in order on one model, carrying the incumbent as a hint."""
-
-    def __init__(self, sm: SecondmentModel, params: SolveParams, progress: Progress | None) -> None:
-        self.sm = sm
-        self.params = params
+    def __init__(
+        self, scenario: Scenario, pairs: Pairs, params: SolveParams, progress: Progress | None
+    ) -> None:
+        self.scenario, self.pairs, self.params = scenario, pairs, params
+        self.index = PairIndex.of(scenario, pairs)
         self.progress = progress or (lambda *_: None)
         self.started = time.monotonic()
         self.deadline = self.started + params.time_limit_s
         self.chosen: np.ndarray | None = None
+        self.held_bounds = Bounds()
 
     def remaining(self) -> float:
         """Seconds left of the overall time limit."""
         return max(0.0, self.deadline - time.monotonic())
 
+    def elapsed(self) -> float:
+        """Seconds since the solve started."""
+        return time.monotonic() - self.started
+
+    @abstractmethod
     def settle(self) -> None:
         """Find any plan that meets the hard rules (when no objective is declared)."""
-        status, solver = self._solve(self.sm.model, "feasibility", 1.0)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
-        self.chosen = self._values(solver)
 
-    def optimize(self, objective: LinearObjective) -> StageResult:
-        """Optimise a linear objective, then hold its value for the stages after it."""
-        began = time.monotonic()
-        model = self.sm.model
-        expr = cp_model.LinearExpr.weighted_sum(objective.variables, objective.weights)
-        if objective.maximize:
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
-        status, solver = self._solve(model, objective.name, objective.scale)
-        model.clear_objective()
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.chosen = self._values(solver)
-            value, bound = objective.value(self.chosen), round(solver.best_objective_bound)
-        elif self.chosen is not None:
-            value = objective.value(self.chosen)
-            bound = round(solver.best_objective_bound) if status != cp_model.UNKNOWN else None
-        else:
-            raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
-        proven = status == cp_model.OPTIMAL
-        if proven:
-            model.add(expr == value)
-        elif objective.maximize:
-            model.add(expr >= value)
-        else:
-            model.add(expr <= value)
-        return StageResult(
-            name=objective.name,
-            sense="max" if objective.maximize else "min",
-            value=_rounded(value / objective.scale),
-            bound=None if bound is None else _rounded(bound / objective.scale),
-            proven=proven,
-            seconds=round(time.monotonic() - began, 3),
-        )
+    @abstractmethod
+    def optimize(self, objective: Linear) -> StageResult:
+        """Optimise a linear objective, then hold its value."""
 
-    def threshold(self, objective: ThresholdObjective) -> StageResult:
-        """Bisect the sorted fractions for the best one whose rows can hold, then hold it."""
+    @abstractmethod
+    def _probe(self, bounds: Bounds, label: str) -> bool | None:
+        """Whether the bounds can hold with everything held so far (None: undecided in time)."""
+
+    @abstractmethod
+    def _hold(self, bounds: Bounds) -> None:
+        """Keep these bounds for every later stage."""
+
+    def threshold(self, objective: Threshold) -> StageResult:
+        """Bisect the sorted fractions for the best one whose bounds can hold, then hold it."""
         began = time.monotonic()
         fractions = objective.fractions if objective.maximize else tuple(reversed(objective.fractions))
-        if self.chosen is None:
-            self._feasible(fractions[0], objective)
+        if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name):
+            raise NoSolution(infeasible=True)
         assert self.chosen is not None
         best = fractions.index(objective.achieved(self.chosen))
-        limit = len(fractions) - 1
-        proven = True
+        limit, proven = len(fractions) - 1, True
         while best < limit:
-            probe = (best + 1 + limit + 1) // 2
-            outcome = self._feasible(fractions[probe], objective)
-            if outcome is True:
-                assert self.chosen is not None
-                best = fractions.index(objective.achieved(self.chosen))
-            elif outcome is False:
-                limit = probe - 1
-            else:
+            probe = (best + limit + 2) // 2
+            outcome = self._probe(
+                objective.bounds(fractions[probe]), f"{objective.name} {float(fractions[probe]):.3f}?"
+            )
+            if outcome is None:
                 proven = False
                 break
-        for ps, lo, hi in objective.rows(fractions[best]):
-            self._add_row(self.sm.model, ps, lo, hi)
-        return StageResult(
-            name=objective.name,
-            sense="max" if objective.maximize else "min",
-            value=round(float(fractions[best]), 6),
-            bound=round(float(fractions[limit]), 6),
-            proven=proven,
-            seconds=round(time.monotonic() - began, 3),
+            if outcome:
+                best = fractions.index(objective.achieved(self.chosen))
+            else:
+                limit = probe - 1
+            self.progress(objective.name, float(fractions[best]), float(fractions[limit]), self.elapsed())
+        self._hold(objective.bounds(fractions[best]))
+        return stage_result(
+            objective.name, objective.maximize, fractions[best], fractions[limit], proven, began
         )
 
-    def _feasible(self, q: Fraction, objective: ThresholdObjective) -> bool | None:
-        """Whether the rows for q can hold with everything held so far (None: undecided)."""
-        probe = self.sm.model.clone()
-        for ps, lo, hi in objective.rows(q):
-            self._add_row(probe, ps, lo, hi)
-        status, solver = self._solve(probe, f"{objective.name} ≥ {float(q):.3f}", 1.0)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.chosen = self._values(solver)
-            return True
-        if status == cp_model.INFEASIBLE:
-            return False
-        if self.chosen is None:
-            raise NoSolution(infeasible=False)
-        return None
 
-    @staticmethod
-    def _add_row(model: cp_model.CpModel, ps: Sequence[int], lo: int | None, hi: int | None) -> None:
-        """Add lo <= sum of the pair variables <= hi to a model (or one of its clones)."""
-        expr = cp_model.LinearExpr.sum([model.get_bool_var_from_proto_index(p) for p in ps])
-        if lo is not None:
-            model.add(expr >= lo)
-        if hi is not None:
-            model.add(expr <= hi)
-
-    def _solve(self, model: cp_model.CpModel, stage: str, scale: float) -> tuple[int, cp_model.CpSolver]:
-        """Run CP-SAT on the model with the incumbent as hint and the time that is left."""
-        model.clear_hints()
-        if self.chosen is not None:
-            for p, var in enumerate(self.sm.x):
-                model.add_hint(model.get_bool_var_from_proto_index(var.index), int(self.chosen[p]))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(self.remaining(), 0.001)
-        solver.parameters.num_workers = self.params.workers
-        solver.parameters.random_seed = self.params.seed
-        solver.parameters.linearization_level = 2
-        self.progress(stage, None, None, time.monotonic() - self.started)
-        reporter = _Reporter(stage, self.progress, self.started, scale)
-        status = solver.solve(model, reporter)
-        return status, solver
-
-    def _values(self, solver: cp_model.CpSolver) -> np.ndarray:
-        """The 0/1 choice of every pair in the solver's solution."""
-        return np.array(solver.boolean_values(self.sm.x), dtype=np.int64)
+def stage_result(
+    name: str,
+    maximize: bool,
+    value: float,
+    bound: float | None,
+    proven: bool,
+    began: float,
+    scale: float = 1.0,
+) -> StageResult:
+    """A stage's figures, scaled back to their units and free of float noise."""
+    return StageResult(
+        name=name,
+        sense="max" if maximize else "min",
+        value=_rounded(float(value) / scale),
+        bound=None if bound is None else _rounded(float(bound) / scale),
+        proven=proven,
+        seconds=round(time.monotonic() - began, 3),
+    )
 
 
 def _rounded(number: float) -> float | int:
-    """Stage figures without float noise: whole numbers as int, others to 6 decimals."""
-    return int(number) if float(number).is_integer() else round(number, 6)
+    """Whole numbers as int, others to 6 decimals."""
+    return int(number) if number.is_integer() else round(number, 6)

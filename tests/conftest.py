@@ -17,12 +17,12 @@ REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "scenarios" / "dien-bien-2025"
 
 
-@pytest.fixture
-def solved(tmp_path: Path) -> Callable[..., Plan]:
-    """Solve, write the plan folder, and fail the test if the auditor finds any violation."""
+@pytest.fixture(params=["flow", "cpsat"])
+def solved(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Plan]:
+    """Solve on each engine, write the plan folder, and fail if the auditor finds any violation."""
 
     def run(scenario: Scenario, **params: float) -> Plan:
-        plan = solve(scenario, SolveParams(**{"time_limit_s": 20, **params}))
+        plan = solve(scenario, SolveParams(**{"time_limit_s": 20, "engine": request.param, **params}))
         folder = tmp_path / f"plan{len(list(tmp_path.iterdir()))}"
         write_plan(plan, folder)
         if plan.status.value in ("OPTIMAL", "FEASIBLE"):

@@ -1,0 +1,135 @@
+"""Synthetic scenarios of any size, shaped like a real province: for tests and benchmarks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.scenario import (
+    DEFAULT_SPECIALTIES,
+    Agency,
+    Candidate,
+    Commune,
+    CoverageFloor,
+    Forbid,
+    Policy,
+    Scenario,
+    Shortage,
+    Specialty,
+)
+
+SHORT_FIELDS = ("it", "land", "justice", "finance", "construction", "industry_trade", "home_affairs")
+SYLLABLES = ("Mường", "Nà", "Pá", "Sín", "Phình", "Huổi", "Chà", "Thanh", "Nậm", "Quài", "Tủa", "Lay", "Hừa")
+FAMILY = ("Nguyễn", "Lò", "Lường", "Quàng", "Cà", "Vàng", "Giàng", "Lý", "Mùa", "Sùng", "Thào", "Trần")
+GIVEN = ("Văn Thành", "Thị Hoa", "Văn Dũng", "Thị Mai", "A Páo", "Thị Lan", "Văn Hùng", "Thị Xuân")
+
+
+def province_scenario(
+    provinces: int = 1,
+    communes_per_province: int = 98,
+    candidates_per_province: int = 600,
+    seed: int = 0,
+    max_distance_km: float = 120.0,
+    floors: bool = False,
+    fairness: bool = False,
+) -> Scenario:
+    """Provinces of communes clustered around a capital where the agencies sit."""
+    rng = np.random.default_rng(seed)
+    grid = int(np.ceil(np.sqrt(provinces)))
+    communes, shortages, candidates, agencies, forbid = [], [], [], [], []
+    for p in range(provinces):
+        capital = (10.0 + 13.0 * (p // grid) / max(grid - 1, 1), 103.0 + 6.0 * (p % grid) / max(grid - 1, 1))
+        province_communes = _communes(rng, p, capital, communes_per_province)
+        communes += province_communes
+        agency_ids = [f"A{p:02d}{k}" for k in range(9)]
+        agencies += [
+            Agency(
+                id=a,
+                name=f"Sở {k + 1} tỉnh {p + 1}",
+                lat=capital[0],
+                lon=capital[1],
+                staff=int(rng.integers(60, 300)),
+                max_release=int(rng.integers(6, 25)),
+            )
+            for k, a in enumerate(agency_ids)
+        ]
+        shortages += _shortages(rng, province_communes)
+        people = _candidates(rng, p, agency_ids, province_communes, candidates_per_province)
+        candidates += people
+        forbid += [
+            Forbid(candidate=c.id, commune=province_communes[int(rng.integers(len(province_communes)))].id)
+            for c in people
+            if rng.random() < 0.02
+        ]
+    objectives = ["coverage", "fairness", "distance"] if fairness else ["coverage", "distance"]
+    min_coverage = [CoverageFloor(communes="tag:border", specialty="it", at_least=1)] if floors else []
+    return Scenario(
+        name=f"Synthetic {provinces} x {communes_per_province} communes, seed {seed}",
+        specialties=tuple(Specialty(id=k, name=v) for k, v in DEFAULT_SPECIALTIES.items()),
+        communes=tuple(communes),
+        shortages=tuple(shortages),
+        candidates=tuple(candidates),
+        agencies=tuple(agencies),
+        policy=Policy(
+            max_distance_km=max_distance_km,
+            detour_factor=1.6,
+            objectives=tuple(objectives),
+            min_coverage=tuple(min_coverage),
+        ),
+        forbid=tuple(forbid),
+    )
+
+
+def _communes(rng: np.random.Generator, p: int, capital: tuple[float, float], n: int) -> list[Commune]:
+    """Communes scattered around the capital; the farthest sixth are tagged border."""
+    lat = capital[0] + rng.normal(0, 0.3, n)
+    lon = capital[1] + rng.normal(0, 0.3, n)
+    far = np.hypot(lat - capital[0], lon - capital[1])
+    border = far >= np.quantile(far, 5 / 6)
+    return [
+        Commune(
+            id=f"{p:02d}{i:03d}",
+            name=f"{'Phường' if i < n // 10 else 'Xã'} {rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {i}",
+            type="ward" if i < n // 10 else "commune",
+            lat=float(lat[i]),
+            lon=float(lon[i]),
+            capacity=int(rng.integers(1, 4)),
+            tags=("border",) if border[i] else (),
+        )
+        for i in range(n)
+    ]
+
+
+def _shortages(rng: np.random.Generator, communes: list[Commune]) -> list[Shortage]:
+    """About 35% of commune x specialty pairs are short of one or two people."""
+    return [
+        Shortage(
+            commune_id=c.id,
+            specialty=s,
+            seats=int(rng.integers(1, 3)),
+            priority=int(rng.integers(1, 6)),
+            min_level=int(rng.choice([1, 1, 2])),
+        )
+        for c in communes
+        for s in SHORT_FIELDS
+        if rng.random() < 0.35
+    ]
+
+
+def _candidates(
+    rng: np.random.Generator, p: int, agency_ids: list[str], communes: list[Commune], n: int
+) -> list[Candidate]:
+    """Candidates with one or two specialties; a few with a personal cap or a short availability."""
+    people = []
+    for i in range(n):
+        fields = rng.choice(SHORT_FIELDS, size=int(rng.integers(1, 3)), replace=False)
+        people.append(
+            Candidate(
+                id=f"P{p:02d}{i:04d}",
+                name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
+                agency_id=agency_ids[int(rng.integers(len(agency_ids)))],
+                specialties={str(f): int(rng.integers(1, 4)) for f in fields},
+                home_commune_id=communes[int(rng.integers(len(communes)))].id,
+                max_distance_km=float(rng.integers(40, 100)) if rng.random() < 0.05 else None,
+            )
+        )
+    return people
