@@ -131,8 +131,17 @@ def validate(scenario: str) -> None:
 @click.option("--time-limit", default=60.0, show_default=True, help="Seconds for the whole solve.")
 @click.option("--seed", default=0, show_default=True, help="Random seed of the solver.")
 @click.option("--workers", default=1, show_default=True, help="CP-SAT search workers.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "flow", "cpsat"]),
+    default="auto",
+    show_default=True,
+    help="auto: exact min-cost flow when the stages fit it, else CP-SAT.",
+)
 @click.option("--force", is_flag=True, help="Replace a plan folder that already holds files.")
-def solve(scenario: str, out_dir: str, time_limit: float, seed: int, workers: int, force: bool) -> None:
+def solve(
+    scenario: str, out_dir: str, time_limit: float, seed: int, workers: int, engine: str, force: bool
+) -> None:
     """Find the best secondment plan and write it as a plan folder.
 
     \b
@@ -148,7 +157,7 @@ def solve(scenario: str, out_dir: str, time_limit: float, seed: int, workers: in
         err.print(f"[bold red]error:[/] {target} already holds files; pass --force to replace them")
         sys.exit(EXIT_BAD_INPUT)
     try:
-        params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers)
+        params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, engine=engine)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     with ProgressLine() as progress:
@@ -166,6 +175,38 @@ def solve(scenario: str, out_dir: str, time_limit: float, seed: int, workers: in
     _summarise(loaded, plan, target, time.monotonic() - started)
     if plan.status == SolveStatus.INFEASIBLE:
         sys.exit(EXIT_INFEASIBLE)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+def audit(scenario: str, plan_dir: str) -> None:
+    """Re-check every hard rule, KPI and objective of a plan folder, independently of the solver.
+
+    Exit 0 when the plan holds, 1 when it breaks anything (each violation is listed).
+
+    \b
+    Example:
+      secondment audit scenarios/dien-bien-2025 plans/dien-bien-2025
+    """
+    from optimizer.audit import audit_folder
+
+    loaded = _load(scenario)
+    folder = Path(plan_dir)
+    if not (folder / "assignments.csv").is_file():
+        err.print(f"[bold red]error:[/] {folder} is not a plan folder (no assignments.csv)")
+        sys.exit(EXIT_BAD_INPUT)
+    violations = audit_folder(loaded, folder)
+    if not violations:
+        out.print(f"[green]{folder}: no violation[/] of the hard rules, KPIs or provenance")
+        return
+    table = Table(title=f"{len(violations)} violation(s) in {folder}")
+    for column in ("rule", "subject", "detail"):
+        table.add_column(column, overflow="fold")
+    for v in violations:
+        table.add_row(v.rule, v.subject, v.detail)
+    out.print(table)
+    sys.exit(EXIT_AUDIT)
 
 
 def _summarise(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> None:

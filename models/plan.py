@@ -42,7 +42,6 @@ class StageResult(Frozen):
     value: float | int
     bound: float | int | None
     proven: bool
-    seconds: float
 
 
 class Assignment(Frozen):

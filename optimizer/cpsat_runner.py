@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from ortools.sat.python import cp_model
 
@@ -51,7 +49,6 @@ class CpSatRunner(Runner):
 
     def optimize(self, objective: Linear) -> StageResult:
         """Optimise a linear objective with CP-SAT, then hold its value."""
-        began = time.monotonic()
         model = self.sm.model
         expr = self._expression(objective)
         model.maximize(expr) if objective.maximize else model.minimize(expr)
@@ -70,7 +67,7 @@ class CpSatRunner(Runner):
             model.add(expr >= value)
         else:
             model.add(expr <= value)
-        return stage_result(objective.name, objective.maximize, value, bound, proven, began, objective.scale)
+        return stage_result(objective.name, objective.maximize, value, bound, proven, objective.scale)
 
     def _expression(self, objective: Linear) -> cp_model.LinearExpr:
         """The objective over the pair variables (and commune-served flags)."""

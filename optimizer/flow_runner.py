@@ -7,8 +7,6 @@ bounds on the network. Every result is re-checked against the values held before
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from models.plan import StageResult
@@ -44,7 +42,6 @@ class FlowRunner(Runner):
 
     def optimize(self, objective: Linear) -> StageResult:
         """The exact optimum of this stage with every earlier stage held."""
-        began = time.monotonic()
         self.progress(objective.name, None, None, self.elapsed())
         chosen = self._solve([*self.held, (objective, 0)], self.held_bounds)
         if chosen is None or not self._keeps_held(chosen):
@@ -53,7 +50,7 @@ class FlowRunner(Runner):
         value = objective.value(chosen, self.index)
         self.held.append((objective, value))
         self.progress(objective.name, value / objective.scale, value / objective.scale, self.elapsed())
-        return stage_result(objective.name, objective.maximize, value, value, True, began, objective.scale)
+        return stage_result(objective.name, objective.maximize, value, value, True, objective.scale)
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:
         if self.remaining() <= 0:

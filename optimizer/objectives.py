@@ -102,7 +102,6 @@ def run_stage(runner: Runner, objective: Objective) -> StageResult:
             return share.model_copy(
                 update={
                     "proven": share.proven and served.proven,
-                    "seconds": round(share.seconds + served.seconds, 3),
                     "communes_served": served.value,
                     "communes_served_bound": served.bound,
                 }

@@ -118,7 +118,6 @@ class Runner(ABC):
 
     def threshold(self, objective: Threshold) -> StageResult:
         """Bisect the sorted fractions for the best one whose bounds can hold, then hold it."""
-        began = time.monotonic()
         fractions = objective.fractions if objective.maximize else tuple(reversed(objective.fractions))
         if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name):
             raise NoSolution(infeasible=True)
@@ -139,9 +138,7 @@ class Runner(ABC):
                 limit = probe - 1
             self.progress(objective.name, float(fractions[best]), float(fractions[limit]), self.elapsed())
         self._hold(objective.bounds(fractions[best]))
-        return stage_result(
-            objective.name, objective.maximize, fractions[best], fractions[limit], proven, began
-        )
+        return stage_result(objective.name, objective.maximize, fractions[best], fractions[limit], proven)
 
 
 def stage_result(
@@ -150,7 +147,6 @@ def stage_result(
     value: float,
     bound: float | None,
     proven: bool,
-    began: float,
     scale: float = 1.0,
 ) -> StageResult:
     """A stage's figures, scaled back to their units and free of float noise."""
@@ -160,7 +156,6 @@ def stage_result(
         value=_rounded(float(value) / scale),
         bound=None if bound is None else _rounded(float(bound) / scale),
         proven=proven,
-        seconds=round(time.monotonic() - began, 3),
     )
 
 

@@ -1,0 +1,126 @@
+"""The command line: exit codes of the contract, readable output, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import REPO
+
+from cli import main
+
+TINY = REPO / "tests" / "data" / "tiny"
+
+
+def run(*args: str):
+    """Invoke the CLI in-process."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_solve_writes_the_plan_folder(tmp_path: Path):
+    """solve exits 0, prints the status and writes the three files of the contract."""
+    result = run("solve", TINY, "--out", tmp_path / "plan")
+    assert result.exit_code == 0, result.output
+    assert "OPTIMAL" in result.output
+    assert {p.name for p in (tmp_path / "plan").iterdir()} == {"plan.json", "assignments.csv", "unfilled.csv"}
+    plan = json.loads((tmp_path / "plan" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["status"] == "OPTIMAL"
+    assert {"seats_demanded", "seats_filled", "coverage_pct", "total_km"} <= set(plan["kpis"])
+    assert "Sín Thầu" in (tmp_path / "plan" / "assignments.csv").read_text(encoding="utf-8")
+
+
+def test_solve_accepts_an_empty_existing_folder(tmp_path: Path):
+    """An empty folder given as --out is simply filled."""
+    (tmp_path / "plan").mkdir()
+    assert run("solve", TINY, "--out", tmp_path / "plan").exit_code == 0
+
+
+def test_solve_refuses_to_overwrite_without_force(tmp_path: Path):
+    """A folder holding files is kept unless --force is given."""
+    out = tmp_path / "plan"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep", encoding="utf-8")
+    result = run("solve", TINY, "--out", out)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert (out / "mine.txt").exists()
+    assert run("solve", TINY, "--out", out, "--force").exit_code == 0
+    assert not (out / "mine.txt").exists()
+
+
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path):
+    """A scenario with bad cells: exit 2, every problem named, no plan folder."""
+    scenario = Path(shutil.copytree(TINY, tmp_path / "bad"))
+    text = (scenario / "communes.csv").read_text(encoding="utf-8")
+    (scenario / "communes.csv").write_text(
+        text.replace("21.4061", "north").replace(",2,border", ",-1,border"), encoding="utf-8"
+    )
+    result = run("solve", scenario, "--out", tmp_path / "plan")
+    assert result.exit_code == 2
+    assert "communes.csv, row 2, column 'lat'" in result.output
+    assert "communes.csv, row 3, column 'capacity'" in result.output
+    assert not (tmp_path / "plan").exists()
+
+
+def test_missing_scenario_exits_2(tmp_path: Path):
+    """A path with no scenario.yaml is named."""
+    result = run("validate", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "nowhere" in result.output and "not found" in result.output
+
+
+def test_infeasible_exits_3_with_the_conflict(tmp_path: Path):
+    """Pinning a person to a commune with capacity 0: exit 3, the pin and the capacity named."""
+    scenario = Path(shutil.copytree(TINY, tmp_path / "infeasible"))
+    text = (scenario / "communes.csv").read_text(encoding="utf-8")
+    (scenario / "communes.csv").write_text(text.replace(",2,border", ",0,border"), encoding="utf-8")
+    result = run("solve", scenario, "--out", tmp_path / "plan")
+    assert result.exit_code == 3, result.output
+    assert "pins[0]" in result.output and "commune_capacity" in result.output
+    diagnosis = json.loads((tmp_path / "plan" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert {c["rule"] for c in diagnosis} == {"pin", "commune_capacity"}
+
+
+def test_validate_reports_unreachable_shortages():
+    """The tiny scenario's health seat at Sín Thầu cannot be reached: validate says so."""
+    result = run("validate", TINY)
+    assert result.exit_code == 0
+    assert "Xã Sín Thầu / health" in result.output
+
+
+def test_audit_exit_codes(tmp_path: Path):
+    """audit exits 0 on the written plan and 1 once a row is edited to break a rule."""
+    out = tmp_path / "plan"
+    assert run("solve", TINY, "--out", out).exit_code == 0
+    assert run("audit", TINY, out).exit_code == 0
+    path = out / "assignments.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",03127,", ",03158,", 1), encoding="utf-8")
+    result = run("audit", TINY, out)
+    assert result.exit_code == 1
+    assert "shortage_seats" in result.output and "03158/land" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    """--help works everywhere and shows an example."""
+    for command in ("validate", "solve", "audit"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_console_script_never_shows_a_traceback(tmp_path: Path):
+    """The installed entry point turns bad input into a message and exit 2."""
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("name: [unclosed\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", "import cli; cli.run()", "validate", str(scenario)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "scenario.yaml" in result.stderr
