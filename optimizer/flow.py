@@ -91,9 +91,9 @@ class FlowModel:
             arcs.add(shortage_node[s], commune_node[shortage.commune_id], floors.get(s, 0), shortage.seats)
         for commune in scenario.communes:
             need = bounds.hosted_at_least.get(commune.id, 0)
+            if need > commune.capacity:
+                return None
             if commune.capacity == 0:
-                if need > 0:
-                    return None
                 continue
             arcs.add(commune_node[commune.id], SINK, min(need, 1), 1, served_cost)
             if commune.capacity > 1:

@@ -134,6 +134,8 @@ class Runner(ABC):
                 break
             if outcome:
                 best = fractions.index(objective.achieved(self.chosen))
+                if best < probe:
+                    raise RuntimeError(f"{objective.name}: a plan meeting the bounds falls short of them")
             else:
                 limit = probe - 1
             self.progress(objective.name, float(fractions[best]), float(fractions[limit]), self.elapsed())
