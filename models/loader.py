@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +40,22 @@ TABLE_MODELS: dict[str, type[Row]] = {
     "distances": Distance,
     "adjacency": Border,
 }
+
+
+class ScenarioYamlLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that numbers with a leading zero stay text.
+
+    Plain YAML reads `commune: 03127` as the octal number 1623; commune codes must keep their digits.
+    """
+
+
+ScenarioYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScenarioYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
 
 
 class TablePaths(BaseModel):
@@ -115,7 +132,7 @@ def _read_header(yaml_path: Path) -> ScenarioFile:
     """Parse scenario.yaml with the safe loader and validate its keys."""
     name = yaml_path.name
     try:
-        content: Any = yaml.safe_load(yaml_path.read_text(encoding="utf-8-sig"))
+        content: Any = yaml.load(yaml_path.read_text(encoding="utf-8-sig"), Loader=ScenarioYamlLoader)
     except UnicodeDecodeError as error:
         raise ScenarioError([InputProblem(name, f"is not UTF-8 text (byte {error.start})")]) from None
     except yaml.YAMLError as error:

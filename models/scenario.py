@@ -26,9 +26,11 @@ MAX_LEVEL = 3
 
 
 def nfc(value: object) -> object:
-    """Strip and NFC-normalise text so that NFC and NFD spellings compare equal."""
+    """Trim and NFC-normalise text (NFC and NFD spellings then compare equal); numbers become text."""
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value
 
 
@@ -67,7 +69,15 @@ def require_items(value: tuple[str, ...]) -> tuple[str, ...]:
     return value
 
 
+def spreadsheet_date(value: object) -> object:
+    """Accept a workbook's `2025-08-01 00:00:00` as the date it is."""
+    if isinstance(value, str) and value.endswith(" 00:00:00"):
+        return value.removesuffix(" 00:00:00")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(nfc), Field(min_length=1)]
+Day = Annotated[date, BeforeValidator(spreadsheet_date)]
 OptionalId = Annotated[str | None, BeforeValidator(nfc)]
 TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
@@ -208,8 +218,8 @@ class Candidate(Row):
     lat: Latitude | None = None
     lon: Longitude | None = None
     max_distance_km: PositiveKm | None = None
-    available_from: date | None = None
-    available_to: date | None = None
+    available_from: Day | None = None
+    available_to: Day | None = None
     preferences: TextList = ()
 
     @model_validator(mode="after")

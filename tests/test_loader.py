@@ -277,3 +277,15 @@ def test_blank_lines_keep_row_numbers(tiny: Path):
     edit(tiny, "shortages.csv", "03158,health,1", "\n03158,health,x")
     [message] = problems(tiny)
     assert "shortages.csv, row 5, column 'seats'" in message
+
+
+def test_yaml_codes_with_leading_zeros_stay_text(tiny: Path):
+    """`commune: 03127` unquoted is the code 03127, not the octal number 1623."""
+    edit(tiny, "scenario.yaml", 'commune: "03127"', "commune: 03127")
+    assert load_scenario(tiny).forbid[0].commune == "03127"
+
+
+def test_workbook_dates_are_read_as_dates(tiny: Path):
+    """A date cell that a workbook hands over as `2025-07-01 00:00:00` is the date 2025-07-01."""
+    edit(tiny, "candidates.csv", "2025-07-01", "2025-07-01 00:00:00")
+    assert str(load_scenario(tiny).candidate_by_id["P003"].available_from) == "2025-07-01"
