@@ -209,6 +209,103 @@ def audit(scenario: str, plan_dir: str) -> None:
     sys.exit(EXIT_AUDIT)
 
 
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option("--shortage", "shortage_key", metavar="COMMUNE:SPECIALTY", help="Explain this shortage only.")
+@click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+def explain(
+    scenario: str, plan_dir: str, shortage_key: str | None, candidate_id: str | None, time_limit: float
+) -> None:
+    """Say why seats stay empty and what relaxing each cause would gain; or what a person's alternatives cost.
+
+    \b
+    Examples:
+      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025
+      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03169:land
+      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --candidate P017
+    """
+    import pandas as pd
+
+    from optimizer.explain import Explainer, stage_values
+
+    loaded = _load(scenario)
+    path = Path(plan_dir) / "assignments.csv"
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        rows = list(zip(frame["candidate_id"], frame["commune_id"], frame["specialty"], strict=True))
+    except (OSError, KeyError, ValueError) as error:
+        err.print(f"[bold red]error:[/] cannot read {path}: {error}")
+        sys.exit(EXIT_BAD_INPUT)
+    params = SolveParams(time_limit_s=time_limit)
+    if candidate_id is not None and candidate_id not in loaded.candidate_by_id:
+        err.print(f"[bold red]error:[/] --candidate {candidate_id}: no such candidate in the scenario")
+        sys.exit(EXIT_BAD_INPUT)
+    explainer = Explainer(loaded, [tuple(r) for r in rows], params)
+    if candidate_id is not None:
+        _print_alternatives(explainer, candidate_id)
+        return
+    if shortage_key is not None:
+        commune_id, _, specialty = shortage_key.partition(":")
+        if (commune_id, specialty) not in loaded.shortage_index:
+            err.print(
+                f"[bold red]error:[/] --shortage {shortage_key}: no such shortage; expected COMMUNE:SPECIALTY"
+            )
+            sys.exit(EXIT_BAD_INPUT)
+        targets = [loaded.shortage_index[(commune_id, specialty)]]
+    else:
+        targets = explainer.unfilled()
+    if not targets:
+        out.print("Every seat is filled.")
+    for s in targets:
+        seat = explainer.seat(s)
+        shortage = seat.certificate.shortage
+        name = loaded.commune_by_id[shortage.commune_id].name
+        out.print(
+            f"[bold]{shortage.commune_id} {name} / {shortage.specialty}[/]: "
+            f"{seat.certificate.filled} of {shortage.seats} filled (priority {shortage.priority})"
+        )
+        out.print(f"  why: {seat.reason or 'nothing keeps it empty'}", markup=False)
+        best = stage_values(explainer.optimum)
+        for what_if in seat.what_ifs:
+            gain = f"{what_if.seats_gained:+d} seat(s) here" if what_if.seats_gained else "no more seats here"
+            moves = ", ".join(
+                f"{k} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k)
+            )
+            out.print(f"  if we {what_if.change}: {gain}; {moves or 'objectives unchanged'}", markup=False)
+
+
+def _print_alternatives(explainer: object, candidate_id: str) -> None:
+    """A table of a person's options and the stage values each would lead to."""
+    from optimizer.explain import Explainer, stage_values
+
+    assert isinstance(explainer, Explainer)
+    best = stage_values(explainer.optimum)
+    current = [
+        k
+        for k, v in explainer.certifier.seat_of.items()
+        if explainer.scenario.candidates[k].id == candidate_id
+    ]
+    where = "not seconded"
+    if current:
+        seat = explainer.scenario.shortages[explainer.certifier.seat_of[current[0]]]
+        where = f"{seat.commune_id}/{seat.specialty}"
+    table = Table(title=f"{candidate_id} in the plan: {where}; each option re-solved with them held there")
+    table.add_column("option")
+    table.add_column("status")
+    for name in best:
+        table.add_column(f"{name} (optimum {best[name]})", justify="right")
+    for option in explainer.candidate(candidate_id):
+        cells = []
+        for name, value in best.items():
+            got = option.stages.get(name)
+            cells.append("—" if got is None else f"{got} ({got - value:+.6g})")
+        marker = " ◀ plan" if option.option == where else ""
+        table.add_row(option.option + marker, option.status, *cells)
+    out.print(table)
+
+
 def _summarise(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> None:
     """Print the plan's headline: status, stages, per-specialty fill, communes left short."""
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(plan.status, "red")

@@ -279,6 +279,14 @@ class Scenario(Frozen):
     pins: tuple[Pin, ...] = ()
     forbid: tuple[Forbid, ...] = ()
 
+    def model_copy(self, *, update: dict[str, object] | None = None, deep: bool = False) -> Scenario:
+        """A copy with some fields replaced; lookups cached on the original are not carried over."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name, attribute in vars(Scenario).items():
+            if isinstance(attribute, cached_property):
+                copied.__dict__.pop(name, None)
+        return copied
+
     @cached_property
     def commune_by_id(self) -> dict[str, Commune]:
         """Communes by id."""

@@ -22,6 +22,7 @@ from models.plan import (
 )
 from models.scenario import Scenario
 from optimizer.eligibility import Pairs
+from optimizer.reasons import Certifier
 
 KM_DECIMALS = 3
 
@@ -70,7 +71,9 @@ def empty_plan(
 ) -> Plan:
     """A plan with no assignments: no solution was found or none exists."""
     plan = build_plan(scenario, Pairs.empty(), np.zeros(0, dtype=np.int64), status, [], params, "none")
-    return plan.model_copy(update={"conflicts": tuple(conflicts)})
+    why = "no plan: the hard rules conflict" if conflicts else "no plan was found in the time limit"
+    unfilled = tuple(u.model_copy(update={"reason": why}) for u in plan.unfilled)
+    return plan.model_copy(update={"conflicts": tuple(conflicts), "unfilled": unfilled})
 
 
 def _assignment(scenario: Scenario, pairs: Pairs, p: int) -> Assignment:
@@ -89,19 +92,13 @@ def _assignment(scenario: Scenario, pairs: Pairs, p: int) -> Assignment:
 
 
 def _unfilled(scenario: Scenario, pairs: Pairs, chosen: np.ndarray, filled: Counter[int]) -> list[Unfilled]:
-    """Every shortage not fully filled, with a first reason (`explain` goes deeper)."""
-    taken = chosen.astype(bool)
-    seconded = {int(c) for c in pairs.candidate[taken]}
-    hosted = Counter(scenario.shortages[int(s)].commune_id for s in pairs.shortage[taken])
-    released = Counter(scenario.candidates[int(c)].agency_id for c in pairs.candidate[taken])
-    others: dict[int, set[int]] = {}
-    for p in np.flatnonzero(~taken).tolist():
-        others.setdefault(int(pairs.shortage[p]), set()).add(int(pairs.candidate[p]))
+    """Every shortage not fully filled, with what keeps its seats empty (`explain` goes deeper)."""
+    certifier = Certifier(scenario, pairs, chosen)
     rows = []
     for s, shortage in enumerate(scenario.shortages):
         got = filled.get(s, 0)
         if got < shortage.seats:
-            commune = scenario.commune_by_id[shortage.commune_id]
+            reason = certifier.certify(s).summary(scenario)
             rows.append(
                 Unfilled(
                     commune_id=shortage.commune_id,
@@ -109,47 +106,11 @@ def _unfilled(scenario: Scenario, pairs: Pairs, chosen: np.ndarray, filled: Coun
                     seats=shortage.seats,
                     filled=got,
                     missing=shortage.seats - got,
-                    reason=_reason(
-                        scenario,
-                        others.get(s, set()),
-                        seconded,
-                        released,
-                        hosted[commune.id],
-                        commune.capacity,
-                    ),
-                    commune_name=commune.name,
+                    reason=reason,
+                    commune_name=scenario.commune_by_id[shortage.commune_id].name,
                 )
             )
     return rows
-
-
-def _reason(
-    scenario: Scenario,
-    others: set[int],
-    seconded: set[int],
-    released: Counter[str],
-    hosted: int,
-    capacity: int,
-) -> str:
-    """Why a shortage keeps empty seats, from the eligible candidates not placed in it."""
-    if not others:
-        return "no other eligible candidate (specialty, level, travel caps, availability, forbids)"
-    if hosted >= capacity:
-        return f"commune at capacity ({hosted} hosted of {capacity})"
-    elsewhere = sum(1 for c in others if c in seconded)
-    capped = sum(
-        1
-        for c in others
-        if c not in seconded
-        and released[scenario.candidates[c].agency_id]
-        >= scenario.agency_by_id[scenario.candidates[c].agency_id].max_release
-    )
-    parts = []
-    if elsewhere:
-        parts.append(f"{elsewhere} eligible seconded elsewhere by the objectives")
-    if capped:
-        parts.append(f"{capped} held back by their agency's release cap")
-    return "; ".join(parts) or "left empty by the objectives"
 
 
 def _kpis(scenario: Scenario, assignments: list[Assignment]) -> Kpis:

@@ -289,3 +289,12 @@ def test_workbook_dates_are_read_as_dates(tiny: Path):
     """A date cell that a workbook hands over as `2025-07-01 00:00:00` is the date 2025-07-01."""
     edit(tiny, "candidates.csv", "2025-07-01", "2025-07-01 00:00:00")
     assert str(load_scenario(tiny).candidate_by_id["P003"].available_from) == "2025-07-01"
+
+
+def test_copies_do_not_inherit_cached_lookups(tiny: Path):
+    """A scenario derived with model_copy gets its own hash and lookups."""
+    s = load_scenario(tiny)
+    assert s.sha256 and s.commune_by_id
+    smaller = s.model_copy(update={"communes": s.communes[:1]})
+    assert smaller.sha256 != s.sha256
+    assert list(smaller.commune_by_id) == ["03127"]

@@ -1,0 +1,164 @@
+"""Explanations a planner can act on: why seats stay empty, what a person's alternatives cost."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.plan import Plan, SolveParams, SolveStatus
+from models.rules import Rule
+from models.scenario import Forbid, Pin, Scenario
+from optimizer.eligibility import eligible_pairs
+from optimizer.reasons import Certificate, Certifier
+from optimizer.solve import solve
+
+TRAVEL_CAPS = (
+    (Rule.MAX_DISTANCE, "max_distance_km", "km"),
+    (Rule.MAX_TRAVEL_MINUTES, "max_travel_minutes", "min"),
+)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One relaxation of one cause, and the optimum after re-solving with it."""
+
+    change: str
+    seats_gained: int
+    stages: dict[str, float | int]
+
+
+@dataclass(frozen=True)
+class SeatExplanation:
+    """Why one shortage keeps empty seats, and which relaxations would fill them."""
+
+    certificate: Certificate
+    reason: str
+    what_ifs: tuple[WhatIf, ...]
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A seat a candidate could take instead (or none), with the stage values that would follow."""
+
+    option: str
+    status: SolveStatus
+    stages: dict[str, float | int]
+
+
+def stage_values(plan: Plan) -> dict[str, float | int]:
+    """Each stage's value by name."""
+    return {stage.name: stage.value for stage in plan.objectives}
+
+
+def _filled(plan: Plan, key: tuple[str, str]) -> int:
+    return sum(1 for a in plan.assignments if (a.commune_id, a.specialty) == key)
+
+
+class Explainer:
+    """Explains one plan (as written, possibly hand-edited) against re-solved optima."""
+
+    def __init__(
+        self, scenario: Scenario, assignments: list[tuple[str, str, str]], params: SolveParams
+    ) -> None:
+        self.scenario, self.params = scenario, params
+        self.pairs = eligible_pairs(scenario)
+        position = {
+            (scenario.candidates[c].id, scenario.shortages[s].commune_id, scenario.shortages[s].specialty): p
+            for p, (c, s) in enumerate(
+                zip(self.pairs.candidate.tolist(), self.pairs.shortage.tolist(), strict=True)
+            )
+        }
+        self.chosen = np.zeros(len(self.pairs), dtype=np.int64)
+        for row in assignments:
+            if row in position:
+                self.chosen[position[row]] = 1
+        self.certifier = Certifier(scenario, self.pairs, self.chosen)
+        self.optimum = solve(scenario, params)
+
+    def unfilled(self) -> list[int]:
+        """Shortages the plan leaves short, in scenario order."""
+        return [s for s in range(len(self.scenario.shortages)) if self.certifier.certify(s).missing > 0]
+
+    def seat(self, shortage_index: int) -> SeatExplanation:
+        """The certificate of an unfilled shortage and what relaxing each cause would gain."""
+        certificate = self.certifier.certify(shortage_index)
+        key = certificate.shortage.key
+        what_ifs = []
+        for change, relaxed in _relaxations(self.scenario, certificate):
+            plan = solve(relaxed, self.params)
+            what_ifs.append(
+                WhatIf(change, _filled(plan, key) - _filled(self.optimum, key), stage_values(plan))
+            )
+        return SeatExplanation(certificate, certificate.summary(self.scenario), tuple(what_ifs))
+
+    def candidate(self, candidate_id: str) -> list[Alternative]:
+        """Every seat the candidate is eligible for, and staying home, each solved with them held there."""
+        scenario = self.scenario
+        c = scenario.candidate_index[candidate_id]
+        others = tuple(p for p in scenario.pins if p.candidate != candidate_id)
+        options, communes = [], set()
+        for s in self.pairs.shortage[self.pairs.candidate == c].tolist():
+            shortage = scenario.shortages[s]
+            communes.add(shortage.commune_id)
+            pin = Pin(candidate=candidate_id, commune=shortage.commune_id, specialty=shortage.specialty)
+            plan = solve(scenario.model_copy(update={"pins": (*others, pin)}), self.params)
+            options.append(
+                Alternative(f"{shortage.commune_id}/{shortage.specialty}", plan.status, stage_values(plan))
+            )
+        home = (*scenario.forbid, *(Forbid(candidate=candidate_id, commune=k) for k in sorted(communes)))
+        plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params)
+        options.append(Alternative("not seconded", plan.status, stage_values(plan)))
+        return options
+
+
+def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str, Scenario]]:
+    """One relaxed scenario per cause a planner controls: caps, release, capacity, level."""
+    shortage, policy = certificate.shortage, scenario.policy
+    relaxed: list[tuple[str, Scenario]] = []
+    for rule, field, unit in TRAVEL_CAPS:
+        elsewhere_blocked = {p for r, found in certificate.blocked.items() if r != rule for p, _ in found}
+        only_this = [v for p, v in certificate.blocked.get(rule, []) if p not in elsewhere_blocked]
+        if only_this:
+            cap = math.ceil(min(only_this) * 10) / 10
+            new_policy = policy.model_copy(update={field: cap})
+            relaxed.append(
+                (
+                    f"raise the travel cap to {cap:g} {unit}",
+                    scenario.model_copy(update={"policy": new_policy}),
+                )
+            )
+    for agency_id in sorted({a for _, a in certificate.capped}):
+        agency = scenario.agency_by_id[agency_id]
+        bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
+        agencies = tuple(bigger if a.id == agency_id else a for a in scenario.agencies)
+        relaxed.append(
+            (
+                f"let {agency_id} release {bigger.max_release} instead of {agency.max_release}",
+                scenario.model_copy(update={"agencies": agencies}),
+            )
+        )
+    if certificate.commune_full:
+        commune = scenario.commune_by_id[shortage.commune_id]
+        bigger = commune.model_copy(update={"capacity": commune.capacity + 1})
+        communes = tuple(bigger if c.id == commune.id else c for c in scenario.communes)
+        relaxed.append(
+            (
+                f"let {commune.name} host {bigger.capacity} instead of {commune.capacity}",
+                scenario.model_copy(update={"communes": communes}),
+            )
+        )
+    if certificate.below_level:
+        level = max(
+            scenario.candidate_by_id[p].specialties[shortage.specialty] for p in certificate.below_level
+        )
+        lower = shortage.model_copy(update={"min_level": level})
+        shortages = tuple(lower if s.key == shortage.key else s for s in scenario.shortages)
+        relaxed.append(
+            (
+                f"accept level {level} instead of {shortage.min_level}",
+                scenario.model_copy(update={"shortages": shortages}),
+            )
+        )
+    return relaxed
