@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from builders import agency, commune, person, scenario, short
+
 from models.plan import SolveParams
 from optimizer.explain import Explainer
 from optimizer.solve import solve
