@@ -189,7 +189,7 @@ def audit(scenario: str, plan_dir: str) -> None:
     Example:
       secondment audit scenarios/dien-bien-2025 plans/dien-bien-2025
     """
-    from optimizer.audit import audit_folder
+    from optimizer.audit import audit_folder, costs
 
     loaded = _load(scenario)
     folder = Path(plan_dir)
@@ -197,6 +197,13 @@ def audit(scenario: str, plan_dir: str) -> None:
         err.print(f"[bold red]error:[/] {folder} is not a plan folder (no assignments.csv)")
         sys.exit(EXIT_BAD_INPUT)
     violations = audit_folder(loaded, folder)
+    recomputed, claimed = costs(loaded, folder)
+    figures = Table(title="Objectives recomputed from assignments.csv")
+    for column in ("objective", "recomputed", "plan.json claims"):
+        figures.add_column(column, justify="left" if column == "objective" else "right")
+    for name, value in recomputed.items():
+        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
+    out.print(figures)
     if not violations:
         out.print(f"[green]{folder}: no violation[/] of the hard rules, KPIs or provenance")
         return

@@ -1,60 +1,17 @@
-"""Independent plan checker: re-derives every hard rule and figure from the files alone.
-
-It shares no code with the CP-SAT model, eligibility or travel modules: a bug there cannot hide here.
-"""
+"""The hard rules of the contract, re-derived from a plan's rows and the scenario alone."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
-from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
-
-import pandas as pd
 
 from models.rules import Rule
 from models.scenario import Candidate, Scenario
+from optimizer.audit.files import Row, Violation
 
 EARTH_KM = 6371.0088
 KM_TOLERANCE = 0.0015
 CAP_SLACK = 1e-9
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule or false claim, with the rule's stable name and the numbers."""
-
-    rule: str
-    subject: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.subject}: {self.detail}"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of assignments.csv, as read."""
-
-    line: int
-    candidate_id: str
-    commune_id: str
-    specialty: str
-    agency_id: str
-    distance_km: float | None
-
-
-def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
-    """Check a plan folder (assignments.csv, plan.json, unfilled.csv) against the scenario."""
-    found: list[Violation] = []
-    rows = _read_rows(Path(folder) / "assignments.csv", found)
-    claims = _read_json(Path(folder) / "plan.json", found)
-    found.extend(check_rules(scenario, rows))
-    if claims is not None:
-        found.extend(_check_claims(scenario, rows, claims, Path(folder) / "unfilled.csv"))
-    return found
 
 
 def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
@@ -122,7 +79,7 @@ def _pair_rules(scenario: Scenario, person: Candidate, row: Row) -> list[Violati
                 f"level {level} in {row.specialty} < required {shortage.min_level}",
             )
         )
-    km, minutes = _travel(scenario, person, row.commune_id)
+    km, minutes = travel(scenario, person, row.commune_id)
     if policy.max_distance_km is not None and km > policy.max_distance_km + CAP_SLACK:
         found.append(
             Violation(Rule.MAX_DISTANCE, person.id, f"{km:.1f} km > cap {policy.max_distance_km:g} km")
@@ -177,7 +134,7 @@ def _pair_rules(scenario: Scenario, person: Candidate, row: Row) -> list[Violati
     return found
 
 
-def _travel(scenario: Scenario, person: Candidate, commune_id: str) -> tuple[float, float]:
+def travel(scenario: Scenario, person: Candidate, commune_id: str) -> tuple[float, float]:
     """Travel km and minutes, measured as the contract says (independently of the optimizer)."""
     measured = {(d.from_id, d.to_id): d for d in scenario.distances}
     row = measured.get((person.id, commune_id)) or measured.get((person.agency_id, commune_id))
@@ -240,142 +197,3 @@ def _floors(scenario: Scenario, rows: list[Row]) -> list[Violation]:
                     )
                 )
     return found
-
-
-def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
-    """Every objective of the contract, recomputed from the assignments."""
-    priority = {(s.commune_id, s.specialty): s.priority for s in scenario.shortages}
-    demand: Counter[str] = Counter()
-    for s in scenario.shortages:
-        demand[s.commune_id] += s.seats
-    hosted = Counter(r.commune_id for r in rows)
-    people = {c.id: c for c in scenario.candidates}
-    longest = max((len(c.preferences) for c in scenario.candidates), default=0)
-    released = Counter(people[r.candidate_id].agency_id for r in rows)
-    shares = [Fraction(released[a.id], a.staff) for a in scenario.agencies if a.staff > 0]
-    return {
-        "coverage": sum(priority[(r.commune_id, r.specialty)] for r in rows),
-        "fairness": float(min((Fraction(hosted[c], d) for c, d in demand.items()), default=Fraction(1))),
-        "communes_served": sum(1 for c in demand if hosted[c] > 0),
-        "distance": sum(_travel(scenario, people[r.candidate_id], r.commune_id)[0] for r in rows),
-        "preference": sum(
-            longest - people[r.candidate_id].preferences.index(r.commune_id)
-            for r in rows
-            if r.commune_id in people[r.candidate_id].preferences
-        ),
-        "disruption": float(max(shares, default=Fraction(0))),
-    }
-
-
-def _check_claims(scenario: Scenario, rows: list[Row], claims: dict, unfilled_path: Path) -> list[Violation]:
-    """What plan.json and unfilled.csv claim, against what the assignments show."""
-    found = []
-    if claims.get("provenance", {}).get("scenario_sha256") != scenario.sha256:
-        found.append(Violation("scenario_hash", "provenance", "the plan was made from a different scenario"))
-    listed = sorted(
-        (a.get("candidate_id"), a.get("commune_id"), a.get("specialty"))
-        for a in claims.get("assignments", [])
-    )
-    if listed != sorted((r.candidate_id, r.commune_id, r.specialty) for r in rows):
-        found.append(Violation("files_agree", "plan.json", "its assignments differ from assignments.csv"))
-    known = {c.id for c in scenario.candidates}
-    usable = [
-        r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
-    ]
-    actual = objective_values(scenario, usable)
-    for stage in claims.get("objectives", []):
-        name = stage.get("name")
-        tolerance = KM_TOLERANCE * max(1, len(usable)) if name == "distance" else 1e-6
-        if name in actual and not _close(stage.get("value"), actual[name], tolerance):
-            found.append(
-                Violation("objective", str(name), f"claims {stage.get('value')}, plan gives {actual[name]:g}")
-            )
-        if (
-            name == "fairness"
-            and "communes_served" in stage
-            and not _close(stage["communes_served"], actual["communes_served"])
-        ):
-            found.append(
-                Violation(
-                    "objective",
-                    "fairness.communes_served",
-                    f"claims {stage['communes_served']}, plan gives {actual['communes_served']}",
-                )
-            )
-    demanded = sum(s.seats for s in scenario.shortages)
-    kpis = claims.get("kpis", {})
-    expected = {
-        "seats_demanded": demanded,
-        "seats_filled": len(rows),
-        "coverage_pct": round(100.0 * len(rows) / demanded, 2) if demanded else 100.0,
-        "total_km": sum(r.distance_km or 0.0 for r in rows),
-    }
-    for key, value in expected.items():
-        if key in kpis and not _close(
-            kpis[key], value, 0.011 if key == "coverage_pct" else KM_TOLERANCE * max(1, len(rows))
-        ):
-            found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
-    found.extend(_check_unfilled(scenario, rows, unfilled_path))
-    return found
-
-
-def _check_unfilled(scenario: Scenario, rows: list[Row], path: Path) -> list[Violation]:
-    got = Counter((r.commune_id, r.specialty) for r in rows)
-    expected = {
-        (s.commune_id, s.specialty): s.seats - got[s.key] for s in scenario.shortages if got[s.key] < s.seats
-    }
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for r in frame.to_dict("records")}
-    except (OSError, KeyError, ValueError, pd.errors.EmptyDataError) as error:
-        return [Violation("files_agree", "unfilled.csv", f"unreadable: {error}")]
-    if listed != expected:
-        wrong = sorted(set(listed.items()) ^ set(expected.items()))[:3]
-        return [Violation("files_agree", "unfilled.csv", f"disagrees with the assignments, e.g. {wrong}")]
-    return []
-
-
-def _close(claimed: object, actual: float, tolerance: float = 1e-6) -> bool:
-    try:
-        return abs(float(claimed) - actual) <= max(tolerance, 1e-6 * abs(actual))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
-def _read_rows(path: Path, found: list[Violation]) -> list[Row]:
-    """assignments.csv as rows; unreadable cells become violations, not crashes."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, pd.errors.EmptyDataError, pd.errors.ParserError) as error:
-        found.append(Violation("files_agree", "assignments.csv", f"unreadable: {error}"))
-        return []
-    rows = []
-    for n, record in enumerate(frame.to_dict("records"), start=2):
-        try:
-            km = float(record["distance_km"]) if record.get("distance_km", "") != "" else None
-        except ValueError:
-            found.append(
-                Violation(
-                    "files_agree", f"assignments.csv line {n}", f"distance_km {record['distance_km']!r}"
-                )
-            )
-            km = None
-        rows.append(
-            Row(
-                n,
-                record.get("candidate_id", ""),
-                record.get("commune_id", ""),
-                record.get("specialty", ""),
-                record.get("agency_id", ""),
-                km,
-            )
-        )
-    return rows
-
-
-def _read_json(path: Path, found: list[Violation]) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        found.append(Violation("files_agree", "plan.json", f"unreadable: {error}"))
-        return None

@@ -1,0 +1,114 @@
+"""What a plan's files claim (objectives, KPIs, provenance, unfilled seats) against its rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from models.scenario import Scenario
+from optimizer.audit.files import Row, Violation
+from optimizer.audit.rules import KM_TOLERANCE, travel
+
+
+def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
+    """Every objective of the contract, recomputed from the assignments."""
+    priority = {(s.commune_id, s.specialty): s.priority for s in scenario.shortages}
+    demand: Counter[str] = Counter()
+    for s in scenario.shortages:
+        demand[s.commune_id] += s.seats
+    hosted = Counter(r.commune_id for r in rows)
+    people = {c.id: c for c in scenario.candidates}
+    longest = max((len(c.preferences) for c in scenario.candidates), default=0)
+    released = Counter(people[r.candidate_id].agency_id for r in rows)
+    shares = [Fraction(released[a.id], a.staff) for a in scenario.agencies if a.staff > 0]
+    return {
+        "coverage": sum(priority[(r.commune_id, r.specialty)] for r in rows),
+        "fairness": float(min((Fraction(hosted[c], d) for c, d in demand.items()), default=Fraction(1))),
+        "communes_served": sum(1 for c in demand if hosted[c] > 0),
+        "distance": sum(travel(scenario, people[r.candidate_id], r.commune_id)[0] for r in rows),
+        "preference": sum(
+            longest - people[r.candidate_id].preferences.index(r.commune_id)
+            for r in rows
+            if r.commune_id in people[r.candidate_id].preferences
+        ),
+        "disruption": float(max(shares, default=Fraction(0))),
+    }
+
+
+def check_claims(scenario: Scenario, rows: list[Row], claims: dict, unfilled_path: Path) -> list[Violation]:
+    """What plan.json and unfilled.csv claim, against what the assignments show."""
+    found = []
+    if claims.get("provenance", {}).get("scenario_sha256") != scenario.sha256:
+        found.append(Violation("scenario_hash", "provenance", "the plan was made from a different scenario"))
+    listed = sorted(
+        (a.get("candidate_id"), a.get("commune_id"), a.get("specialty"))
+        for a in claims.get("assignments", [])
+    )
+    if listed != sorted((r.candidate_id, r.commune_id, r.specialty) for r in rows):
+        found.append(Violation("files_agree", "plan.json", "its assignments differ from assignments.csv"))
+    known = {c.id for c in scenario.candidates}
+    usable = [
+        r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
+    ]
+    actual = objective_values(scenario, usable)
+    for stage in claims.get("objectives", []):
+        name = stage.get("name")
+        tolerance = KM_TOLERANCE * max(1, len(usable)) if name == "distance" else 1e-6
+        if name in actual and not _close(stage.get("value"), actual[name], tolerance):
+            found.append(
+                Violation("objective", str(name), f"claims {stage.get('value')}, plan gives {actual[name]:g}")
+            )
+        if (
+            name == "fairness"
+            and "communes_served" in stage
+            and not _close(stage["communes_served"], actual["communes_served"])
+        ):
+            found.append(
+                Violation(
+                    "objective",
+                    "fairness.communes_served",
+                    f"claims {stage['communes_served']}, plan gives {actual['communes_served']}",
+                )
+            )
+    demanded = sum(s.seats for s in scenario.shortages)
+    kpis = claims.get("kpis", {})
+    expected = {
+        "seats_demanded": demanded,
+        "seats_filled": len(rows),
+        "coverage_pct": round(100.0 * len(rows) / demanded, 2) if demanded else 100.0,
+        "total_km": sum(r.distance_km or 0.0 for r in rows),
+    }
+    for key, value in expected.items():
+        if key in kpis and not _close(
+            kpis[key], value, 0.011 if key == "coverage_pct" else KM_TOLERANCE * max(1, len(rows))
+        ):
+            found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
+    found.extend(check_unfilled(scenario, rows, unfilled_path))
+    return found
+
+
+def check_unfilled(scenario: Scenario, rows: list[Row], path: Path) -> list[Violation]:
+    """unfilled.csv lists exactly the seats the assignments leave empty."""
+    got = Counter((r.commune_id, r.specialty) for r in rows)
+    expected = {
+        (s.commune_id, s.specialty): s.seats - got[s.key] for s in scenario.shortages if got[s.key] < s.seats
+    }
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for r in frame.to_dict("records")}
+    except (OSError, KeyError, ValueError, pd.errors.EmptyDataError) as error:
+        return [Violation("files_agree", "unfilled.csv", f"unreadable: {error}")]
+    if listed != expected:
+        wrong = sorted(set(listed.items()) ^ set(expected.items()))[:3]
+        return [Violation("files_agree", "unfilled.csv", f"disagrees with the assignments, e.g. {wrong}")]
+    return []
+
+
+def _close(claimed: object, actual: float, tolerance: float = 1e-6) -> bool:
+    try:
+        return abs(float(claimed) - actual) <= max(tolerance, 1e-6 * abs(actual))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
