@@ -219,4 +219,4 @@ def test_impossible_pin_says_why(solved):
     plan = solved(s)
     assert plan.status == SolveStatus.INFEASIBLE
     assert [(c.rule, c.item) for c in plan.conflicts] == [("pin", "pins[0]")]
-    assert "does not hold land" in plan.conflicts[0].detail
+    assert "do not hold land" in plan.conflicts[0].detail

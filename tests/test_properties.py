@@ -1,0 +1,216 @@
+"""Property tests on random small scenarios: audited plans, exact optima, minimal conflicts."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+from builders import agency, commune, person, scenario, short
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.plan import Conflict, SolveParams, SolveStatus
+from models.plan_io import write_plan
+from models.scenario import CoverageFloor, Objective, Pin, Scenario
+from optimizer.audit import Row, audit_folder, check_rules, objective_values
+from optimizer.eligibility import eligible_pairs
+from optimizer.solve import solve
+
+FIELDS = ("it", "land", "health")
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def random_scenario(
+    seed: int, people: int = 5, places: int = 3, floors: bool = False, pins: bool = False
+) -> Scenario:
+    """A small random scenario; every hard rule may bind."""
+    rng = np.random.default_rng(seed)
+    communes = [
+        commune(
+            f"C{i}",
+            float(rng.integers(5, 140)),
+            capacity=int(rng.integers(0, 3)),
+            tags="border" if i % 2 else "",
+        )
+        for i in range(places)
+    ]
+    shortages = [
+        short(
+            c.id,
+            f,
+            seats=int(rng.integers(1, 3)),
+            priority=int(rng.integers(1, 6)),
+            min_level=int(rng.integers(1, 3)),
+        )
+        for c in communes
+        for f in FIELDS
+        if rng.random() < 0.5
+    ] or [short("C0", "it")]
+    candidates = [
+        person(
+            f"P{i}",
+            ";".join(
+                f"{f}:{int(rng.integers(1, 4))}"
+                for f in rng.choice(FIELDS, int(rng.integers(1, 3)), replace=False)
+            ),
+            agency_id=str(rng.choice(["A", "B"])),
+            max_distance_km=float(rng.integers(30, 150)) if rng.random() < 0.3 else None,
+            home_commune_id=f"C{int(rng.integers(places))}",
+            preferences=";".join(f"C{int(k)}" for k in rng.permutation(places)[: int(rng.integers(0, 3))]),
+        )
+        for i in range(people)
+    ]
+    built = scenario(
+        communes,
+        shortages,
+        candidates,
+        agencies=[
+            agency("A", max_release=int(rng.integers(0, 4)), staff=10),
+            agency("B", max_release=int(rng.integers(1, 4)), staff=40),
+        ],
+        max_distance_km=120,
+        avoid_home_commune=bool(rng.random() < 0.5),
+        objectives=list(rng.permutation(list(Objective))[: int(rng.integers(1, 6))]),
+    )
+    update: dict[str, object] = {}
+    if floors:
+        update["policy"] = built.policy.model_copy(
+            update={
+                "min_coverage": (
+                    CoverageFloor(communes="tag:border", specialty=str(rng.choice(FIELDS)), at_least=1),
+                )
+            }
+        )
+    if pins:
+        pairs = eligible_pairs(built)
+        chosen = (
+            rng.choice(len(pairs), size=min(len(pairs), int(rng.integers(1, 3))), replace=False)
+            if len(pairs)
+            else []
+        )
+        update["pins"] = tuple(
+            Pin(
+                candidate=built.candidates[pairs.candidate[p]].id,
+                commune=built.shortages[pairs.shortage[p]].commune_id,
+                specialty=built.shortages[pairs.shortage[p]].specialty,
+            )
+            for p in chosen
+        )
+    return built.model_copy(update=update)
+
+
+def best_coverage_by_brute_force(s: Scenario) -> int:
+    """Try every way of seating each person in one eligible pair or none; keep what the auditor accepts."""
+    pairs = eligible_pairs(s)
+    options = [[None, *np.flatnonzero(pairs.candidate == c).tolist()] for c in range(len(s.candidates))]
+    best = -1
+    for combo in itertools.product(*options):
+        rows = [
+            Row(
+                0,
+                s.candidates[pairs.candidate[p]].id,
+                s.shortages[pairs.shortage[p]].commune_id,
+                s.shortages[pairs.shortage[p]].specialty,
+                "",
+                None,
+            )
+            for p in combo
+            if p is not None
+        ]
+        if not check_rules(s, rows):
+            best = max(best, int(objective_values(s, rows)["coverage"]))
+    return best
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 10**6),
+    engine=st.sampled_from(["flow", "cpsat"]),
+    floors=st.booleans(),
+    pins=st.booleans(),
+)
+def test_every_written_plan_passes_the_audit(
+    tmp_path: Path, seed: int, engine: str, floors: bool, pins: bool
+):
+    """Whatever the scenario, a plan the tool writes breaks no rule and claims nothing false."""
+    s = random_scenario(seed, floors=floors, pins=pins)
+    plan = solve(s, SolveParams(time_limit_s=10, engine=engine))
+    if plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        folder = tmp_path / f"plan-{seed}-{engine}-{floors}-{pins}"
+        write_plan(plan, folder)
+        assert audit_folder(s, folder) == []
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10**6), floors=st.booleans())
+def test_no_assignment_beats_an_optimal_coverage(seed: int, floors: bool):
+    """Brute force over every assignment finds no better coverage than an OPTIMAL plan's."""
+    s = random_scenario(seed, people=4, places=3, floors=floors)
+    s = s.model_copy(update={"policy": s.policy.model_copy(update={"objectives": (Objective.COVERAGE,)})})
+    plan = solve(s, SolveParams(time_limit_s=10))
+    best = best_coverage_by_brute_force(s)
+    if plan.status == SolveStatus.INFEASIBLE:
+        assert best == -1
+    else:
+        assert plan.status == SolveStatus.OPTIMAL
+        assert plan.objectives[0].value == best
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10**6))
+def test_engines_prove_the_same_stage_values(seed: int):
+    """The flow and CP-SAT engines, each proving every stage, agree on every stage's value."""
+    s = random_scenario(seed, people=6, floors=True)
+    flow = solve(s, SolveParams(time_limit_s=10, engine="flow"))
+    cpsat = solve(s, SolveParams(time_limit_s=10, engine="cpsat"))
+    assert flow.status == cpsat.status
+    assert [(o.name, o.value) for o in flow.objectives] == [(o.name, o.value) for o in cpsat.objectives]
+
+
+def keep_only(s: Scenario, listed: list[Conflict]) -> Scenario:
+    """Drop every pin and floor and lift every capacity and release cap that is not listed."""
+    items = {(c.rule, c.item) for c in listed}
+    floors = []
+    for n, floor in enumerate(s.policy.min_coverage):
+        kept = tuple(
+            c
+            for c in s.floor_communes(floor)
+            if ("min_coverage", f"min_coverage[{n}]:{c}/{floor.specialty}") in items
+        )
+        floors.append(floor.model_copy(update={"communes": kept}))
+    return s.model_copy(
+        update={
+            "pins": tuple(p for n, p in enumerate(s.pins) if ("pin", f"pins[{n}]") in items),
+            "policy": s.policy.model_copy(update={"min_coverage": tuple(floors)}),
+            "communes": tuple(
+                c if ("commune_capacity", c.id) in items else c.model_copy(update={"capacity": 99})
+                for c in s.communes
+            ),
+            "agencies": tuple(
+                a if ("agency_release", a.id) in items else a.model_copy(update={"max_release": 99})
+                for a in s.agencies
+            ),
+        }
+    )
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10**6))
+def test_conflicts_are_irreducible(seed: int):
+    """The listed rule instances conflict on their own, and dropping any one of them resolves it."""
+    s = random_scenario(seed, people=4, floors=True, pins=True)
+    plan = solve(s, SolveParams(time_limit_s=10))
+    if plan.status != SolveStatus.INFEASIBLE:
+        return
+    listed = list(plan.conflicts)
+    assert listed
+    if any(c.rule in ("shortage_seats", "one_seat_per_person") for c in listed):
+        return
+    params = SolveParams(time_limit_s=10)
+    assert solve(keep_only(s, listed), params).status == SolveStatus.INFEASIBLE
+    for dropped in listed:
+        rest = [c for c in listed if c != dropped]
+        assert solve(keep_only(s, rest), params).status != SolveStatus.INFEASIBLE, dropped
