@@ -93,7 +93,6 @@ class Provenance(Frozen):
     solver: str
     seed: int
     time_limit_s: float
-    workers: int = 1
     created_at: str
 
 

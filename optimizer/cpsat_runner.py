@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from ortools.sat.python import cp_model
 
@@ -10,6 +12,9 @@ from optimizer.model import SecondmentModel
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, stage_result
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+TIE_RANGE = 2**20
+LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs", "quick_restart")
+"""Workers that lean on the LP: the network structure makes its bound tight, so they prove fast."""
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -46,6 +51,31 @@ class CpSatRunner(Runner):
         if status not in SOLVED:
             raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
         self.chosen = self._values(solver)
+
+    def canonicalize(self) -> None:
+        """A last, internal stage: minimise fixed pseudo-random pair weights, so ties break one way.
+
+        The weights come from a hash of (candidate, commune, specialty); with 2^20 possible values the
+        optimum is unique in all but freak cases, so any number of workers proving it finds the same plan.
+        """
+        if self.remaining() <= 0:
+            return
+        weights = np.array(
+            [
+                1
+                + int.from_bytes(hashlib.blake2b(self._pair_key(p).encode(), digest_size=4).digest())
+                % TIE_RANGE
+                for p in range(len(self.pairs))
+            ],
+            dtype=np.int64,
+        )
+        self.optimize(Linear("tie-break", False, weights))
+
+    def _pair_key(self, p: int) -> str:
+        """`candidate|commune|specialty` of a pair: stable across runs and machines."""
+        shortage = self.scenario.shortages[self.pairs.shortage[p]]
+        candidate = self.scenario.candidates[self.pairs.candidate[p]]
+        return f"{candidate.id}|{shortage.commune_id}|{shortage.specialty}"
 
     def optimize(self, objective: Linear) -> StageResult:
         """Optimise a linear objective with CP-SAT, then hold its value."""
@@ -121,6 +151,8 @@ class CpSatRunner(Runner):
         solver.parameters.num_workers = self.params.workers
         solver.parameters.random_seed = self.params.seed
         solver.parameters.linearization_level = 2
+        if self.params.workers > 1:
+            solver.parameters.subsolvers.extend(LP_PORTFOLIO)
         self.progress(stage, None, None, self.elapsed())
         status = solver.solve(model, _Reporter(self, stage, scale))
         return status, solver

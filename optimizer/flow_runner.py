@@ -40,6 +40,9 @@ class FlowRunner(Runner):
         if self.chosen is None:
             raise NoSolution(infeasible=True)
 
+    def canonicalize(self) -> None:
+        """Nothing to do: the flow solver is deterministic, so equal input gives the same plan."""
+
     def optimize(self, objective: Linear) -> StageResult:
         """The exact optimum of this stage with every earlier stage held."""
         self.progress(objective.name, None, None, self.elapsed())

@@ -36,7 +36,6 @@ def provenance(scenario: Scenario, params: SolveParams, engine: str) -> Provenan
         solver=f"{engine} (OR-Tools {ortools.__version__})",
         seed=params.seed,
         time_limit_s=params.time_limit_s,
-        workers=params.workers,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 

@@ -43,6 +43,7 @@ def _run(runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams) 
             stages.append(run_stage(runner, objective))
         if runner.chosen is None:
             runner.settle()
+        runner.canonicalize()
     except NoSolution as failure:
         if failure.infeasible:
             return empty_plan(scenario, SolveStatus.INFEASIBLE, params, diagnose(scenario, pairs, params))

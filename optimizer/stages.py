@@ -105,6 +105,10 @@ class Runner(ABC):
         """Find any plan that meets the hard rules (when no objective is declared)."""
 
     @abstractmethod
+    def canonicalize(self) -> None:
+        """Among plans equal on every stage, settle on one that does not depend on the search."""
+
+    @abstractmethod
     def optimize(self, objective: Linear) -> StageResult:
         """Optimise a linear objective, then hold its value."""
 
