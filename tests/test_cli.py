@@ -105,9 +105,9 @@ def test_audit_exit_codes(tmp_path: Path):
 
 def test_every_command_has_help_with_an_example():
     """--help works everywhere and shows an example."""
-    for command in ("validate", "solve", "audit"):
+    for command in ("validate", "solve", "audit", "explain"):
         result = run(command, "--help")
-        assert result.exit_code == 0 and "Example:" in result.output
+        assert result.exit_code == 0 and "Example" in result.output
 
 
 def test_console_script_never_shows_a_traceback(tmp_path: Path):
@@ -124,3 +124,24 @@ def test_console_script_never_shows_a_traceback(tmp_path: Path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "scenario.yaml" in result.stderr
+
+
+def test_explain_empty_seats_and_alternatives(tmp_path: Path):
+    """explain names why Sín Thầu's health seat is empty, and lists P001's options."""
+    out = tmp_path / "plan"
+    assert run("solve", TINY, "--out", out).exit_code == 0
+    result = run("explain", TINY, out, "--shortage", "03158:health")
+    assert result.exit_code == 0, result.output
+    assert "03158 Xã Sín Thầu / health: 0 of 1 filled" in result.output
+    assert "1 from this commune (home-commune rule)" in result.output
+    result = run("explain", TINY, out, "--candidate", "P001")
+    assert result.exit_code == 0, result.output
+    assert "03158/it" in result.output and "not seconded" in result.output
+
+
+def test_explain_rejects_unknown_targets(tmp_path: Path):
+    """A shortage or candidate that does not exist is a usage error, exit 2."""
+    out = tmp_path / "plan"
+    assert run("solve", TINY, "--out", out).exit_code == 0
+    assert run("explain", TINY, out, "--shortage", "03158:cooking").exit_code == 2
+    assert run("explain", TINY, out, "--candidate", "P404").exit_code == 2
