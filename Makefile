@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/dien-bien-2025
 PLAN ?= plans/dien-bien-2025
 
-.PHONY: demo test lint clean
+.PHONY: demo report test lint clean
 
 $(BIN)/secondment: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(BIN)/secondment: pyproject.toml
 
 demo: $(BIN)/secondment
 	$(BIN)/secondment solve $(SCENARIO) --out $(PLAN) --force
+
+report: demo
+	$(BIN)/secondment report $(SCENARIO) $(PLAN) --out $(PLAN).html
+	$(BIN)/secondment report $(SCENARIO) $(PLAN) --out $(PLAN).xlsx
 
 test: $(BIN)/secondment
 	$(BIN)/ruff check .

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
-from models.plan_io import OutputExists, write_plan
+from models.plan_io import OutputExists, check_output, spreadsheet_text, write_plan
 from models.scenario import Scenario
 
 EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -61,13 +66,14 @@ def _fail(error: ScenarioError) -> None:
     """Print every input problem and exit 2."""
     err.print(f"[bold red]error:[/] the input has {len(error.problems)} problem(s):")
     for problem in error.problems:
-        err.print(f"  • {problem}", markup=False)
+        err.print(f"  • {problem}", markup=False, soft_wrap=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _load(path: str) -> Scenario:
+def _load(path: str, allow_outside_paths: bool = False) -> Scenario:
+    """The scenario, or every problem with it printed and exit 2."""
     try:
-        return load_scenario(path)
+        return load_scenario(path, allow_outside_paths)
     except ScenarioError as error:
         _fail(error)
         raise
@@ -79,9 +85,15 @@ def main() -> None:
     """Match civil servants to commune specialty shortages, provably well."""
 
 
+OUTSIDE_PATHS = click.option(
+    "--allow-outside-paths", is_flag=True, help="Let scenario.yaml name tables outside its own folder."
+)
+
+
 @main.command()
 @click.argument("scenario", type=click.Path())
-def validate(scenario: str) -> None:
+@OUTSIDE_PATHS
+def validate(scenario: str, allow_outside_paths: bool) -> None:
     """Check a scenario and summarise supply against demand.
 
     \b
@@ -90,9 +102,9 @@ def validate(scenario: str) -> None:
     """
     from optimizer.eligibility import eligible_pairs, is_available
 
-    loaded = _load(scenario)
+    loaded = _load(scenario, allow_outside_paths)
     pairs = eligible_pairs(loaded)
-    out.print(f"[bold]{loaded.name}[/]: valid", markup=True)
+    out.print(f"[bold]{escape(loaded.name)}[/]: valid", markup=True)
     out.print(
         f"{len(loaded.communes)} communes · {len(loaded.shortages)} shortages "
         f"({sum(s.seats for s in loaded.shortages)} seats) · {len(loaded.candidates)} candidates "
@@ -109,7 +121,7 @@ def validate(scenario: str) -> None:
         if not indices and not any(specialty.id in c.specialties for c in loaded.candidates):
             continue
         table.add_row(
-            specialty.id,
+            escape(specialty.id),
             str(sum(loaded.shortages[i].seats for i in indices)),
             str(sum(specialty.id in c.specialties for c in loaded.candidates)),
             str(sum(reachable[i] for i in indices)),
@@ -121,7 +133,8 @@ def validate(scenario: str) -> None:
         out.print(f"[yellow]{len(unreachable)} shortage(s) no eligible candidate can reach:[/]")
         for s in unreachable:
             out.print(
-                f"  {s.commune_id} {loaded.commune_by_id[s.commune_id].name} / {s.specialty} ({s.seats})"
+                f"  {s.commune_id} {loaded.commune_by_id[s.commune_id].name} / {s.specialty} ({s.seats})",
+                markup=False,
             )
 
 
@@ -139,42 +152,98 @@ def validate(scenario: str) -> None:
     help="auto: exact min-cost flow when the stages fit it, else CP-SAT.",
 )
 @click.option("--force", is_flag=True, help="Replace a plan folder that already holds files.")
+@click.option("--redact", is_flag=True, help="Write people as pseudonyms, without names: for public posting.")
+@click.option(
+    "--full-out", type=click.Path(), help="With --redact: also write the full plan (for HR) to this folder."
+)
+@OUTSIDE_PATHS
 def solve(
-    scenario: str, out_dir: str, time_limit: float, seed: int, workers: int, engine: str, force: bool
+    scenario: str,
+    out_dir: str,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    engine: str,
+    force: bool,
+    redact: bool,
+    full_out: str | None,
+    allow_outside_paths: bool,
 ) -> None:
     """Find the best secondment plan and write it as a plan folder.
+
+    Ctrl-C stops the search and writes the best plan found so far (FEASIBLE, with its gaps);
+    a second Ctrl-C aborts without writing anything.
 
     \b
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
+      secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
     """
+    from models.redact import redact_plan
     from optimizer.solve import solve as optimise
 
     started = time.monotonic()
-    loaded = _load(scenario)
-    target = Path(out_dir)
-    if target.is_dir() and any(target.iterdir()) and not force:
-        err.print(f"[bold red]error:[/] {target} already holds files; pass --force to replace them")
-        sys.exit(EXIT_BAD_INPUT)
+    loaded = _load(scenario, allow_outside_paths)
+    if full_out is not None and (not redact or Path(full_out).resolve() == Path(out_dir).resolve()):
+        raise click.UsageError("--full-out needs --redact and a folder other than --out")
+    outputs = [(Path(out_dir), redact)] + ([(Path(full_out), False)] if full_out is not None else [])
+    scenario_folder = Path(scenario) if Path(scenario).is_dir() else Path(scenario).parent
     try:
         params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, engine=engine)
+        for target, _ in outputs:
+            check_output(target, force, keep=(scenario_folder, Path.cwd()))
+    except (OutputExists, OSError) as error:
+        _cannot_write(error)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    with ProgressLine() as progress:
-        plan = optimise(loaded, params, progress)
-    extra = {}
-    if plan.status == SolveStatus.INFEASIBLE:
-        extra["diagnosis.json"] = json.dumps(
-            [c.model_dump(mode="json") for c in plan.conflicts], ensure_ascii=False, indent=2
-        )
-    try:
-        write_plan(plan, target, force=force, extra=extra)
-    except (OutputExists, OSError) as error:
-        err.print(f"[bold red]error:[/] cannot write the plan: {error}", markup=True)
-        sys.exit(EXIT_BAD_INPUT)
-    _summarise(loaded, plan, target, time.monotonic() - started)
+    with CtrlC() as ctrl_c, ProgressLine() as progress:
+        plan = optimise(loaded, params, progress, ctrl_c.stop)
+        for target, redacted in outputs:
+            written = redact_plan(plan, loaded) if redacted else plan
+            try:
+                write_plan(written, target, force=force, extra=_diagnosis(written))
+            except (OutputExists, OSError) as error:
+                _cannot_write(error)
+    _summarise(loaded, plan, outputs[0][0], time.monotonic() - started)
     if plan.status == SolveStatus.INFEASIBLE:
         sys.exit(EXIT_INFEASIBLE)
+
+
+class CtrlC:
+    """Ctrl-C during a solve: the first press ends the search with the best plan so far, a second aborts."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.previous = signal.getsignal(signal.SIGINT)
+
+    def __enter__(self) -> CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, self._pressed)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, self.previous or signal.default_int_handler)
+
+    def _pressed(self, *_: object) -> None:
+        if self.stop.is_set():
+            raise KeyboardInterrupt
+        self.stop.set()
+        err.print("Ctrl-C: finishing with the best plan found so far (press again to abort)", markup=False)
+
+
+def _diagnosis(plan: Plan) -> dict[str, str]:
+    """diagnosis.json for an infeasible plan's folder."""
+    if plan.status != SolveStatus.INFEASIBLE:
+        return {}
+    conflicts = [c.model_dump(mode="json") for c in plan.conflicts]
+    return {"diagnosis.json": json.dumps(conflicts, ensure_ascii=False, indent=2)}
+
+
+def _cannot_write(error: Exception) -> None:
+    """Say why the plan cannot be written, and exit 2 (any earlier plan there is untouched)."""
+    err.print(f"error: cannot write the plan: {error}", markup=False, soft_wrap=True, style="bold red")
+    sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()
@@ -241,7 +310,8 @@ def explain(
     path = Path(plan_dir) / "assignments.csv"
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        rows = list(zip(frame["candidate_id"], frame["commune_id"], frame["specialty"], strict=True))
+        columns = [frame[c].map(spreadsheet_text) for c in ("candidate_id", "commune_id", "specialty")]
+        rows = list(zip(*columns, strict=True))
     except (OSError, KeyError, ValueError) as error:
         err.print(f"[bold red]error:[/] cannot read {path}: {error}")
         sys.exit(EXIT_BAD_INPUT)
@@ -313,17 +383,222 @@ def _print_alternatives(explainer: object, candidate_id: str) -> None:
     out.print(table)
 
 
+@main.command()
+@click.argument("plan_a", type=click.Path())
+@click.argument("plan_b", type=click.Path())
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    type=click.Path(),
+    help="The plans' scenario (needed for a folder holding only assignments.csv); twice: A's, then B's.",
+)
+@click.option("--out", "out_file", type=click.Path(), help="Also write the comparison (.html, .xlsx, .json).")
+def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str | None) -> None:
+    """Compare two plans: who was added, removed or moved, and every figure side by side (Δ = B − A).
+
+    Says when the plans come from different scenarios (by hash) and compares what still can be.
+
+    \b
+    Example:
+      secondment compare plans/db plans/db-edited --scenario scenarios/dien-bien-2025 --out diff.xlsx
+    """
+    from reports.compare import compare_folders
+    from reports.console import print_comparison
+    from reports.outputs import COMPARE_SUFFIXES, write_comparison
+
+    target = _output_path(out_file, COMPARE_SUFFIXES) if out_file else None
+    if len(scenarios) > 2:
+        raise click.UsageError("give --scenario once (for both plans) or twice (plan A's, then plan B's)")
+    loaded = [_load(s) for s in scenarios]
+    try:
+        comparison = compare_folders(Path(plan_a), Path(plan_b), loaded)
+    except ScenarioError as error:
+        _fail(error)
+        raise
+    print_comparison(out, comparison)
+    if target:
+        _write_output(lambda: write_comparison(comparison, target), target)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option(
+    "--out", "out_file", required=True, type=click.Path(), help="FILE.html (offline report) or FILE.xlsx."
+)
+def report(scenario: str, plan_dir: str, out_file: str) -> None:
+    """Write a plan as one offline HTML page (map, heat map, charts, unfilled seats, policy) or a workbook.
+
+    The HTML file embeds everything it needs and opens without a network; the .xlsx workbook has
+    Summary, Assignments, Unfilled, By commune, By specialty and By agency sheets.
+
+    \b
+    Example:
+      secondment report scenarios/dien-bien-2025 plans/dien-bien-2025 --out plans/dien-bien-2025.html
+    """
+    from reports.outputs import REPORT_SUFFIXES, write_report
+    from reports.plan_data import read_plan_folder
+
+    target = _output_path(out_file, REPORT_SUFFIXES)
+    loaded = _load(scenario)
+    try:
+        plan = read_plan_folder(Path(plan_dir), loaded)
+    except ScenarioError as error:
+        _fail(error)
+        raise
+    if plan.scenario_sha256 and plan.scenario_sha256 != loaded.sha256:
+        err.print("[yellow]warning:[/] the plan was made from another scenario than this one")
+    _write_output(lambda: write_report(plan, loaded, target), target)
+
+
+@main.command()
+@click.option("--out", "out_file", required=True, type=click.Path(), help="The workbook to write (.xlsx).")
+@click.option(
+    "--yaml/--no-yaml",
+    "with_yaml",
+    default=True,
+    show_default=True,
+    help="Also write scenario.yaml beside the workbook, naming its sheets.",
+)
+@click.option("--name", help="Scenario name in scenario.yaml (default: the workbook's file name).")
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> None:
+    """Write a blank scenario workbook: a sheet per table, a README sheet, drop-down lists.
+
+    With scenario.yaml beside it (the default) the folder is a scenario: fill in the sheets, then
+    validate and solve the folder.
+
+    \b
+    Example:
+      secondment template --out rounds/2026/book.xlsx
+      secondment solve rounds/2026 --out plans/2026
+    """
+    from reports.template import tables_yaml, write_scenario_yaml, write_template
+
+    book = _output_path(out_file, (".xlsx",))
+    yaml_path = book.with_name("scenario.yaml")
+    existing = [str(p) for p in (book, yaml_path if with_yaml else None) if p and p.exists()]
+    if existing and not force:
+        err.print(f"[bold red]error:[/] will not overwrite {', '.join(existing)}; pass --force to replace")
+        sys.exit(EXIT_BAD_INPUT)
+    _write_output(lambda: write_template(book), book)
+    if with_yaml:
+        _write_output(lambda: write_scenario_yaml(yaml_path, book.name, name or book.stem), yaml_path)
+        folder = book.parent
+        out.print(f"Fill in the sheets, then: secondment validate {folder}", markup=False)
+        out.print(f"                          secondment solve {folder} --out plans/NAME", markup=False)
+    else:
+        out.print("Name its sheets in your scenario.yaml:", markup=False)
+        out.print(tables_yaml(book.name), markup=False)
+
+
+def _output_path(out_file: str, suffixes: tuple[str, ...]) -> Path:
+    """The output file, refused unless its suffix is one the command writes."""
+    target = Path(out_file)
+    if target.suffix.lower() not in suffixes:
+        raise click.UsageError(f"--out must end with {' or '.join(suffixes)}, got {out_file!r}")
+    return target
+
+
+def _write_output(write: Callable[[], None], target: Path) -> None:
+    """Write one output file, turning a file-system error into a message and exit 2."""
+    try:
+        write()
+    except OSError as error:
+        err.print(f"[bold red]error:[/] cannot write {target}: {error}", markup=True)
+        sys.exit(EXIT_BAD_INPUT)
+    out.print(f"wrote {target}", markup=False)
+
+
+@main.command()
+@click.option("--provinces", default=1, show_default=True, type=click.IntRange(1, 200), help="Provinces.")
+@click.option(
+    "--communes-per-province",
+    default=98,
+    show_default=True,
+    type=click.IntRange(1, 2000),
+    help="Communes each.",
+)
+@click.option(
+    "--candidates-per-province",
+    default=600,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Candidates each.",
+)
+@click.option("--specialties", default=7, show_default=True, type=click.IntRange(1, 9), help="Fields short.")
+@click.option(
+    "--max-distance-km", default=120.0, show_default=True, type=click.FloatRange(min=1), help="Travel cap."
+)
+@click.option("--floors", is_flag=True, help="Add a floor: every border commune short of IT gets one.")
+@click.option("--fairness", is_flag=True, help="Rank coverage, fairness, distance (else coverage, distance).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Random seed.")
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Scenario folder to write.")
+@click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
+def generate(
+    provinces: int,
+    communes_per_province: int,
+    candidates_per_province: int,
+    specialties: int,
+    max_distance_km: float,
+    floors: bool,
+    fairness: bool,
+    seed: int,
+    out_dir: str,
+    force: bool,
+) -> None:
+    """Write a synthetic scenario of any size, shaped like the real case, as scenario.yaml + CSVs.
+
+    Communes cluster around provincial capitals where the agencies sit; priorities, capacities,
+    release caps and levels are mixed; a few people have personal caps, forbids or leave early.
+    The same options always write the same scenario.
+
+    \b
+    Example (the whole country, about 20,000 people and 3,300 communes):
+      secondment generate --provinces 34 --out scenarios/national --seed 1
+    """
+    from models.scenario_writer import write_scenario
+    from models.synthetic import province_scenario
+
+    target = Path(out_dir)
+    try:
+        check_output(target, force)
+    except OutputExists as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(EXIT_BAD_INPUT)
+    scenario = province_scenario(
+        provinces,
+        communes_per_province,
+        candidates_per_province,
+        seed,
+        max_distance_km,
+        floors,
+        fairness,
+        specialties,
+    )
+    _write_output(lambda: write_scenario(scenario, target), target)
+    out.print(
+        f"{scenario.name}: {len(scenario.communes):,} communes · {len(scenario.shortages):,} shortages · "
+        f"{len(scenario.candidates):,} candidates · {len(scenario.agencies):,} agencies",
+        markup=False,
+    )
+
+
 def _summarise(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> None:
     """Print the plan's headline: status, stages, per-specialty fill, communes left short."""
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(plan.status, "red")
-    out.print(f"[bold]{scenario.name}[/]: [{colour}]{plan.status}[/] in {seconds:.1f} s → {target}")
+    headline = f"[{colour}]{plan.status}[/] in {seconds:.1f} s → {escape(str(target))}"
+    out.print(f"[bold]{escape(scenario.name)}[/]: {headline}")
+    if plan.status == SolveStatus.UNKNOWN:
+        out.print("[red]No plan was found within the time limit: give it more time (--time-limit).[/]")
     if plan.status == SolveStatus.INFEASIBLE:
         out.print("[red]These hard rules cannot all hold (drop or relax any one of them):[/]")
         for conflict in plan.conflicts:
             out.print(f"  {conflict.rule} {conflict.item}: {conflict.detail}", markup=False)
         return
     for stage in plan.objectives:
-        proof = "proven" if stage.proven else "not proven"
+        proof = "proven" if stage.proven else f"not proven, {_gap(stage.value, stage.bound)}"
         out.print(f"  {stage.name}: {stage.value} (bound {stage.bound}, {proof})", markup=False)
     demanded: Counter[str] = Counter()
     for shortage in scenario.shortages:
@@ -334,7 +609,7 @@ def _summarise(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> 
         table.add_column(column, justify="left" if column == "specialty" else "right")
     for specialty in sorted(demanded):
         table.add_row(
-            specialty,
+            escape(specialty),
             str(demanded[specialty]),
             str(filled[specialty]),
             str(demanded[specialty] - filled[specialty]),
@@ -358,10 +633,20 @@ def _summarise(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> 
         out.print("Left short: " + ", ".join(short), markup=False)
 
 
+def _gap(value: float, bound: float | None) -> str:
+    """How far a stage's value may be from its optimum, relative to the bound."""
+    if bound is None:
+        return "no bound known"
+    return f"gap {abs(bound - value) / max(abs(bound), 1e-9):.1%}"
+
+
 def run() -> None:
     """Console entry point: a bug is reported in one line, never as a traceback."""
     try:
         main()
+    except KeyboardInterrupt:
+        err.print("interrupted: no plan was written", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
         err.print(
             f"internal error: {type(error).__name__}: {error}; please report it with the scenario",

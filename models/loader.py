@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
 from models.references import check_references
 from models.scenario import (
@@ -29,6 +32,7 @@ from models.scenario import (
     Text,
 )
 from models.tables import Table, read_table
+from models.yaml_source import YamlSource, read_yaml
 
 RowModel = TypeVar("RowModel", bound=Row)
 SCENARIO_FILE = "scenario.yaml"
@@ -40,22 +44,8 @@ TABLE_MODELS: dict[str, type[Row]] = {
     "distances": Distance,
     "adjacency": Border,
 }
-
-
-class ScenarioYamlLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that numbers with a leading zero stay text.
-
-    Plain YAML reads `commune: 03127` as the octal number 1623; commune codes must keep their digits.
-    """
-
-
-ScenarioYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-ScenarioYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
-)
+NEAR_MISS = 0.85
+STRICT_MISS = 0.9
 
 
 class TablePaths(BaseModel):
@@ -89,23 +79,26 @@ class ScenarioFile(BaseModel):
     forbid: tuple[Forbid, ...] = ()
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and cross-check a scenario; raise ScenarioError listing every problem found."""
+def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenario:
+    """Read and cross-check a scenario; raise ScenarioError listing every problem found.
+
+    Tables must lie inside the scenario's folder unless `allow_outside_paths` is set.
+    """
     yaml_path = _scenario_yaml(Path(path))
-    header = _read_header(yaml_path)
+    source = read_yaml(yaml_path)
+    header = _validate_header(source)
     problems: list[InputProblem] = []
+    raw: dict[str, Table] = {}
     tables: dict[str, list[tuple[int, Row]]] = {}
-    for table, spec in header.tables.model_dump(exclude_none=True).items():
+    names = header.tables.model_dump(exclude_none=True)
+    for table, spec in names.items():
         try:
-            raw = read_table(spec, yaml_path.parent)
+            raw[table] = read_table(spec, yaml_path.parent, allow_outside_paths)
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
-        tables[table] = _parse_rows(raw, TABLE_MODELS[table], problems)
-    if problems:
-        raise ScenarioError(problems)
-    names = header.tables.model_dump(exclude_none=True)
-    problems.extend(check_references(header, tables, names, yaml_path.name))
+        tables[table] = _parse_rows(raw[table], TABLE_MODELS[table], problems)
+    problems.extend(check_references(header, tables, raw, names, source))
     if problems:
         raise ScenarioError(problems)
     return Scenario(
@@ -122,82 +115,178 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _scenario_yaml(path: Path) -> Path:
     """Accept the scenario folder or its YAML file."""
-    yaml_path = path / SCENARIO_FILE if path.is_dir() else path
-    if not yaml_path.is_file():
+    try:
+        yaml_path = path / SCENARIO_FILE if path.is_dir() else path
+        found = yaml_path.is_file()
+    except (OSError, ValueError) as error:
+        raise ScenarioError([InputProblem(str(path), f"cannot be read: {error}")]) from None
+    if not found:
         raise ScenarioError([InputProblem(str(yaml_path), "scenario file not found")])
     return yaml_path
 
 
-def _read_header(yaml_path: Path) -> ScenarioFile:
-    """Parse scenario.yaml with the safe loader and validate its keys."""
-    name = yaml_path.name
-    try:
-        content: Any = yaml.load(yaml_path.read_text(encoding="utf-8-sig"), Loader=ScenarioYamlLoader)
-    except UnicodeDecodeError as error:
-        raise ScenarioError([InputProblem(name, f"is not UTF-8 text (byte {error.start})")]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError([InputProblem(name, f"is not valid YAML: {problem}", row=row)]) from None
+def _validate_header(source: YamlSource) -> ScenarioFile:
+    """Check scenario.yaml's keys and values, naming the line and key of each problem."""
+    content = source.content
     if not isinstance(content, dict):
-        raise ScenarioError([InputProblem(name, "expected a mapping with name, tables and policy")])
-    try:
-        return ScenarioFile.model_validate(content)
-    except ValidationError as error:
         raise ScenarioError(
-            [
+            [InputProblem(source.name, "expected a mapping with name, tables and policy", row=1)]
+        )
+    problems = _period_problems(source)
+    try:
+        header = ScenarioFile.model_validate(_composed(content))
+    except ValidationError as error:
+        flagged = {problem.column for problem in problems}
+        for e in error.errors():
+            if _key_path(e["loc"][:2]) in flagged:
+                continue
+            line, depth = source.locate(e["loc"])
+            loc = e["loc"] if e["type"] == "missing" else e["loc"][:depth]
+            value = e.get("input")
+            problems.append(
                 InputProblem(
-                    name,
-                    f"{_key_path(e['loc'])}: {_explain(e)}",
-                    value=e.get("input") if isinstance(e.get("input"), str | int | float) else None,
+                    source.name,
+                    _explain(e),
+                    row=line,
+                    column=_key_path(loc),
+                    value=value if isinstance(value, str | int | float | date) else None,
                 )
-                for e in error.errors()
-            ]
-        ) from None
+            )
+        raise ScenarioError(problems) from None
+    if problems:
+        raise ScenarioError(problems)
+    return header
+
+
+def _composed(value: Any) -> Any:
+    """Every text in the YAML's values NFC-normalised, so `tag:biên_giới` typed decomposed still matches."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_composed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _composed(item) for key, item in value.items()}
+    return value
+
+
+def _period_problems(source: YamlSource) -> list[InputProblem]:
+    """Period dates must be ISO dates: a day/month date, a serial number or a timestamp is refused."""
+    period = source.content.get("period")
+    if not isinstance(period, dict):
+        return []
+    problems = []
+    for key in ("start", "end"):
+        value = period.get(key)
+        if value is None or isinstance(value, date):
+            continue
+        expected = date_problem(str(value))
+        if expected:
+            line, _ = source.locate(("period", key))
+            problems.append(
+                InputProblem(source.name, expected, row=line, column=f"period.{key}", value=value)
+            )
+    return problems
 
 
 def _parse_rows(
     table: Table, model: type[RowModel], problems: list[InputProblem]
 ) -> list[tuple[int, RowModel]]:
     """Validate every row of a table, adding a problem per bad cell."""
-    missing = [
-        column
-        for column, field in model.model_fields.items()
-        if field.is_required() and column not in table.columns
-    ]
+    column_problems, missing = _check_columns(table, model)
+    problems.extend(column_problems)
     if missing:
-        problems.extend(
-            InputProblem(
-                table.name,
-                f"required column is missing (columns found: {', '.join(table.columns)})",
-                row=1,
-                column=column,
-            )
-            for column in missing
-        )
         return []
     if not table.rows:
         problems.append(InputProblem(table.name, "has a header but no rows", row=2))
         return []
+    kinds = {column: field_kind(field) for column, field in model.model_fields.items()}
     parsed: list[tuple[int, RowModel]] = []
     for number, record in table.rows:
-        cells = {k: v for k, v in record.items() if k in model.model_fields and v.strip()}
+        cells: dict[str, str] = {}
+        flagged: list[tuple[str, str, str]] = []
+        for column, kind in kinds.items():
+            if record.get(column):
+                try:
+                    cells[column] = read_cell(kind, record[column])
+                except CellError as error:
+                    flagged.append((column, record[column], str(error)))
+        if "lat" in cells and "lon" in cells:
+            flagged.extend(coordinate_problems(cells["lat"], cells["lon"]))
+        problems.extend(InputProblem(table.name, e, number, column, v) for column, v, e in flagged)
+        bad = {column for column, _, _ in flagged}
         try:
-            parsed.append((number, model.model_validate(cells)))
+            row = model.model_validate({k: v for k, v in cells.items() if k not in bad})
         except ValidationError as error:
             for e in error.errors():
-                column = str(e["loc"][0]) if e["loc"] else None
-                problems.append(
-                    InputProblem(
-                        table.name,
-                        _explain(e),
-                        row=number,
-                        column=column,
-                        value=(record.get(column) or "").strip() or None if column else None,
-                    )
-                )
+                expected = _explain(e)
+                column = str(e["loc"][0]) if e["loc"] else _named_field(model, expected)
+                if column in bad or (not e["loc"] and bad):
+                    continue
+                value = record.get(column) if column else None
+                problems.append(InputProblem(table.name, expected, number, column, value or None))
+            continue
+        if not bad:
+            parsed.append((number, row))
     return parsed
+
+
+def _named_field(model: type[Row], message: str) -> str | None:
+    """The field a row-level message is about: the one it starts with (`lat and lon must ...`)."""
+    return next((field for field in model.model_fields if message.startswith(field)), None)
+
+
+def _check_columns(table: Table, model: type[Row]) -> tuple[list[InputProblem], list[str]]:
+    """Missing required columns, and unknown columns that look like a misspelt known one."""
+    known = model.model_fields
+    absent = [column for column in known if column not in table.columns]
+    unknown = [column for column in table.columns if column not in known]
+    problems = []
+    missing = [column for column in absent if known[column].is_required()]
+    for column in missing:
+        near = _nearest(column, unknown)
+        hint = f"; is {near!r} meant to be it?" if near else ""
+        problems.append(
+            InputProblem(
+                table.name,
+                f"required column is missing (columns found: {', '.join(table.columns)}){hint}",
+                row=1,
+                column=column,
+            )
+        )
+    for column in unknown:
+        near = _nearest(column, [c for c in absent if c not in missing], strict=True)
+        if near:
+            problems.append(
+                InputProblem(
+                    table.name,
+                    f"unknown column; did you mean {near!r}? Unknown columns are ignored, so a misspelt "
+                    "one would be lost silently: rename it",
+                    row=1,
+                    column=column,
+                )
+            )
+    return problems, missing
+
+
+def _nearest(column: str, choices: list[str], strict: bool = False) -> str | None:
+    """The choice a column name most likely misspells (case, spaces and underscores aside), if any.
+
+    Strict matching (for unknown columns, which the contract otherwise ignores) takes only near-exact
+    spellings; loose matching (a hint for a missing column) also takes one name inside the other.
+    """
+
+    def norm(name: str) -> str:
+        return re.sub(r"[\s_\-.]", "", name.lower())
+
+    def score(choice: str) -> float:
+        a, b = norm(column), norm(choice)
+        if not strict and min(len(a), len(b)) >= 3 and (a in b or b in a):
+            return 1.0
+        return SequenceMatcher(None, a, b).ratio()
+
+    scored = [(score(choice), choice) for choice in choices]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] >= (STRICT_MISS if strict else NEAR_MISS) else None
 
 
 def _key_path(loc: tuple[int | str, ...]) -> str:
@@ -210,9 +299,29 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
 
 def _explain(error: Any) -> str:
     """Turn a pydantic error into what was expected."""
-    kind = error["type"]
+    kind, context = error["type"], error.get("ctx", {})
     if kind == "missing":
         return "a value is required"
     if kind == "extra_forbidden":
         return "unknown key (check its spelling against the scenario format)"
+    if kind.startswith("date"):
+        return date_problem(str(error.get("input"))) or "expected a date as yyyy-mm-dd (ISO 8601)"
+    bounds = {
+        "greater_than_equal": "≥ {ge}",
+        "greater_than": "> {gt}",
+        "less_than_equal": "≤ {le}",
+        "less_than": "< {lt}",
+    }
+    if kind in bounds:
+        return f"expected a number {bounds[kind].format(**context)}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "expected a whole number"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return "expected a number"
+    if kind in ("tuple_type", "list_type"):
+        return "expected a list (one `- item` per line, or [a, b])"
+    if kind in ("model_type", "dict_type"):
+        return "expected a mapping of keys to values"
+    if kind == "string_too_short":
+        return "a value is required (the text is empty)"
     return str(error["msg"]).removeprefix("Value error, ")

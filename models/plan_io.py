@@ -18,19 +18,45 @@ ASSIGNMENTS_FILE = "assignments.csv"
 UNFILLED_FILE = "unfilled.csv"
 ASSIGNMENT_COLUMNS = list(Assignment.model_fields)
 UNFILLED_COLUMNS = list(Unfilled.model_fields)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OutputExists(Exception):
     """The output folder holds files and overwriting was not asked for."""
 
 
-def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str] | None = None) -> None:
-    """Write plan.json, assignments.csv and unfilled.csv into `out`, all or nothing."""
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def spreadsheet_text(text: str) -> str:
+    """The text a cell written by `spreadsheet_safe` stands for."""
+    return text[1:] if text.startswith(tuple("'" + start for start in FORMULA_START)) else text
+
+
+def check_output(out: Path, force: bool = False, keep: tuple[Path, ...] = ()) -> None:
+    """Refuse, before any work, an output that exists as a file, holds files without `force`,
+    would replace one of the folders in `keep`, or cannot be written."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputExists(f"{out} exists and is not a folder")
+    for folder in keep:
+        if Path(folder).resolve().is_relative_to(out.resolve()):
+            raise OutputExists(f"{out} contains {folder}, which replacing it would delete")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputExists(f"{out} already holds files; pass --force to replace them")
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputExists(f"cannot create {out}: {ancestor} is not a writable folder")
+
+
+def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str] | None = None) -> None:
+    """Write plan.json, assignments.csv and unfilled.csv into `out`, all or nothing."""
+    out = Path(out)
+    check_output(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -41,7 +67,7 @@ def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str]
 
 
 def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
-    """Write every file of the plan into a folder."""
+    """Write every file of the plan into a folder and flush it to disk."""
     (folder / PLAN_FILE).write_text(
         json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -53,12 +79,18 @@ def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
     )
     for name, text in extra.items():
         (folder / name).write_text(text, encoding="utf-8")
+    for path in folder.iterdir():
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
     os.chmod(folder, 0o755)
 
 
 def _table(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
-    """Rows as a frame with exactly these columns, in this order."""
-    return pd.DataFrame(rows, columns=columns)
+    """Rows as a frame with exactly these columns, in this order; text cells made spreadsheet-safe."""
+    return pd.DataFrame(
+        [{k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows],
+        columns=columns,
+    )
 
 
 def _swap_in(staging: Path, out: Path) -> None:

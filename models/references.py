@@ -2,146 +2,248 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from models.errors import InputProblem
+from models.scenario import nfc
 
 if TYPE_CHECKING:
     from models.loader import ScenarioFile
     from models.scenario import Row
+    from models.tables import Table
+    from models.yaml_source import YamlSource
 
 Rows = list[tuple[int, Any]]
+TEXT_FORMAT = "format the id columns as Text in the spreadsheet and retype the codes"
+UNIQUE_KEYS = {
+    "communes": ("id",),
+    "candidates": ("id",),
+    "agencies": ("id",),
+    "shortages": ("commune_id", "specialty"),
+    "distances": ("from_id", "to_id"),
+}
 
 
 class Registry:
-    """Known ids of one kind, with a hint when Excel has dropped a leading zero."""
+    """Known ids of one kind, with a hint when a spreadsheet has dropped a leading zero."""
 
-    def __init__(self, kind: str, ids: Iterable[str]) -> None:
+    def __init__(self, kind: str, ids: Iterable[str], table: str) -> None:
         self.kind = kind
         self.ids = set(ids)
+        self.table = table
 
     def __contains__(self, value: object) -> bool:
         return value in self.ids
 
     def expected(self, value: str) -> str:
-        """Explain an unknown id, suggesting the zero-padded id it probably meant."""
+        """Explain an unknown id, naming the known id it matches once leading zeros are set aside."""
         message = f"unknown {self.kind} id"
-        if value.isdigit():
-            padded = [known for known in self.ids if known.lstrip("0") == value.lstrip("0")]
-            if padded:
-                return (
-                    f"{message}; did you mean {padded[0]!r}? A spreadsheet may have dropped its "
-                    "leading zero: format the column as Text"
-                )
-        return message
+        if not value.isdigit():
+            return message
+        same = sorted(
+            known for known in self.ids if known.isdigit() and known.lstrip("0") == value.lstrip("0")
+        )
+        if not same:
+            return message
+        if len(same[0]) > len(value):
+            return (
+                f"{message}; did you mean {same[0]!r}? A spreadsheet dropped its leading zero: {TEXT_FORMAT}"
+            )
+        return (
+            f"{message}; {self.table} has {same[0]!r}, this id without its leading zero: a spreadsheet "
+            f"dropped it there; {TEXT_FORMAT}"
+        )
 
 
 def check_references(
-    header: ScenarioFile, tables: dict[str, list[tuple[int, Row]]], names: dict[str, str], yaml: str
+    header: ScenarioFile,
+    tables: dict[str, list[tuple[int, Row]]],
+    raw: dict[str, Table],
+    names: dict[str, str],
+    source: YamlSource,
 ) -> list[InputProblem]:
-    """Find duplicate ids and references to ids or specialties that do not exist."""
+    """Find duplicate ids, lost leading zeros and references to ids or specialties that do not exist."""
     problems: list[InputProblem] = []
+    for table, key in UNIQUE_KEYS.items():
+        if table in raw:
+            problems.extend(_duplicates(raw[table], key))
+    for table in ("communes", "candidates", "agencies"):
+        if table in raw:
+            problems.extend(_lost_zeros(raw[table]))
 
-    def unique(table: str, rows: Rows, key: str) -> None:
-        seen: dict[object, int] = {}
-        for number, row in rows:
-            value = getattr(row, key) if key != "key" else row.key
-            if value in seen:
-                problems.append(
-                    InputProblem(
-                        names[table],
-                        f"duplicate, first seen on row {seen[value]}",
-                        number,
-                        "commune_id" if key == "key" else key,
-                        value,
-                    )
-                )
-            else:
-                seen[value] = number
+    def registry(kind: str, table: str) -> Registry | None:
+        if table not in raw or "id" not in raw[table].columns:
+            return None
+        return Registry(kind, (str(nfc(r["id"])) for _, r in raw[table].rows if r.get("id")), names[table])
 
-    def refer(table: str, rows: Rows, column: str, registry: Registry) -> None:
-        for number, row in rows:
-            values = getattr(row, column)
-            for value in values if isinstance(values, tuple | dict) else (values,):
-                if value is not None and value not in registry:
-                    problems.append(
-                        InputProblem(names[table], registry.expected(value), number, column, value)
-                    )
-
-    for table, key in (
-        ("communes", "id"),
-        ("candidates", "id"),
-        ("agencies", "id"),
-        ("shortages", "key"),
-    ):
-        unique(table, tables[table], key)
     specialty_ids = [s.id for s in header.specialties]
+    specialties = Registry("specialty", specialty_ids, "specialties")
+    communes = registry("commune", "communes")
+    agencies = registry("agency", "agencies")
+    candidates = registry("candidate", "candidates")
+    anything = None
+    if communes and agencies and candidates:
+        anything = Registry(
+            "commune, agency or candidate", communes.ids | agencies.ids | candidates.ids, names["agencies"]
+        )
+    checks: list[tuple[str, str, Registry | None]] = [
+        ("shortages", "commune_id", communes),
+        ("shortages", "specialty", specialties),
+        ("candidates", "agency_id", agencies),
+        ("candidates", "specialties", specialties),
+        ("candidates", "home_commune_id", communes),
+        ("candidates", "preferences", communes),
+        ("distances", "from_id", anything),
+        ("distances", "to_id", communes),
+        ("adjacency", "code_a", communes),
+        ("adjacency", "code_b", communes),
+    ]
+    for table, column, known in checks:
+        if known is not None and table in tables:
+            problems.extend(_unknown(names[table], tables[table], column, known))
+
+    def locate(*loc: int | str) -> int:
+        return source.locate(loc)[0]
+
     if len(set(specialty_ids)) != len(specialty_ids):
-        problems.append(InputProblem(yaml, "specialties: each specialty id may appear only once"))
-
-    specialties = Registry("specialty", specialty_ids)
-    communes = Registry("commune", (row.id for _, row in tables["communes"]))
-    agencies = Registry("agency", (row.id for _, row in tables["agencies"]))
-    candidates = Registry("candidate", (row.id for _, row in tables["candidates"]))
-    anything = Registry("commune, agency or candidate", communes.ids | agencies.ids | candidates.ids)
-
-    refer("shortages", tables["shortages"], "commune_id", communes)
-    refer("shortages", tables["shortages"], "specialty", specialties)
-    refer("candidates", tables["candidates"], "agency_id", agencies)
-    refer("candidates", tables["candidates"], "specialties", specialties)
-    refer("candidates", tables["candidates"], "home_commune_id", communes)
-    refer("candidates", tables["candidates"], "preferences", communes)
-    if "distances" in tables:
-        refer("distances", tables["distances"], "from_id", anything)
-        refer("distances", tables["distances"], "to_id", communes)
-    if "adjacency" in tables:
-        refer("adjacency", tables["adjacency"], "code_a", communes)
-        refer("adjacency", tables["adjacency"], "code_b", communes)
-
+        problems.append(
+            InputProblem(
+                source.name, "each specialty id may appear only once", locate("specialties"), "specialties"
+            )
+        )
     for section, entries in (("pins", header.pins), ("forbid", header.forbid)):
         for index, entry in enumerate(entries):
-            for field, registry in (
+            for field, known in (
                 ("candidate", candidates),
                 ("commune", communes),
                 ("specialty", specialties),
             ):
                 value = getattr(entry, field)
-                if value is not None and value not in registry:
+                if known is not None and value is not None and value not in known:
                     problems.append(
                         InputProblem(
-                            yaml,
-                            f"{section}[{index}].{field}: {registry.expected(value)}",
-                            value=value,
+                            source.name,
+                            known.expected(value),
+                            locate(section, index, field),
+                            f"{section}[{index}].{field}",
+                            value,
                         )
                     )
-    tags = {tag for _, row in tables["communes"] for tag in row.tags}
+    if communes is not None:
+        tags = {
+            str(nfc(t)) for _, r in raw["communes"].rows for t in r.get("tags", "").split(";") if t.strip()
+        }
+        problems.extend(_floors(header, tags, specialties, communes, source.name, locate))
+    return problems
+
+
+def _duplicates(table: Table, key: tuple[str, ...]) -> list[InputProblem]:
+    """Rows whose key (after trimming and NFC normalisation) repeats an earlier row's."""
+    if not all(column in table.columns for column in key):
+        return []
+    seen: dict[tuple[str, ...], int] = {}
+    found = []
+    for number, record in table.rows:
+        value = tuple(str(nfc(record.get(column, ""))) for column in key)
+        if not all(value):
+            continue
+        if value in seen:
+            found.append(
+                InputProblem(
+                    table.name,
+                    f"duplicate, first seen on row {seen[value]}",
+                    number,
+                    key[0],
+                    "/".join(value) if len(value) > 1 else value[0],
+                )
+            )
+        else:
+            seen[value] = number
+    return found
+
+
+def _lost_zeros(table: Table) -> list[InputProblem]:
+    """Numeric ids shorter than the zero-padded ones beside them: a spreadsheet ate their leading zeros."""
+    ids = [(number, record.get("id", "")) for number, record in table.rows]
+    padded = [value for _, value in ids if value.isdigit() and value.startswith("0")]
+    if not padded:
+        return []
+    width = max(len(value) for value in padded)
+    return [
+        InputProblem(
+            table.name,
+            f"looks like {value.zfill(width)!r} without its leading zero (other ids here have {width} "
+            f"digits, e.g. {padded[0]!r}): {TEXT_FORMAT}",
+            number,
+            "id",
+            value,
+        )
+        for number, value in ids
+        if value.isdigit() and len(value) < width
+    ]
+
+
+def _unknown(name: str, rows: Rows, column: str, known: Registry) -> list[InputProblem]:
+    """Cells of a column (or items of a list cell) that name no known id."""
+    found = []
+    for number, row in rows:
+        values = getattr(row, column)
+        for value in values if isinstance(values, tuple | dict) else (values,):
+            if value is not None and value not in known:
+                found.append(InputProblem(name, known.expected(value), number, column, value))
+    return found
+
+
+def _floors(
+    header: ScenarioFile,
+    tags: set[str],
+    specialties: Registry,
+    communes: Registry,
+    yaml: str,
+    locate: Callable[..., int],
+) -> list[InputProblem]:
+    """Every min_coverage floor names a known specialty and communes that exist."""
+    problems = []
     for index, floor in enumerate(header.policy.min_coverage):
-        where = f"policy.min_coverage[{index}]"
+        where = ("policy", "min_coverage", index)
+        path = f"policy.min_coverage[{index}]"
         if floor.specialty not in specialties:
             problems.append(
-                InputProblem(yaml, f"{where}.specialty: unknown specialty id", value=floor.specialty)
+                InputProblem(
+                    yaml,
+                    "unknown specialty id",
+                    locate(*where, "specialty"),
+                    f"{path}.specialty",
+                    floor.specialty,
+                )
             )
         if isinstance(floor.communes, tuple):
             problems.extend(
-                InputProblem(yaml, f"{where}.communes: {communes.expected(c)}", value=c)
-                for c in floor.communes
+                InputProblem(
+                    yaml, communes.expected(c), locate(*where, "communes", n), f"{path}.communes[{n}]", c
+                )
+                for n, c in enumerate(floor.communes)
                 if c not in communes
             )
         elif floor.communes != "all" and not floor.communes.startswith("tag:"):
             problems.append(
                 InputProblem(
                     yaml,
-                    f"{where}.communes: expected 'all', 'tag:X' or a list of commune ids",
-                    value=floor.communes,
+                    "expected 'all', 'tag:X' or a list of commune ids",
+                    locate(*where, "communes"),
+                    f"{path}.communes",
+                    floor.communes,
                 )
             )
         elif floor.communes.startswith("tag:") and floor.communes.removeprefix("tag:") not in tags:
             problems.append(
                 InputProblem(
                     yaml,
-                    f"{where}.communes: no commune has this tag (tags used: {', '.join(sorted(tags))})",
-                    value=floor.communes,
+                    f"no commune has this tag (tags used: {', '.join(sorted(tags)) or 'none'})",
+                    locate(*where, "communes"),
+                    f"{path}.communes",
+                    floor.communes,
                 )
             )
     return problems

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import _csv
+import codecs
 import csv
+import io
+import itertools
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from models.errors import InputProblem, ScenarioError
+
+MAX_FILE_BYTES = 64 * 2**20
+MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_ROWS = 200_000
+SEPARATORS = (",", ";", "\t")
+WORKBOOKS = {".xlsx", ".xlsm"}
+OTHER_FORMATS = {
+    ".xls": "an Excel 97-2003 workbook",
+    ".ods": "an OpenDocument spreadsheet",
+    ".numbers": "a Numbers file",
+}
+Refuse = Callable[..., ScenarioError]
+SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' or as an .xlsx workbook"
 
 
 @dataclass(frozen=True)
@@ -20,59 +38,176 @@ class Table:
     rows: tuple[tuple[int, dict[str, str]], ...]
 
 
-def read_table(spec: str, base: Path) -> Table:
+def read_table(spec: str, base: Path, allow_outside: bool = False) -> Table:
     """Read `file.csv` or `book.xlsx#sheet`, relative to the scenario folder."""
-    file_part, _, sheet = spec.partition("#")
+
+    def refuse(expected: str, row: int | None = None) -> ScenarioError:
+        return ScenarioError([InputProblem(spec, expected, row=row)])
+
+    try:
+        return _read(spec, base, allow_outside, refuse)
+    except (OSError, ValueError) as error:  # a name the system refuses, a file it cannot read
+        raise refuse(f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+
+
+def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
+    """Check where the table is and how big, then read it by its kind."""
+    file_part, hash_sign, sheet = spec.partition("#")
     path = base / file_part
-    name = f"{file_part}#{sheet}" if sheet else file_part
+    if not allow_outside and not path.resolve().is_relative_to(base.resolve()):
+        raise refuse(
+            f"is outside the scenario folder {base}: copy it into the folder, "
+            "or pass --allow-outside-paths if that is intended"
+        )
     if not path.is_file():
-        raise ScenarioError([InputProblem(name, f"table file not found at {path}")])
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        frame = _read_sheet(path, sheet or None, name)
+        raise refuse(f"table file not found at {path}")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise refuse(f"is {_size(size)}; a table may be at most {_size(MAX_FILE_BYTES)}")
+    suffix = path.suffix.lower()
+    if suffix in OTHER_FORMATS:
+        raise refuse(f"is {OTHER_FORMATS[suffix]}: {SAVE_AS}")
+    if suffix in WORKBOOKS:
+        records = _sheet_records(path, sheet, refuse)
+    elif hash_sign:
+        raise refuse(f"names a sheet, but only an .xlsx workbook has sheets (the file is {suffix or 'text'})")
     else:
-        frame = _read_csv(path, name)
-    columns = tuple(str(c).strip() for c in frame.columns)
-    frame.columns = list(columns)
-    rows = tuple(
-        (number + 2, record)
-        for number, record in enumerate(frame.to_dict("records"))
-        if any(value.strip() for value in record.values())
-    )
-    return Table(name=name, columns=columns, rows=rows)
+        records = _csv_records(path.read_bytes(), refuse)
+    return _table(spec, records, refuse)
 
 
-def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    """Read a UTF-8 CSV (BOM or not; comma or semicolon separated) with every cell as text."""
+def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
+    """Header and numbered non-blank rows; ragged, duplicate-header and over-long tables refused."""
+    numbered = enumerate(records, start=1)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = handle.readline()
-            separator = ";" if header.count(";") > header.count(",") else ","
-            handle.seek(0)
-            frame = pd.read_csv(
-                handle,
-                sep=separator,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                quoting=csv.QUOTE_MINIMAL,
+        _, header = next(numbered)
+    except StopIteration:
+        raise refuse("is empty; expected a header row", row=1) from None
+    columns = tuple(cell.strip() for cell in header)
+    named = [column for column in columns if column]
+    if not named:
+        raise refuse("the first row must be the header with the column names; it is blank", row=1)
+    if len(named) == 1:
+        _, first = next(numbered, (2, []))
+        if sum(1 for cell in first if cell.strip()) > 1:
+            raise refuse(
+                f"the first row must be the header with the column names; it holds only {named[0]!r} "
+                "(a title row? delete it)",
+                row=1,
             )
-    except UnicodeDecodeError as error:
-        raise ScenarioError(
-            [InputProblem(name, f"is not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'")]
-        ) from None
-    except pd.errors.EmptyDataError:
-        raise ScenarioError([InputProblem(name, "is empty; expected a header row")]) from None
-    except pd.errors.ParserError as error:
-        raise ScenarioError([InputProblem(name, f"is not valid CSV: {error}")]) from None
-    return frame
+        numbered = itertools.chain([(2, first)], numbered)
+    problems = [
+        InputProblem(name, f"column {column!r} appears twice (columns {earlier + 1} and {i + 1})", row=1)
+        for i, column in enumerate(columns)
+        for earlier in [columns.index(column)]
+        if column and earlier < i
+    ]
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, record in numbered:
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
+            continue
+        if len(rows) + len(problems) == MAX_ROWS:
+            raise refuse(f"has more than {MAX_ROWS:,} rows; split the scenario or remove unused rows")
+        if len(cells) > len(columns) and any(cells[len(columns) :]):
+            problems.append(
+                InputProblem(
+                    name,
+                    f"has {len(cells)} cells but the header has {len(columns)} columns: a value holding "
+                    "the separator must be in double quotes",
+                    row=number,
+                )
+            )
+            continue
+        cells += [""] * (len(columns) - len(cells))
+        rows.append((number, {c: v for c, v in zip(columns, cells, strict=False) if c}))
+    if problems:
+        raise ScenarioError(problems)
+    return Table(name=name, columns=tuple(c for c in columns if c), rows=tuple(rows))
 
 
-def _read_sheet(path: Path, sheet: str | None, name: str) -> pd.DataFrame:
-    """Read one sheet of a workbook with every cell as text."""
+def _csv_records(data: bytes, refuse: Refuse) -> Iterator[list[str]]:
+    """Decode UTF-8 (with or without BOM) and split on the separator the header uses."""
+    if data.startswith(b"PK\x03\x04"):
+        raise refuse("is a zipped workbook, not CSV text: name it .xlsx")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise refuse(f"is UTF-16 text (Excel's 'Unicode Text'); {SAVE_AS}")
     try:
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
-    except ValueError as error:
-        raise ScenarioError([InputProblem(name, f"cannot read the sheet: {error}")]) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise refuse(
+            f"is not UTF-8 text (byte 0x{byte:02X}; Windows-1258 or Latin-1 would misread Vietnamese "
+            f"letters); {SAVE_AS}",
+            row=data[: error.start].count(b"\n") + 1,
+        ) from None
+    if "\x00" in text:
+        raise refuse(f"holds NUL characters, so it is not CSV text; {SAVE_AS}")
+    first_line = text.partition("\n")[0]
+    separator = max(SEPARATORS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    return _guarded(reader, refuse)
+
+
+def _guarded(reader: _csv.Reader, refuse: Refuse) -> Iterator[list[str]]:
+    """CSV records, turning a malformed quote or an over-long cell into a problem naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise refuse(f"is not valid CSV: {error}", row=reader.line_num) from None
+
+
+def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]]:
+    """One sheet's rows as text, refusing a workbook that would unpack beyond a sane size."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise refuse(f"is not a readable .xlsx workbook ({error})") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise refuse(
+            f"would unpack to {_size(unpacked)} (at most {_size(MAX_UNPACKED_BYTES)} "
+            "is read): remove unused sheets, rows and formatting, or save the table as CSV"
+        )
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a corrupt workbook
-        raise ScenarioError([InputProblem(name, f"is not a readable .xlsx workbook: {error}")]) from None
-    return frame
+        raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+    try:
+        if sheet and sheet not in book.sheetnames:
+            raise refuse(f"has no sheet {sheet!r} (its sheets: {', '.join(book.sheetnames)})")
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        rows, filled = [], 0
+        for values in worksheet.iter_rows(values_only=True):
+            row = [_text(value) for value in values]
+            rows.append(row if any(row) else [])
+            filled += bool(rows[-1])
+            if filled > MAX_ROWS + 2:
+                break
+        return iter(rows)
+    except ScenarioError:
+        raise
+    except Exception as error:  # a corrupt sheet fails while its rows are read
+        raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+    finally:
+        book.close()
+
+
+def _text(value: object) -> str:
+    """A workbook cell as the text a CSV would hold: whole numbers without `.0`, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _size(count: int) -> str:
+    """A byte count for people: bytes below a megabyte, else whole megabytes."""
+    return f"{count:,} bytes" if count < 2**20 else f"{count / 2**20:,.0f} MB"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -13,6 +14,7 @@ from optimizer.stages import Bounds, Linear, NoSolution, Runner, stage_result
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 TIE_RANGE = 2**20
+STOP_POLL_S = 0.1
 LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs", "quick_restart")
 """Workers that lean on the LP: the network structure makes its bound tight, so they prove fast."""
 
@@ -153,9 +155,20 @@ class CpSatRunner(Runner):
         solver.parameters.linearization_level = 2
         if self.params.workers > 1:
             solver.parameters.subsolvers.extend(LP_PORTFOLIO)
+        solver.parameters.catch_sigint_signal = False
         self.progress(stage, None, None, self.elapsed())
-        status = solver.solve(model, _Reporter(self, stage, scale))
-        return status, solver
+        return self._stoppable(solver, model, _Reporter(self, stage, scale)), solver
+
+    def _stoppable(self, solver: cp_model.CpSolver, model: cp_model.CpModel, reporter: _Reporter) -> int:
+        """Run the search in a worker thread so that a stop request can end it with what it has."""
+        outcome: list[int] = []
+        worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, reporter)), daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(STOP_POLL_S)
+            if self.stop.is_set():
+                solver.stop_search()
+        return outcome[0]
 
     def _values(self, solver: cp_model.CpSolver) -> np.ndarray:
         """The 0/1 choice of every pair in the solver's solution."""

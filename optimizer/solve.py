@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Scenario
 from optimizer.cpsat_runner import CpSatRunner
@@ -13,8 +15,16 @@ from optimizer.plan_builder import build_plan, empty_plan
 from optimizer.stages import NoSolution, Progress, Runner
 
 
-def solve(scenario: Scenario, params: SolveParams | None = None, progress: Progress | None = None) -> Plan:
+def solve(
+    scenario: Scenario,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> Plan:
     """Optimise the scenario's objectives in their declared order under every hard rule.
+
+    Setting `stop` (e.g. on Ctrl-C) ends the search: the best plan found so far comes back, its
+    unfinished stages marked unproven.
 
     The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
     otherwise (or when asked) CP-SAT does, warm-started stage after stage.
@@ -28,7 +38,7 @@ def solve(scenario: Scenario, params: SolveParams | None = None, progress: Progr
     }[params.engine]
     for engine in engines:
         try:
-            return _run(engine(scenario, pairs, params, progress), scenario, pairs, params)
+            return _run(engine(scenario, pairs, params, progress, stop), scenario, pairs, params)
         except FlowUnsuited:
             if engine is engines[-1]:
                 raise

@@ -6,6 +6,7 @@ them. Threshold stages (best worst-share) are found by bisection over the possib
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -82,9 +83,15 @@ class Runner(ABC):
     engine: str
 
     def __init__(
-        self, scenario: Scenario, pairs: Pairs, params: SolveParams, progress: Progress | None
+        self,
+        scenario: Scenario,
+        pairs: Pairs,
+        params: SolveParams,
+        progress: Progress | None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.scenario, self.pairs, self.params = scenario, pairs, params
+        self.stop = stop or threading.Event()
         self.index = PairIndex.of(scenario, pairs)
         self.progress = progress or (lambda *_: None)
         self.started = time.monotonic()
@@ -93,7 +100,9 @@ class Runner(ABC):
         self.held_bounds = Bounds()
 
     def remaining(self) -> float:
-        """Seconds left of the overall time limit."""
+        """Seconds left of the overall time limit (none once a stop is asked for)."""
+        if self.stop.is_set():
+            return 0.0
         return max(0.0, self.deadline - time.monotonic())
 
     def elapsed(self) -> float:

@@ -173,43 +173,43 @@ def test_unknown_commune_suggests_the_lost_leading_zero(tiny: Path):
             "scenario.yaml",
             "candidate: P001",
             "candidate: P999",
-            "scenario.yaml: got 'P999': pins[0].candidate: unknown candidate id",
+            "scenario.yaml, row 16, column 'pins[0].candidate': got 'P999': unknown candidate id",
         ),
         (
             "scenario.yaml",
             "candidate: P003",
             "candidate: P998",
-            "scenario.yaml: got 'P998': forbid[0].candidate: unknown candidate id",
+            "scenario.yaml, row 18, column 'forbid[0].candidate': got 'P998': unknown candidate id",
         ),
         (
             "scenario.yaml",
             '"tag:border"',
             '"tag:boder"',
-            "scenario.yaml: got 'tag:boder': policy.min_coverage[0].communes: no commune has this tag",
+            "scenario.yaml, row 14, column 'policy.min_coverage[0].communes': got 'tag:boder': no commune",
         ),
         (
             "scenario.yaml",
             "max_distance_km: 250",
             "max_distnace_km: 250",
-            "scenario.yaml: got 250: policy.max_distnace_km: unknown key",
+            "scenario.yaml, row 9, column 'policy.max_distnace_km': got 250: unknown key",
         ),
         (
             "scenario.yaml",
             "max_distance_km: 250",
             "max_distance_km: -1",
-            "scenario.yaml: got -1: policy.max_distance_km",
+            "scenario.yaml, row 9, column 'policy.max_distance_km': got -1: expected a number > 0",
         ),
         (
             "scenario.yaml",
             "[coverage, fairness, distance]",
             "[coverage, happiness]",
-            "scenario.yaml: got 'happiness': policy.objectives[1]",
+            "scenario.yaml, row 12, column 'policy.objectives[1]': got 'happiness'",
         ),
         (
             "scenario.yaml",
             "end: 2026-07-31",
             "end: 2024-07-31",
-            "scenario.yaml: period: start 2025-08-01 is after end 2024-07-31",
+            "scenario.yaml, row 2, column 'period': start 2025-08-01 is after end 2024-07-31",
         ),
     ],
 )
@@ -254,7 +254,7 @@ def test_missing_required_yaml_key(tiny: Path):
     """scenario.yaml without `tables` says so."""
     edit(tiny, "scenario.yaml", "tables:", "tablez:")
     found = problems(tiny)
-    assert "scenario.yaml: tables: a value is required" in found
+    assert "scenario.yaml, row 1, column 'tables': a value is required" in found
 
 
 def test_invalid_yaml_names_the_line(tiny: Path):

@@ -5,8 +5,10 @@ It shares no code with the engines, eligibility or travel modules: a bug there c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from models.redact import pseudonyms
 from models.scenario import Scenario
 from optimizer.audit.claims import check_claims, objective_values
 from optimizer.audit.files import Row, Violation, read_claims, read_rows
@@ -16,28 +18,49 @@ __all__ = ["Row", "Violation", "audit_folder", "check_rules", "costs", "objectiv
 
 
 def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
-    """Check a plan folder: assignments.csv always, plan.json and unfilled.csv when present."""
+    """Check a plan folder: assignments.csv always, plan.json and unfilled.csv when present.
+
+    A redacted plan (people as pseudonyms) is checked with the pseudonyms mapped back to the
+    scenario's ids, which only the holder of the scenario can do.
+    """
     folder = Path(folder)
     found: list[Violation] = []
-    rows = read_rows(folder / "assignments.csv", found)
+    claims, rows = _read(scenario, folder, found)
     found.extend(check_rules(scenario, rows))
-    claims = read_claims(folder / "plan.json", found)
     if claims is not None:
         found.extend(check_claims(scenario, rows, claims, folder / "unfilled.csv"))
     return found
 
 
+def _read(scenario: Scenario, folder: Path, found: list[Violation]) -> tuple[dict | None, list[Row]]:
+    """plan.json (if any) and assignments.csv as read, pseudonyms mapped back to ids."""
+    claims = read_claims(folder / "plan.json", found)
+    rows = read_rows(folder / "assignments.csv", found)
+    if claims is not None and claims.get("provenance", {}).get("redacted"):
+        claims, rows = _unredacted(scenario, claims, rows)
+    return claims, rows
+
+
+def _unredacted(scenario: Scenario, claims: dict, rows: list[Row]) -> tuple[dict, list[Row]]:
+    """Claims and rows with each pseudonym replaced by the candidate id it stands for."""
+    real = {pseudonym: candidate for candidate, pseudonym in pseudonyms(scenario).items()}
+    assignments = [
+        {**a, "candidate_id": real.get(a.get("candidate_id"), a.get("candidate_id"))}
+        for a in claims.get("assignments", [])
+        if isinstance(a, dict)
+    ]
+    rows = [replace(r, candidate_id=real.get(r.candidate_id, r.candidate_id)) for r in rows]
+    return {**claims, "assignments": assignments}, rows
+
+
 def costs(scenario: Scenario, folder: Path) -> tuple[dict[str, float], dict[str, object]]:
     """The objectives recomputed from assignments.csv, and those plan.json claims (if any)."""
-    folder = Path(folder)
     found: list[Violation] = []
-    rows = read_rows(folder / "assignments.csv", found)
+    claims, rows = _read(scenario, Path(folder), found)
     known = {c.id for c in scenario.candidates}
     usable = [
         r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
     ]
-    claims = read_claims(folder / "plan.json", found) or {}
-    claimed = {
-        str(s.get("name")): s.get("value") for s in claims.get("objectives", []) if isinstance(s, dict)
-    }
+    stages = (claims or {}).get("objectives", [])
+    claimed = {str(s.get("name")): s.get("value") for s in stages if isinstance(s, dict)}
     return objective_values(scenario, usable), claimed

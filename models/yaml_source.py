@@ -1,0 +1,132 @@
+"""Read scenario.yaml safely: size-limited, no duplicate keys, leading-zero codes kept as text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from models.errors import InputProblem, ScenarioError
+
+MAX_YAML_BYTES = 2**20
+MAX_YAML_NODES = 100_000
+
+
+class ScenarioYamlLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that numbers with a leading zero stay text and keys must be unique.
+
+    Plain YAML reads `commune: 03127` as the octal number 1623; commune codes must keep their digits.
+    A key given twice would silently lose its first value.
+    """
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping, refusing a key that appears twice."""
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"key {key.value!r} appears twice (first on line {seen[key.value]})",
+                        key.start_mark,
+                    )
+                seen[key.value] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+ScenarioYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScenarioYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+
+
+@dataclass(frozen=True)
+class YamlSource:
+    """scenario.yaml's content and its node tree, to say on which line a key stands."""
+
+    name: str
+    content: Any
+    root: Node
+
+    def locate(self, loc: tuple[int | str, ...]) -> tuple[int, int]:
+        """The line of the deepest node on a key path that exists, and how many parts of it exist."""
+        node, line, depth = self.root, self.root.start_mark.line, 0
+        for part in loc:
+            found = _child(node, part)
+            if found is None:
+                break
+            (line, node), depth = found, depth + 1
+        return line + 1, depth
+
+
+def _child(node: Node, part: int | str) -> tuple[int, Node] | None:
+    """The line of a key (or item) and the node under it, in a mapping or sequence node."""
+    if isinstance(node, MappingNode):
+        return next(
+            ((key.start_mark.line, value) for key, value in node.value if key.value == str(part)), None
+        )
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part].start_mark.line, node.value[part]
+    return None
+
+
+def read_yaml(path: Path) -> YamlSource:
+    """Parse scenario.yaml with the safe loader; refuse it when it is too big or not YAML."""
+    name = path.name
+
+    def refuse(expected: str, row: int | None = None) -> ScenarioError:
+        return ScenarioError([InputProblem(name, expected, row=row)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise refuse(f"is {size:,} bytes; it may be at most {MAX_YAML_BYTES:,} (tables go in CSV files)")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise refuse(f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror or error}") from None
+    loader: ScenarioYamlLoader | None = None
+    try:
+        loader = ScenarioYamlLoader(text)
+        root = loader.get_single_node()
+        if root is None:
+            raise refuse("is empty; expected a mapping with name, tables and policy", row=1)
+        if _too_many_nodes(root):
+            raise refuse(f"expands to more than {MAX_YAML_NODES:,} values (through aliases?)")
+        content = loader.construct_document(root)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        where = f" (column {mark.column + 1})" if mark else ""
+        raise refuse(f"is not valid YAML: {problem}{where}", row=mark.line + 1 if mark else None) from None
+    except RecursionError:
+        raise refuse("is nested too deeply to be a scenario") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return YamlSource(name=name, content=content, root=root)
+
+
+def _too_many_nodes(root: Node) -> bool:
+    """Whether the document, with every alias expanded, holds more than MAX_YAML_NODES nodes."""
+    pending, count = [root], 0
+    while pending:
+        node = pending.pop()
+        count += 1
+        if count > MAX_YAML_NODES:
+            return True
+        if isinstance(node, SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                pending.extend((key, value))
+    return False

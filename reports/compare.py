@@ -1,0 +1,311 @@
+"""Two plans side by side: who was added, removed or moved, and every figure with its change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.scenario import Scenario
+from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
+from reports.plan_data import PlanData, read_claims, read_plan_folder
+
+CHANGE_ORDER = {"added": 0, "removed": 1, "moved": 2}
+CHANGE_COLUMNS = [
+    "change",
+    "candidate_id",
+    "candidate_name",
+    "agency_id",
+    "from_commune_id",
+    "from_commune_name",
+    "from_specialty",
+    "from_km",
+    "to_commune_id",
+    "to_commune_name",
+    "to_specialty",
+    "to_km",
+]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Plan A against plan B; every delta is B minus A."""
+
+    a: PlanData
+    b: PlanData
+    same_scenario: bool | None
+    scenario_note: str
+    changes: pd.DataFrame
+    unchanged: int
+    summary: pd.DataFrame
+    objectives: pd.DataFrame
+    by_specialty: pd.DataFrame
+    by_commune: pd.DataFrame
+    by_agency: pd.DataFrame
+    unfilled: pd.DataFrame
+
+    def count(self, change: str) -> int:
+        """How many people were added, removed or moved."""
+        return int((self.changes["change"] == change).sum())
+
+
+def compare_folders(folder_a: Path, folder_b: Path, scenarios: Sequence[Scenario] = ()) -> Comparison:
+    """Compare two plan folders; one scenario serves both, two serve A and B in turn."""
+    given = list(scenarios) * 2 if len(scenarios) == 1 else [*scenarios, None, None][:2]
+    notes = []
+    plans = []
+    for folder, scenario in zip((Path(folder_a), Path(folder_b)), given, strict=True):
+        usable, note = _scenario_for(folder, scenario)
+        if note:
+            notes.append(note)
+        plans.append(read_plan_folder(folder, usable))
+    return compare_plans(plans[0], plans[1], notes)
+
+
+def _scenario_for(folder: Path, scenario: Scenario | None) -> tuple[Scenario | None, str | None]:
+    """The scenario serves a plan unless the plan records another scenario's hash."""
+    if scenario is None:
+        return None, None
+    claims = read_claims(folder)
+    recorded = (claims or {}).get("provenance", {}).get("scenario_sha256")
+    if recorded in (None, scenario.sha256):
+        return scenario, None
+    return None, f"{folder} was made from another scenario than {scenario.name!r}, which is not used for it."
+
+
+def effective_hash(plan: PlanData) -> str | None:
+    """The scenario hash a plan belongs to: recorded in plan.json, else that of the scenario used."""
+    return plan.scenario_sha256 or (plan.scenario.sha256 if plan.scenario else None)
+
+
+def compare_plans(a: PlanData, b: PlanData, notes: Sequence[str] = ()) -> Comparison:
+    """Everything that can be compared between two read plans."""
+    hash_a, hash_b = effective_hash(a), effective_hash(b)
+    same = None if hash_a is None or hash_b is None else hash_a == hash_b
+    changes, unchanged = _changes(a, b)
+    return Comparison(
+        a=a,
+        b=b,
+        same_scenario=same,
+        scenario_note=" ".join([_scenario_note(a, b, same), *notes]),
+        changes=changes,
+        unchanged=unchanged,
+        summary=_summary(a, b),
+        objectives=_objectives(a, b),
+        by_specialty=_side_by_side(by_specialty(a), by_specialty(b), "specialty"),
+        by_commune=_side_by_side(by_commune(a), by_commune(b), "commune_id", "commune_name"),
+        by_agency=_agencies(a, b),
+        unfilled=_unfilled(a, b),
+    )
+
+
+def _scenario_note(a: PlanData, b: PlanData, same: bool | None) -> str:
+    """One sentence on whether both plans answer the same scenario."""
+    if same is None:
+        missing = " and ".join(p for p, plan in (("A", a), ("B", b)) if effective_hash(plan) is None)
+        return f"Cannot tell whether both plans come from one scenario: {missing} records no scenario hash."
+    hash_a = effective_hash(a) or ""
+    assumed = " and ".join(p for p, plan in (("A", a), ("B", b)) if not plan.scenario_sha256)
+    guess = f" ({assumed} records no scenario hash: taken to be of the scenario given)" if assumed else ""
+    if same:
+        name = a.scenario_name or b.scenario_name
+        return f"Both plans come from the same scenario ({name}, {hash_a[:12]}){guess}."
+    hash_b = effective_hash(b) or ""
+    return (
+        f"The plans come from DIFFERENT scenarios: A from {a.scenario_name!r} ({hash_a[:12]}), "
+        f"B from {b.scenario_name!r} ({hash_b[:12]}). Demand, seats and caps may differ; "
+        "people, filled seats, travel and fairness are compared as they stand."
+    )
+
+
+def _changes(a: PlanData, b: PlanData) -> tuple[pd.DataFrame, int]:
+    """People added, removed or moved (commune or specialty), and how many stayed put."""
+    before = {r["candidate_id"]: r for r in a.assignments.to_dict("records")}
+    after = {r["candidate_id"]: r for r in b.assignments.to_dict("records")}
+    rows, unchanged = [], 0
+    for person in sorted(set(before) | set(after)):
+        old, new = before.get(person), after.get(person)
+        if old and new and (old["commune_id"], old["specialty"]) == (new["commune_id"], new["specialty"]):
+            unchanged += 1
+            continue
+        change = "moved" if old and new else "added" if new else "removed"
+        known = new or old or {}
+        row: dict[str, Any] = {
+            "change": change,
+            "candidate_id": person,
+            "candidate_name": known.get("candidate_name", ""),
+            "agency_id": known.get("agency_id", ""),
+        }
+        for side, record in (("from", old), ("to", new)):
+            row[f"{side}_commune_id"] = record["commune_id"] if record else ""
+            row[f"{side}_commune_name"] = record["commune_name"] if record else ""
+            row[f"{side}_specialty"] = record["specialty"] if record else ""
+            row[f"{side}_km"] = record["distance_km"] if record else float("nan")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    frame = frame.sort_values(["change", "candidate_id"], key=_change_key, kind="stable")
+    return frame.reset_index(drop=True), unchanged
+
+
+def _change_key(column: pd.Series) -> pd.Series:
+    """Sort added, removed, moved in that order; other columns as they are."""
+    return column.map(CHANGE_ORDER) if column.name == "change" else column
+
+
+def _summary(a: PlanData, b: PlanData) -> pd.DataFrame:
+    """Headline figures of both plans with B − A."""
+    left, right = headline(a), headline(b)
+    return pd.DataFrame(
+        [
+            {
+                "figure": key,
+                "label": label,
+                "a": left[key],
+                "b": right[key],
+                "delta": round(right[key] - left[key], 4),
+            }
+            for key, label in HEADLINE_LABELS.items()
+        ],
+        dtype=object,
+    )
+
+
+def _objectives(a: PlanData, b: PlanData) -> pd.DataFrame:
+    """Objective stage values of both plans, with which one is ahead by the stage's sense."""
+    stages: dict[str, dict[str, Any]] = {}
+    for side, plan in (("a", a), ("b", b)):
+        for stage in plan.objectives:
+            name = str(stage.get("name"))
+            entry = stages.setdefault(name, _stage_row(name, stage.get("sense", "")))
+            entry[side] = stage.get("value")
+            entry[f"source_{side}"] = stage.get("source", "")
+            if "communes_served" in stage:
+                served = stages.setdefault(
+                    f"{name}.communes_served", _stage_row(f"{name}.communes_served", "max")
+                )
+                served[side] = stage["communes_served"]
+                served[f"source_{side}"] = stage.get("source", "")
+    rows = []
+    for entry in stages.values():
+        left, right = entry["a"], entry["b"]
+        delta = (
+            round(right - left, 6)
+            if isinstance(left, int | float) and isinstance(right, int | float)
+            else None
+        )
+        ahead = "" if delta is None else "same" if delta == 0 else "A" if delta < 0 else "B"
+        if delta and entry["sense"] == "min":
+            ahead = "A" if ahead == "B" else "B"
+        rows.append({**entry, "delta": delta, "better": ahead})
+    columns = ["stage", "sense", "a", "b", "delta", "better", "source_a", "source_b"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _stage_row(stage: str, sense: str) -> dict[str, Any]:
+    """An objective row with nothing known yet for either plan."""
+    return {"stage": stage, "sense": sense, "a": None, "b": None, "source_a": "", "source_b": ""}
+
+
+def _side_by_side(left: pd.DataFrame, right: pd.DataFrame, key: str, name: str = "") -> pd.DataFrame:
+    """Two per-key tables joined (keys in sorted order), with the change in filled seats and share."""
+    columns = [key, "demanded", "filled", "share"]
+    merged = left[columns].merge(right[columns], on=key, how="outer", suffixes=("_a", "_b"))
+    for column in ("demanded_a", "filled_a", "demanded_b", "filled_b"):
+        merged[column] = merged[column].fillna(0).astype(int)
+    merged["delta_filled"] = merged["filled_b"] - merged["filled_a"]
+    merged["delta_share"] = (merged["share_b"] - merged["share_a"]).round(4)
+    if name:
+        merged.insert(1, name, merged[key].map(_names(left, right, key, name)))
+    return merged
+
+
+def _names(left: pd.DataFrame, right: pd.DataFrame, key: str, name: str) -> dict[str, str]:
+    """Display names by id from both tables, plan A's first where both have one."""
+    names = dict(zip(right[key], right[name], strict=True))
+    names.update({k: v for k, v in zip(left[key], left[name], strict=True) if v})
+    return names
+
+
+def _agencies(a: PlanData, b: PlanData) -> pd.DataFrame:
+    """People released per agency in both plans, with the release cap where a scenario gives it."""
+    left, right = by_agency(a), by_agency(b)
+    merged = left[["agency_id", "released"]].merge(
+        right[["agency_id", "released"]], on="agency_id", how="outer", suffixes=("_a", "_b")
+    )
+    merged.insert(1, "agency_name", merged["agency_id"].map(_names(left, right, "agency_id", "agency_name")))
+    merged["released_a"] = merged["released_a"].fillna(0).astype(int)
+    merged["released_b"] = merged["released_b"].fillna(0).astype(int)
+    merged["delta"] = merged["released_b"] - merged["released_a"]
+    caps = {}
+    for frame in (right, left):
+        if "max_release" in frame:
+            caps.update(zip(frame["agency_id"], frame["max_release"], strict=True))
+    merged["max_release"] = merged["agency_id"].map(caps).astype(float)
+    return merged
+
+
+def _unfilled(a: PlanData, b: PlanData) -> pd.DataFrame:
+    """Shortages left short in either plan: missing seats in each and the recorded reasons."""
+    columns = ["commune_id", "specialty", "missing", "reason"]
+    merged = a.shortages[columns].merge(
+        b.shortages[columns], on=["commune_id", "specialty"], how="outer", suffixes=("_a", "_b")
+    )
+    names = _names(a.shortages, b.shortages, "commune_id", "commune_name")
+    merged.insert(1, "commune_name", merged["commune_id"].map(names))
+    for column in ("missing_a", "missing_b"):
+        merged[column] = merged[column].fillna(0).astype(int)
+    merged["delta"] = merged["missing_b"] - merged["missing_a"]
+    short = merged[(merged["missing_a"] > 0) | (merged["missing_b"] > 0)]
+    columns = ["commune_id", "commune_name", "specialty", "missing_a", "missing_b", "delta"]
+    return (
+        short[[*columns, "reason_a", "reason_b"]]
+        .fillna({"reason_a": "", "reason_b": ""})
+        .reset_index(drop=True)
+    )
+
+
+def to_json(comparison: Comparison) -> str:
+    """The comparison as JSON: both plans' provenance, the people who changed and every table."""
+    changes = comparison.changes
+    content = {
+        "plan_a": _plan_facts(comparison.a),
+        "plan_b": _plan_facts(comparison.b),
+        "same_scenario": comparison.same_scenario,
+        "scenario_note": comparison.scenario_note,
+        "people": {
+            "added": _records(changes[changes["change"] == "added"]),
+            "removed": _records(changes[changes["change"] == "removed"]),
+            "moved": _records(changes[changes["change"] == "moved"]),
+            "unchanged": comparison.unchanged,
+        },
+        "summary": {
+            r["figure"]: {"a": r["a"], "b": r["b"], "delta": r["delta"]} for r in _records(comparison.summary)
+        },
+        "objectives": _records(comparison.objectives),
+        "by_specialty": _records(comparison.by_specialty),
+        "by_commune": _records(comparison.by_commune),
+        "by_agency": _records(comparison.by_agency),
+        "unfilled": _records(comparison.unfilled),
+    }
+    return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+
+
+def _plan_facts(plan: PlanData) -> dict[str, Any]:
+    """Where a plan comes from and how it was read."""
+    return {
+        "folder": str(plan.folder),
+        "status": plan.status,
+        "scenario_name": plan.scenario_name,
+        "scenario_sha256": effective_hash(plan),
+        "edited_by_hand": plan.edited,
+        "notes": list(plan.notes),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready records (NaN becomes null)."""
+    return json.loads(frame.to_json(orient="records", force_ascii=False))

@@ -1,0 +1,165 @@
+"""The sheets of the plan and comparison workbooks, as frames."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from models.scenario import CoverageFloor, Scenario
+from reports.compare import Comparison, effective_hash
+from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
+from reports.plan_data import PlanData
+
+
+def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
+    """The scenario's policy, pins and forbids as (item, value) lines people can read."""
+    policy = scenario.policy
+    lines = [
+        ("period", f"{scenario.period.start} – {scenario.period.end}" if scenario.period else "not set"),
+        ("objectives, in priority order", " → ".join(o.value for o in policy.objectives)),
+        ("max distance km", _or_none(policy.max_distance_km)),
+        ("max travel minutes", _or_none(policy.max_travel_minutes)),
+        ("detour factor", f"{policy.detour_factor:g}"),
+        ("speed km/h", f"{policy.speed_kmh:g}"),
+        ("avoid home commune", "yes" if policy.avoid_home_commune else "no"),
+    ]
+    lines += [("coverage floor", _floor(floor)) for floor in policy.min_coverage]
+    lines += [
+        ("pin", f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
+        for p in scenario.pins
+    ]
+    lines += [
+        ("forbid", f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
+        for f in scenario.forbid
+    ]
+    return lines
+
+
+def _floor(floor: CoverageFloor) -> str:
+    """`at least 1 it seat in each commune tagged border`."""
+    if floor.communes == "all":
+        target = "every commune"
+    elif isinstance(floor.communes, str):
+        target = f"each commune tagged {floor.communes.removeprefix('tag:')}"
+    else:
+        target = "each of " + ", ".join(floor.communes)
+    return f"at least {floor.at_least} {floor.specialty} seat(s) filled in {target} short of it"
+
+
+def _who(scenario: Scenario, candidate_id: str) -> str:
+    """A candidate's id and name."""
+    person = scenario.candidate_by_id.get(candidate_id)
+    return f"{candidate_id} {person.name}" if person else candidate_id
+
+
+def _where(scenario: Scenario, commune_id: str, specialty: str | None) -> str:
+    """A commune's id and name, and the specialty or that any applies."""
+    commune = scenario.commune_by_id.get(commune_id)
+    name = f"{commune_id} {commune.name}" if commune else commune_id
+    return f"{name} / {specialty or 'any specialty'}"
+
+
+def _or_none(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"
+
+
+def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
+    """Summary, Assignments, Unfilled, By commune, By specialty, By agency for one plan."""
+    figures = headline(plan)
+    items: list[tuple[str, Any]] = [
+        ("scenario", plan.scenario_name),
+        ("scenario sha256", plan.scenario.sha256 if plan.scenario else ""),
+        ("plan folder", str(plan.folder)),
+        ("status", plan.status),
+        ("plan's scenario sha256", plan.scenario_sha256 or "not recorded"),
+        ("solver", plan.provenance.get("solver", "")),
+        ("created at", plan.provenance.get("created_at", "")),
+    ]
+    items += [("note", note) for note in plan.notes]
+    items += [(label, figures[key]) for key, label in HEADLINE_LABELS.items()]
+    items += [(f"objective: {s.get('name')} ({s.get('sense')})", s.get("value")) for s in plan.objectives]
+    if plan.scenario:
+        items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario)]
+    return {
+        "Summary": pd.DataFrame(items, columns=["item", "value"], dtype=object),
+        "Assignments": _assignments(plan),
+        "Unfilled": plan.shortages[plan.shortages["missing"] > 0].reset_index(drop=True),
+        "By commune": _communes(plan),
+        "By specialty": _specialties(plan),
+        "By agency": by_agency(plan),
+    }
+
+
+def _assignments(plan: PlanData) -> pd.DataFrame:
+    """Assignments with the agency's name when the scenario gives it."""
+    frame = plan.assignments.copy()
+    if plan.scenario:
+        names = {a.id: a.name for a in plan.scenario.agencies}
+        frame.insert(3, "agency_name", frame["agency_id"].map(names))
+    return frame
+
+
+def _communes(plan: PlanData) -> pd.DataFrame:
+    """Per-commune fill with type, capacity and tags when the scenario gives them."""
+    frame = by_commune(plan)
+    if plan.scenario:
+        communes = plan.scenario.commune_by_id
+        frame["type"] = frame["commune_id"].map(lambda c: communes[c].type)
+        frame["capacity"] = frame["commune_id"].map(lambda c: communes[c].capacity)
+        frame["tags"] = frame["commune_id"].map(lambda c: ";".join(communes[c].tags))
+    return frame
+
+
+def _specialties(plan: PlanData) -> pd.DataFrame:
+    """Per-specialty fill with the specialty's name when the scenario gives it."""
+    frame = by_specialty(plan)
+    if plan.scenario:
+        names = {s.id: s.name for s in plan.scenario.specialties}
+        frame.insert(1, "name", frame["specialty"].map(names))
+    return frame
+
+
+def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
+    """Summary, Changes, Assignments, Unfilled, By commune, By specialty, By agency for two plans."""
+    a, b = comparison.a, comparison.b
+    facts = [
+        ("plan folder", str(a.folder), str(b.folder), None),
+        ("status", a.status, b.status, None),
+        ("scenario", a.scenario_name, b.scenario_name, None),
+        ("scenario sha256", effective_hash(a) or "", effective_hash(b) or "", None),
+        ("same scenario", _yes_no(comparison.same_scenario), "", None),
+        ("note", comparison.scenario_note, "", None),
+    ]
+    facts += [(r.label, r.a, r.b, r.delta) for r in comparison.summary.itertuples()]
+    facts += [
+        (f"objective: {r.stage} ({r.sense})", r.a, r.b, r.delta) for r in comparison.objectives.itertuples()
+    ]
+    return {
+        "Summary": pd.DataFrame(facts, columns=["item", "A", "B", "delta (B − A)"], dtype=object),
+        "Changes": comparison.changes,
+        "Assignments": _both_assignments(comparison),
+        "Unfilled": comparison.unfilled,
+        "By commune": comparison.by_commune,
+        "By specialty": comparison.by_specialty,
+        "By agency": comparison.by_agency,
+    }
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: "yes", False: "NO", None: "cannot tell"}[value]
+
+
+def _both_assignments(comparison: Comparison) -> pd.DataFrame:
+    """Everyone seconded in either plan, one row each: post in A, post in B, and the change."""
+    columns = ["candidate_id", "commune_id", "commune_name", "specialty", "distance_km"]
+    people = pd.concat([comparison.a.assignments, comparison.b.assignments])
+    merged = comparison.a.assignments[columns].merge(
+        comparison.b.assignments[columns], on="candidate_id", how="outer", suffixes=("_a", "_b")
+    )
+    first = people.drop_duplicates("candidate_id").set_index("candidate_id")
+    merged.insert(1, "candidate_name", merged["candidate_id"].map(first["candidate_name"]))
+    merged.insert(2, "agency_id", merged["candidate_id"].map(first["agency_id"]))
+    change = comparison.changes.set_index("candidate_id")["change"]
+    merged["change"] = merged["candidate_id"].map(change).fillna("unchanged")
+    return merged

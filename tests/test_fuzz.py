@@ -1,0 +1,286 @@
+"""Property-based fuzzing of the loaders and of solve on random small scenarios, valid and not.
+
+Whatever the files hold, the only exception that may escape loading is ScenarioError; whatever
+valid scenario is solved, every plan written passes the independent audit and opens as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli import main
+from models.errors import ScenarioError
+from models.loader import load_scenario
+from models.plan import SolveParams, SolveStatus
+from models.plan_io import FORMULA_START, write_plan
+from optimizer.audit import audit_folder
+from optimizer.solve import solve
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SPECIALTIES = ("it", "land", "health")
+TABLES = ("communes", "shortages", "candidates", "agencies")
+NAME_STARTS = ("", "=", "+", "-", "@", '=HYPERLINK("http://x")', "Xã ", "Phường ")
+Tables = dict[str, list[dict[str, str]]]
+
+
+def names() -> st.SearchStrategy[str]:
+    """Free text a planner might type, sometimes starting like a spreadsheet formula."""
+    body = st.text(
+        st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=12
+    )
+    return st.builds(lambda start, text: start + text, st.sampled_from(NAME_STARTS), body).filter(
+        lambda name: name.strip().lower() not in {"nan", "null", "none", "n/a", "#n/a", "undefined"}
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[dict[str, Any], Tables]:
+    """A small valid scenario: the YAML settings and the rows of each table."""
+    commune_ids = draw(
+        st.lists(st.integers(3000, 3400).map(lambda n: f"{n:05d}"), min_size=1, max_size=4, unique=True)
+    )
+    agency_ids = [f"A{i}" for i in range(draw(st.integers(1, 2)))]
+    coordinates = st.tuples(st.floats(20.5, 22.5), st.floats(102.5, 104.0))
+    communes = []
+    for cid in commune_ids:
+        lat, lon = draw(coordinates)
+        communes.append(
+            {
+                "id": cid,
+                "name": draw(names()),
+                "type": draw(st.sampled_from(["ward", "commune"])),
+                "lat": f"{lat:.5f}",
+                "lon": f"{lon:.5f}",
+                "capacity": str(draw(st.integers(0, 3))),
+                "tags": draw(st.sampled_from(["", "border", "border;highland"])),
+            }
+        )
+    agencies = []
+    for aid in agency_ids:
+        lat, lon = draw(coordinates)
+        staff = draw(st.integers(0, 40))
+        agencies.append(
+            {
+                "id": aid,
+                "name": draw(names()),
+                "lat": f"{lat:.5f}",
+                "lon": f"{lon:.5f}",
+                "staff": str(staff),
+                "max_release": str(draw(st.integers(0, 3))),
+            }
+        )
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(commune_ids), st.sampled_from(SPECIALTIES)),
+            min_size=1,
+            max_size=5,
+            unique=True,
+        )
+    )
+    shortages = [
+        {
+            "commune_id": cid,
+            "specialty": specialty,
+            "seats": str(draw(st.integers(1, 3))),
+            "priority": str(draw(st.integers(1, 5))),
+            "min_level": str(draw(st.integers(1, 3))),
+        }
+        for cid, specialty in keys
+    ]
+    candidates = []
+    for i in range(draw(st.integers(1, 6))):
+        skills = draw(st.lists(st.sampled_from(SPECIALTIES), min_size=1, max_size=3, unique=True))
+        candidates.append(
+            {
+                "id": f"P{i:03d}",
+                "name": draw(names()),
+                "agency_id": draw(st.sampled_from(agency_ids)),
+                "specialties": ";".join(f"{s}:{draw(st.integers(1, 3))}" for s in skills),
+                "home_commune_id": draw(st.sampled_from(["", *commune_ids])),
+                "max_distance_km": draw(st.sampled_from(["", "50", "400"])),
+                "available_from": draw(st.sampled_from(["", "2025-01-01", "2025-09-01"])),
+                "preferences": ";".join(
+                    draw(st.lists(st.sampled_from(commune_ids), max_size=2, unique=True))
+                ),
+            }
+        )
+    objectives = draw(
+        st.lists(
+            st.sampled_from(["coverage", "fairness", "distance", "preference", "disruption"]),
+            min_size=1,
+            max_size=5,
+            unique=True,
+        )
+    )
+    header: dict[str, Any] = {
+        "name": draw(names()),
+        "period": {"start": "2025-08-01", "end": "2026-07-31"},
+        "tables": {t: f"{t}.csv" for t in TABLES},
+        "policy": {
+            "max_distance_km": draw(st.sampled_from([None, 150, 500])),
+            "avoid_home_commune": draw(st.booleans()),
+            "objectives": objectives,
+        },
+    }
+    if draw(st.booleans()):
+        header["forbid"] = [{"candidate": candidates[0]["id"], "commune": commune_ids[0]}]
+    return header, {
+        "communes": communes,
+        "shortages": shortages,
+        "candidates": candidates,
+        "agencies": agencies,
+    }
+
+
+def write_scenario(folder: Path, header: dict[str, Any], tables: Tables) -> Path:
+    """Write scenario.yaml and the CSV tables into a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(header, allow_unicode=True), encoding="utf-8")
+    for table, rows in tables.items():
+        with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+            columns = list(rows[0]) if rows else ["id"]
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+def load_or_refuse(folder: Path) -> Any:
+    """The scenario, or None when the loader refused it with ScenarioError (the only allowed failure)."""
+    try:
+        return load_scenario(folder)
+    except ScenarioError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert str(problem).startswith(problem.file)
+        return None
+
+
+def solve_and_audit(scenario: Any, folder: Path, engine: str = "flow") -> None:
+    """Solve, write the plan, and check it passes the audit and has no formula-like text cell."""
+    plan = solve(scenario, SolveParams(time_limit_s=5, engine=engine))
+    write_plan(plan, folder)
+    if plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        assert audit_folder(scenario, folder) == []
+    for name in ("assignments.csv", "unfilled.csv"):
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            assert not any(cell.startswith(FORMULA_START) for row in csv.reader(handle) for cell in row)
+
+
+@FUZZ
+@given(scenarios(), st.sampled_from(["flow", "cpsat"]))
+def test_valid_scenarios_load_and_every_plan_passes_audit(drawn: tuple[dict, Tables], engine: str):
+    """A valid random scenario loads; its plan passes the audit on either engine."""
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", *drawn)
+        scenario = load_scenario(folder)
+        solve_and_audit(scenario, Path(root) / "plan", engine)
+
+
+JUNK = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(
+        [
+            "",
+            "NaN",
+            "#REF!",
+            "=1+1",
+            "3.5",
+            "-1",
+            "0",
+            "1e309",
+            "21,4",
+            "01/08/2025",
+            "45870",
+            "03158",
+            "3158",
+        ]
+    ),
+    st.integers(-5, 100_000).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
+
+
+@FUZZ
+@given(scenarios(), st.sampled_from(TABLES), st.integers(0, 20), st.integers(0, 20), JUNK)
+def test_a_junk_cell_is_refused_or_read(
+    drawn: tuple[dict, Tables], table: str, row: int, column: int, junk: str
+):
+    """One cell replaced by junk: the scenario is refused with ScenarioError, or it loads and solves."""
+    header, tables = drawn
+    rows = tables[table]
+    record = rows[row % len(rows)]
+    record[list(record)[column % len(record)]] = junk
+    with tempfile.TemporaryDirectory() as root:
+        scenario = load_or_refuse(write_scenario(Path(root) / "s", header, tables))
+        if scenario is not None:
+            solve_and_audit(scenario, Path(root) / "plan")
+
+
+@FUZZ
+@given(scenarios(), st.sampled_from(TABLES), st.binary(max_size=64), st.integers(0, 400))
+def test_corrupted_bytes_are_refused_or_read(drawn: tuple[dict, Tables], table: str, junk: bytes, at: int):
+    """Random bytes spliced into a table: only ScenarioError may escape the loader."""
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", *drawn)
+        path = folder / f"{table}.csv"
+        data = path.read_bytes()
+        path.write_bytes(data[:at] + junk + data[at:])
+        scenario = load_or_refuse(folder)
+        if scenario is not None:
+            solve_and_audit(scenario, Path(root) / "plan")
+
+
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@FUZZ
+@given(
+    scenarios(),
+    st.sampled_from(["name", "period", "tables", "policy", "forbid", "pins", "specialties"]),
+    YAML_VALUES,
+)
+def test_a_junk_yaml_value_is_refused_or_read(drawn: tuple[dict, Tables], key: str, value: Any):
+    """A top-level key of scenario.yaml replaced by any YAML value: refused cleanly or loaded."""
+    header, tables = drawn
+    header[key] = value
+    with tempfile.TemporaryDirectory() as root:
+        load_or_refuse(write_scenario(Path(root) / "s", header, tables))
+
+
+@FUZZ
+@given(st.text(max_size=200))
+def test_any_yaml_text_is_refused_or_read(text: str):
+    """scenario.yaml holding any text at all: only ScenarioError may escape."""
+    with tempfile.TemporaryDirectory() as root:
+        (Path(root) / "scenario.yaml").write_text(text, encoding="utf-8")
+        load_or_refuse(Path(root))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), JUNK, st.booleans())
+def test_the_cli_exits_with_a_contract_code(drawn: tuple[dict, Tables], junk: str, spoil: bool):
+    """solve from the command line: 0, 2 or 3, never a crash; a plan exists only when the input was valid."""
+    header, tables = drawn
+    if spoil:
+        tables["agencies"][0]["staff"] = junk
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", header, tables)
+        result = CliRunner().invoke(main, ["solve", str(folder), "--out", str(Path(root) / "plan")])
+        assert result.exit_code in (0, 2, 3), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert (Path(root) / "plan").exists() == (result.exit_code != 2)
+        if result.exit_code == 0:
+            assert audit_folder(load_scenario(folder), Path(root) / "plan") == []
