@@ -1,0 +1,198 @@
+"""What the command line prints: the live progress line, summaries, explanations, tables."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.live import Live
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from models.plan import Plan, SolveStatus
+from models.scenario import Scenario
+
+if TYPE_CHECKING:
+    from optimizer.eligibility import Pairs
+    from optimizer.explain import Explainer, SeatExplanation
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class ProgressLine:
+    """A live status line (stage, objective, bound, elapsed) on a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.stage, self.objective, self.bound = "loading", None, None
+        self.live = Live(self, console=err, transient=True, refresh_per_second=4) if err.is_terminal else None
+
+    def __enter__(self) -> ProgressLine:
+        if self.live:
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.live.__exit__(None, None, None)
+
+    def __call__(self, stage: str, objective: float | None, bound: float | None, _: float) -> None:
+        if stage != self.stage:
+            self.objective = self.bound = None
+        self.stage = stage
+        if objective is not None:
+            self.objective, self.bound = objective, bound
+
+    def __rich__(self) -> Text:
+        elapsed = time.monotonic() - self.started
+        line = f"⏳ {self.stage}"
+        if self.objective is not None:
+            line += f" · objective {self.objective:,.6g} · bound {self.bound:,.6g}"
+        return Text(f"{line} · {elapsed:.1f} s", style="cyan")
+
+
+def print_supply(loaded: Scenario, pairs: Pairs) -> None:
+    """validate's summary: counts, supply against demand per specialty, seats nobody can reach."""
+    from optimizer.eligibility import is_available
+
+    out.print(f"[bold]{escape(loaded.name)}[/]: valid", markup=True)
+    out.print(
+        f"{len(loaded.communes)} communes · {len(loaded.shortages)} shortages "
+        f"({sum(s.seats for s in loaded.shortages)} seats) · {len(loaded.candidates)} candidates "
+        f"({sum(is_available(loaded, c) for c in loaded.candidates)} available) · "
+        f"{len(loaded.agencies)} agencies · {len(loaded.pins)} pins · {len(loaded.forbid)} forbids · "
+        f"{len(pairs):,} eligible pairs"
+    )
+    reachable = Counter(pairs.shortage.tolist())
+    table = Table(title="Supply and demand per specialty")
+    for column in ("specialty", "seats", "holders", "eligible pairs", "seats reachable"):
+        table.add_column(column, justify="left" if column == "specialty" else "right")
+    for specialty in loaded.specialties:
+        indices = [i for i, s in enumerate(loaded.shortages) if s.specialty == specialty.id]
+        if not indices and not any(specialty.id in c.specialties for c in loaded.candidates):
+            continue
+        table.add_row(
+            escape(specialty.id),
+            str(sum(loaded.shortages[i].seats for i in indices)),
+            str(sum(specialty.id in c.specialties for c in loaded.candidates)),
+            str(sum(reachable[i] for i in indices)),
+            str(sum(loaded.shortages[i].seats for i in indices if reachable[i])),
+        )
+    out.print(table)
+    unreachable = [s for i, s in enumerate(loaded.shortages) if not reachable[i]]
+    if unreachable:
+        out.print(f"[yellow]{len(unreachable)} shortage(s) no eligible candidate can reach:[/]")
+        for s in unreachable:
+            out.print(
+                f"  {s.commune_id} {loaded.commune_by_id[s.commune_id].name} / {s.specialty} ({s.seats})",
+                markup=False,
+            )
+
+
+def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
+    """One empty seat: what keeps it empty, and what each relaxation would change."""
+    from optimizer.explain import stage_values
+
+    shortage = seat.certificate.shortage
+    name = explainer.scenario.commune_by_id[shortage.commune_id].name
+    out.print(
+        f"{shortage.commune_id} {name} / {shortage.specialty}: "
+        f"{seat.certificate.filled} of {shortage.seats} filled (priority {shortage.priority})",
+        markup=False,
+        style="bold",
+    )
+    out.print(f"  why: {seat.reason or 'nothing keeps it empty'}", markup=False)
+    best = stage_values(explainer.optimum)
+    for what_if in seat.what_ifs:
+        gain = f"{what_if.seats_gained:+d} seat(s) here" if what_if.seats_gained else "no more seats here"
+        moves = ", ".join(f"{k} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k))
+        out.print(f"  if we {what_if.change}: {gain}; {moves or 'objectives unchanged'}", markup=False)
+
+
+def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
+    """A table of a person's options and the stage values each would lead to."""
+    from optimizer.explain import stage_values
+
+    best = stage_values(explainer.optimum)
+    current = [
+        k
+        for k, v in explainer.certifier.seat_of.items()
+        if explainer.scenario.candidates[k].id == candidate_id
+    ]
+    where = "not seconded"
+    if current:
+        seat = explainer.scenario.shortages[explainer.certifier.seat_of[current[0]]]
+        where = f"{seat.commune_id}/{seat.specialty}"
+    table = Table(title=f"{candidate_id} in the plan: {where}; each option re-solved with them held there")
+    table.add_column("option")
+    table.add_column("status")
+    for name in best:
+        table.add_column(f"{name} (optimum {best[name]})", justify="right")
+    for option in explainer.candidate(candidate_id):
+        cells = []
+        for name, value in best.items():
+            got = option.stages.get(name)
+            cells.append("—" if got is None else f"{got} ({got - value:+.6g})")
+        marker = " ◀ plan" if option.option == where else ""
+        table.add_row(option.option + marker, option.status, *cells)
+    out.print(table)
+
+
+def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> None:
+    """Print the plan's headline: status, stages, per-specialty fill, communes left short."""
+    colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(plan.status, "red")
+    headline = f"[{colour}]{plan.status}[/] in {seconds:.1f} s → {escape(str(target))}"
+    out.print(f"[bold]{escape(scenario.name)}[/]: {headline}")
+    if plan.status == SolveStatus.UNKNOWN:
+        out.print("[red]No plan was found within the time limit: give it more time (--time-limit).[/]")
+    if plan.status == SolveStatus.INFEASIBLE:
+        out.print("[red]These hard rules cannot all hold (drop or relax any one of them):[/]")
+        for conflict in plan.conflicts:
+            out.print(f"  {conflict.rule} {conflict.item}: {conflict.detail}", markup=False)
+        return
+    for stage in plan.objectives:
+        proof = "proven" if stage.proven else f"not proven, {gap(stage.value, stage.bound)}"
+        out.print(f"  {stage.name}: {stage.value} (bound {stage.bound}, {proof})", markup=False)
+    demanded: Counter[str] = Counter()
+    for shortage in scenario.shortages:
+        demanded[shortage.specialty] += shortage.seats
+    filled = Counter(a.specialty for a in plan.assignments)
+    table = Table(title="Seats per specialty")
+    for column in ("specialty", "demanded", "filled", "missing"):
+        table.add_column(column, justify="left" if column == "specialty" else "right")
+    for specialty in sorted(demanded):
+        table.add_row(
+            escape(specialty),
+            str(demanded[specialty]),
+            str(filled[specialty]),
+            str(demanded[specialty] - filled[specialty]),
+        )
+    kpis = plan.kpis
+    table.add_row(
+        "total",
+        str(kpis.seats_demanded),
+        str(kpis.seats_filled),
+        str(kpis.seats_demanded - kpis.seats_filled),
+        style="bold",
+    )
+    out.print(table)
+    out.print(
+        f"{kpis.people_seconded} people seconded · {kpis.total_km:,.1f} km in total "
+        f"(longest {kpis.max_km:,.1f} km) · {kpis.communes_left_short} of "
+        f"{kpis.communes_with_demand} communes left short"
+    )
+    short = sorted({u.commune_name or u.commune_id for u in plan.unfilled})
+    if short:
+        out.print("Left short: " + ", ".join(short), markup=False)
+
+
+def gap(value: float, bound: float | None) -> str:
+    """How far a stage's value may be from its optimum, relative to the bound."""
+    if bound is None:
+        return "no bound known"
+    return f"gap {abs(bound - value) / max(abs(bound), 1e-9):.1%}"
