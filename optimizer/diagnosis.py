@@ -176,9 +176,7 @@ def _blocked(scenario: Scenario, candidate_id: str, shortage) -> str:
     """The per-pair rules keeping a candidate from one shortage, as text ('' when none)."""
     s = scenario.shortage_index[shortage.key]
     certificate = Certifier(scenario, Pairs.empty(), np.zeros(0, dtype=np.int64)).certify(s)
-    found = [
-        rule for rule, people in certificate.blocked.items() if any(p == candidate_id for p, _ in people)
-    ]
-    if candidate_id in certificate.below_level:
+    found = [rule for rule, (ids, _) in certificate.blocked.items() if candidate_id in set(ids.tolist())]
+    if candidate_id in certificate.below_level.tolist():
         found.insert(0, Rule.SPECIALTY_LEVEL)
     return ", ".join(found)

@@ -118,10 +118,13 @@ def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str
     shortage, policy = certificate.shortage, scenario.policy
     relaxed: list[tuple[str, Scenario]] = []
     for rule, field, unit in TRAVEL_CAPS:
-        elsewhere_blocked = {p for r, found in certificate.blocked.items() if r != rule for p, _ in found}
-        only_this = [v for p, v in certificate.blocked.get(rule, []) if p not in elsewhere_blocked]
-        if only_this:
-            cap = math.ceil(min(only_this) * 10) / 10
+        if rule not in certificate.blocked:
+            continue
+        ids, values = certificate.blocked[rule]
+        others = [found for r, (found, _) in certificate.blocked.items() if r != rule]
+        only_this = values[~np.isin(ids, np.concatenate(others))] if others else values
+        if len(only_this):
+            cap = math.ceil(float(only_this.min()) * 10) / 10
             new_policy = policy.model_copy(update={field: cap})
             relaxed.append(
                 (
@@ -149,7 +152,7 @@ def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str
                 scenario.model_copy(update={"communes": communes}),
             )
         )
-    if certificate.below_level:
+    if len(certificate.below_level):
         level = max(
             scenario.candidate_by_id[p].specialties[shortage.specialty] for p in certificate.below_level
         )

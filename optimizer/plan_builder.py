@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import version
 
@@ -55,11 +56,13 @@ def build_plan(
         (_assignment(scenario, pairs, p) for p in picked.tolist()), key=lambda a: a.candidate_id
     )
     filled = Counter(int(pairs.shortage[p]) for p in picked)
+    short = [s for s, shortage in enumerate(scenario.shortages) if filled.get(s, 0) < shortage.seats]
+    certificates = Certifier(scenario, pairs, chosen).certify_many(short)
     return Plan(
         status=status,
         objectives=tuple(stages),
         assignments=tuple(assignments),
-        unfilled=tuple(_unfilled(scenario, pairs, chosen, filled)),
+        unfilled=tuple(_unfilled(scenario, filled, lambda s: certificates[s].summary(scenario))),
         kpis=_kpis(scenario, assignments),
         provenance=provenance(scenario, params, engine),
     )
@@ -69,10 +72,14 @@ def empty_plan(
     scenario: Scenario, status: SolveStatus, params: SolveParams, conflicts: list[Conflict]
 ) -> Plan:
     """A plan with no assignments: no solution was found or none exists."""
-    plan = build_plan(scenario, Pairs.empty(), np.zeros(0, dtype=np.int64), status, [], params, "none")
     why = "no plan: the hard rules conflict" if conflicts else "no plan was found in the time limit"
-    unfilled = tuple(u.model_copy(update={"reason": why}) for u in plan.unfilled)
-    return plan.model_copy(update={"conflicts": tuple(conflicts), "unfilled": unfilled})
+    return Plan(
+        status=status,
+        unfilled=tuple(_unfilled(scenario, Counter(), lambda _: why)),
+        kpis=_kpis(scenario, []),
+        provenance=provenance(scenario, params, "none"),
+        conflicts=tuple(conflicts),
+    )
 
 
 def _assignment(scenario: Scenario, pairs: Pairs, p: int) -> Assignment:
@@ -90,14 +97,12 @@ def _assignment(scenario: Scenario, pairs: Pairs, p: int) -> Assignment:
     )
 
 
-def _unfilled(scenario: Scenario, pairs: Pairs, chosen: np.ndarray, filled: Counter[int]) -> list[Unfilled]:
+def _unfilled(scenario: Scenario, filled: Counter[int], reason: Callable[[int], str]) -> list[Unfilled]:
     """Every shortage not fully filled, with what keeps its seats empty (`explain` goes deeper)."""
-    certifier = Certifier(scenario, pairs, chosen)
     rows = []
     for s, shortage in enumerate(scenario.shortages):
         got = filled.get(s, 0)
         if got < shortage.seats:
-            reason = certifier.certify(s).summary(scenario)
             rows.append(
                 Unfilled(
                     commune_id=shortage.commune_id,
@@ -105,7 +110,7 @@ def _unfilled(scenario: Scenario, pairs: Pairs, chosen: np.ndarray, filled: Coun
                     seats=shortage.seats,
                     filled=got,
                     missing=shortage.seats - got,
-                    reason=reason,
+                    reason=reason(s),
                     commune_name=scenario.commune_by_id[shortage.commune_id].name,
                 )
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,8 +34,9 @@ class Certificate:
     shortage: Shortage
     filled: int
     holders: int = 0
-    below_level: list[str] = field(default_factory=list)
-    blocked: dict[Rule, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
+    below_level: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    blocked: dict[Rule, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """For each per-pair rule: the ids of the holders it keeps out, and their km or minutes."""
     elsewhere: list[tuple[str, Seat]] = field(default_factory=list)
     capped: list[tuple[str, str]] = field(default_factory=list)
     idle: list[str] = field(default_factory=list)
@@ -60,7 +61,7 @@ class Certificate:
         parts = []
         if self.commune_full:
             parts.append(f"commune at capacity ({self.hosted} hosted of {self.capacity})")
-        if self.below_level:
+        if len(self.below_level):
             parts.append(f"{len(self.below_level)} hold {s.specialty} below level {s.min_level}")
         policy = scenario.policy
         labels = {
@@ -75,8 +76,8 @@ class Certificate:
             Rule.FORBID: lambda n, x: f"{n} forbidden here",
             Rule.HOME_COMMUNE: lambda n, x: f"{n} from this commune (home-commune rule)",
         }
-        for rule, found in self.blocked.items():
-            parts.append(labels[rule](len(found), min(value for _, value in found)))
+        for rule, (ids, values) in self.blocked.items():
+            parts.append(labels[rule](len(ids), float(values.min())))
         if self.capped:
             agencies = sorted({a for _, a in self.capped})
             parts.append(f"{len(self.capped)} held back by the release cap of {', '.join(agencies[:SHOWN])}")
@@ -91,97 +92,132 @@ class Certificate:
 
 
 class Certifier:
-    """Builds certificates for one plan, with the per-candidate arrays computed once."""
+    """Builds certificates for one plan, with the per-candidate and per-specialty arrays computed once."""
 
     def __init__(self, scenario: Scenario, pairs: Pairs, chosen: np.ndarray) -> None:
         self.scenario, self.pairs = scenario, pairs
         self.travel = Travel(scenario)
         people = scenario.candidates
+        self.ids = np.array([c.id for c in people], dtype=object)
         self.origins = np.array([self.travel.origin(c) for c in people]).reshape(len(people), 2)
         self.available = np.array([is_available(scenario, c) for c in people], dtype=bool)
         self.personal = np.array([c.max_distance_km or np.inf for c in people])
         self.homes = np.array([c.home_commune_id or "" for c in people], dtype=object)
+        self.holders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for specialty in {s.specialty for s in scenario.shortages}:
+            found = [
+                (i, c.specialties[specialty]) for i, c in enumerate(people) if specialty in c.specialties
+            ]
+            self.holders[specialty] = (
+                np.array([i for i, _ in found], dtype=np.int64),
+                np.array([level for _, level in found], dtype=np.int64),
+            )
+        order = np.argsort(pairs.shortage, kind="stable")
+        edges = np.searchsorted(pairs.shortage[order], np.arange(len(scenario.shortages) + 1))
+        self.pairs_of = [order[edges[s] : edges[s + 1]] for s in range(len(scenario.shortages))]
         taken = chosen.astype(bool)
         self.seat_of = dict(zip(pairs.candidate[taken].tolist(), pairs.shortage[taken].tolist(), strict=True))
+        self.filled = Counter(self.seat_of.values())
         self.hosted: dict[str, int] = defaultdict(int)
         self.released: dict[str, int] = defaultdict(int)
         for c, seat in self.seat_of.items():
             self.hosted[scenario.shortages[seat].commune_id] += 1
             self.released[people[c].agency_id] += 1
+        self.seat = np.full(len(people), -1, dtype=np.int64)
+        self.seat[list(self.seat_of)] = list(self.seat_of.values())
+        self.agency_full = np.array(
+            [self.released[c.agency_id] >= scenario.agency_by_id[c.agency_id].max_release for c in people],
+            dtype=bool,
+        )
+        self.seats = [Seat(s.commune_id, s.specialty, s.priority) for s in scenario.shortages]
 
     def certify(self, shortage_index: int) -> Certificate:
         """Classify every holder of the shortage's specialty against it."""
-        scenario, shortage = self.scenario, self.scenario.shortages[shortage_index]
-        commune = scenario.commune_by_id[shortage.commune_id]
-        certificate = Certificate(
-            shortage,
-            filled=sum(1 for seat in self.seat_of.values() if seat == shortage_index),
-            hosted=self.hosted[commune.id],
-            capacity=commune.capacity,
-        )
-        holders = np.array(
-            [i for i, c in enumerate(scenario.candidates) if shortage.specialty in c.specialties],
-            dtype=np.int64,
-        )
-        certificate.holders = len(holders)
-        if not len(holders):
-            return certificate
-        ids = [scenario.candidates[i].id for i in holders.tolist()]
-        level = np.array([scenario.candidates[i].specialties[shortage.specialty] for i in holders.tolist()])
-        certificate.below_level = [ids[k] for k in np.flatnonzero(level < shortage.min_level).tolist()]
-        km, minutes = self._travel(holders, commune)
-        policy = scenario.policy
-        checks = {
-            Rule.MAX_DISTANCE: (km, policy.max_distance_km),
-            Rule.MAX_TRAVEL_MINUTES: (minutes, policy.max_travel_minutes),
-            Rule.PERSONAL_DISTANCE: (km, self.personal[holders]),
-        }
-        qualified = level >= shortage.min_level
-        for rule, (value, cap) in checks.items():
-            if cap is not None:
-                for k in np.flatnonzero(qualified & (value > np.asarray(cap) + CAP_TOLERANCE)).tolist():
-                    certificate.blocked[rule].append((ids[k], float(value[k])))
-        for k in np.flatnonzero(qualified & ~self.available[holders]).tolist():
-            certificate.blocked[Rule.AVAILABILITY].append((ids[k], 0.0))
-        forbidden = {
-            f.candidate
-            for f in scenario.forbid
-            if f.commune == commune.id and f.specialty in (None, shortage.specialty)
-        }
-        for k in np.flatnonzero(qualified).tolist():
-            if ids[k] in forbidden:
-                certificate.blocked[Rule.FORBID].append((ids[k], 0.0))
-        if policy.avoid_home_commune:
-            for k in np.flatnonzero(qualified & (self.homes[holders] == commune.id)).tolist():
-                certificate.blocked[Rule.HOME_COMMUNE].append((ids[k], 0.0))
-        self._classify_eligible(certificate, shortage_index)
-        return certificate
+        return self.certify_many([shortage_index])[shortage_index]
 
-    def _travel(self, holders: np.ndarray, commune: Commune) -> tuple[np.ndarray, np.ndarray]:
-        """Km and minutes from each holder to the commune, measured rows first."""
-        km = self.travel.estimate_km(self.origins[holders], [commune])[:, 0]
+    def certify_many(self, indices: list[int]) -> dict[int, Certificate]:
+        """Certificates for many shortages, one holders x shortages matrix per specialty."""
+        certificates: dict[int, Certificate] = {}
+        by_specialty: dict[str, list[int]] = defaultdict(list)
+        for s in indices:
+            by_specialty[self.scenario.shortages[s].specialty].append(s)
+        for specialty, group in by_specialty.items():
+            holders, level = self.holders[specialty]
+            blocked = self._blocked(holders, level, group) if len(holders) else {}
+            ids = self.ids[holders]
+            for j, s in enumerate(group):
+                shortage = self.scenario.shortages[s]
+                commune = self.scenario.commune_by_id[shortage.commune_id]
+                certificate = Certificate(
+                    shortage,
+                    filled=self.filled[s],
+                    holders=len(holders),
+                    hosted=self.hosted[commune.id],
+                    capacity=commune.capacity,
+                )
+                if len(holders):
+                    certificate.below_level = ids[level < shortage.min_level]
+                    for rule, (hit, values) in blocked.items():
+                        row = hit[j]
+                        if row.any():
+                            certificate.blocked[rule] = (ids[row], values[j][row])
+                    self._classify_eligible(certificate, s)
+                certificates[s] = certificate
+        return certificates
+
+    def _blocked(
+        self, holders: np.ndarray, level: np.ndarray, group: list[int]
+    ) -> dict[Rule, tuple[np.ndarray, np.ndarray]]:
+        """For each per-pair rule: which qualified holder it keeps from which shortage, and the figure.
+
+        Matrices are shortages x holders, so each shortage's row is contiguous.
+        """
+        scenario, policy = self.scenario, self.scenario.policy
+        shortages = [scenario.shortages[s] for s in group]
+        commune_ids = np.array([s.commune_id for s in shortages], dtype=object)
+        km, minutes = self._travel(holders, [scenario.commune_by_id[c] for c in commune_ids])
+        qualified = level[None, :] >= np.array([s.min_level for s in shortages])[:, None]
+        zeros = np.zeros(km.shape)
+        forbidden = np.zeros(km.shape, dtype=bool)
+        column_of = {candidate: k for k, candidate in enumerate(self.ids[holders].tolist())}
+        for f in scenario.forbid:
+            if f.candidate in column_of and f.specialty in (None, shortages[0].specialty):
+                forbidden[commune_ids == f.commune, column_of[f.candidate]] = True
+        home = (self.homes[holders][None, :] == commune_ids[:, None]) & policy.avoid_home_commune
+        masks = {
+            Rule.MAX_DISTANCE: (km > (policy.max_distance_km or np.inf) + CAP_TOLERANCE, km),
+            Rule.MAX_TRAVEL_MINUTES: (
+                minutes > (policy.max_travel_minutes or np.inf) + CAP_TOLERANCE,
+                minutes,
+            ),
+            Rule.PERSONAL_DISTANCE: (km > self.personal[holders][None, :] + CAP_TOLERANCE, km),
+            Rule.AVAILABILITY: (np.broadcast_to(~self.available[holders][None, :], km.shape), zeros),
+            Rule.FORBID: (forbidden, zeros),
+            Rule.HOME_COMMUNE: (home, zeros),
+        }
+        return {rule: (qualified & mask, values) for rule, (mask, values) in masks.items()}
+
+    def _travel(self, holders: np.ndarray, communes: list[Commune]) -> tuple[np.ndarray, np.ndarray]:
+        """Km and minutes from each commune (rows) to each holder (columns), measured rows first."""
+        points = np.array([(c.lat, c.lon) for c in communes]).reshape(len(communes), 2)
+        origins = self.origins[holders]
+        km = self.travel.road_km(points, origins[:, 0], origins[:, 1])
         minutes = km / self.scenario.policy.speed_kmh * 60.0
         if self.scenario.distances:
-            for k, i in enumerate(holders.tolist()):
-                measured = self.travel.measured(self.scenario.candidates[i], commune.id)
-                if measured is not None:
-                    km[k], minutes[k] = measured[0], self.travel.minutes(*measured)
+            for j, commune in enumerate(communes):
+                for k, i in enumerate(holders.tolist()):
+                    measured = self.travel.measured(self.scenario.candidates[i], commune.id)
+                    if measured is not None:
+                        km[j, k], minutes[j, k] = measured[0], self.travel.minutes(*measured)
         return km, minutes
 
     def _classify_eligible(self, certificate: Certificate, shortage_index: int) -> None:
         """Eligible holders: seconded elsewhere, held back by their agency's cap, or left idle."""
-        scenario = self.scenario
-        for c in self.pairs.candidate[self.pairs.shortage == shortage_index].tolist():
-            person = scenario.candidates[c]
-            seat = self.seat_of.get(c)
-            if seat == shortage_index:
-                continue
-            if seat is not None:
-                other = scenario.shortages[seat]
-                certificate.elsewhere.append(
-                    (person.id, Seat(other.commune_id, other.specialty, other.priority))
-                )
-            elif self.released[person.agency_id] >= scenario.agency_by_id[person.agency_id].max_release:
-                certificate.capped.append((person.id, person.agency_id))
-            else:
-                certificate.idle.append(person.id)
+        candidates = self.pairs.candidate[self.pairs_of[shortage_index]]
+        seat = self.seat[candidates]
+        elsewhere = candidates[(seat >= 0) & (seat != shortage_index)]
+        free = candidates[seat < 0]
+        capped = free[self.agency_full[free]]
+        certificate.elsewhere = [(self.ids[c], self.seats[self.seat[c]]) for c in elsewhere.tolist()]
+        certificate.capped = [(self.ids[c], self.scenario.candidates[c].agency_id) for c in capped.tolist()]
+        certificate.idle = self.ids[free[~self.agency_full[free]]].tolist()
