@@ -1,6 +1,15 @@
-"""Synthetic scenarios of any size, shaped like a real province: for tests and benchmarks."""
+"""Synthetic scenarios of any size, shaped like the real case: for tests, benchmarks and `generate`.
+
+Each province has communes scattered around its capital, where its nine agencies sit; about 35% of
+commune x specialty pairs are short of one or two people; capacities, release caps, priorities and
+levels are mixed; a few people have a personal distance cap, a short availability or a forbidden
+commune. Only communes the capital's agencies can reach are tagged `border`, so border floors can
+be met. The same arguments always give the same scenario.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 import numpy as np
 
@@ -11,16 +20,24 @@ from models.scenario import (
     Commune,
     CoverageFloor,
     Forbid,
+    Period,
     Policy,
     Scenario,
     Shortage,
     Specialty,
 )
 
-SHORT_FIELDS = ("it", "land", "justice", "finance", "construction", "industry_trade", "home_affairs")
 SYLLABLES = ("Mường", "Nà", "Pá", "Sín", "Phình", "Huổi", "Chà", "Thanh", "Nậm", "Quài", "Tủa", "Lay", "Hừa")
 FAMILY = ("Nguyễn", "Lò", "Lường", "Quàng", "Cà", "Vàng", "Giàng", "Lý", "Mùa", "Sùng", "Thào", "Trần")
 GIVEN = ("Văn Thành", "Thị Hoa", "Văn Dũng", "Thị Mai", "A Páo", "Thị Lan", "Văn Hùng", "Thị Xuân")
+AGENCIES_PER_PROVINCE = 9
+PERIOD = Period(start=date(2025, 8, 1), end=date(2026, 7, 31))
+KM_PER_DEGREE = 111.195
+DETOUR = 1.6
+LATITUDES, LONGITUDES = (8.0, 23.0), (102.5, 117.0)
+"""Inside Vietnam's bounding box, which the loader checks."""
+BORDER_REACH = 0.85
+"""Border communes lie within this share of the distance cap from their capital."""
 
 
 def province_scenario(
@@ -31,16 +48,18 @@ def province_scenario(
     max_distance_km: float = 120.0,
     floors: bool = False,
     fairness: bool = False,
+    specialties: int = 7,
 ) -> Scenario:
     """Provinces of communes clustered around a capital where the agencies sit."""
     rng = np.random.default_rng(seed)
+    fields = tuple(DEFAULT_SPECIALTIES)[:specialties]
     grid = int(np.ceil(np.sqrt(provinces)))
     communes, shortages, candidates, agencies, forbid = [], [], [], [], []
     for p in range(provinces):
-        capital = (10.0 + 13.0 * (p // grid) / max(grid - 1, 1), 103.0 + 6.0 * (p % grid) / max(grid - 1, 1))
-        province_communes = _communes(rng, p, capital, communes_per_province)
+        capital = (10.5 + 11.5 * (p // grid) / max(grid - 1, 1), 103.5 + 5.0 * (p % grid) / max(grid - 1, 1))
+        province_communes = _communes(rng, p, capital, communes_per_province, max_distance_km)
         communes += province_communes
-        agency_ids = [f"A{p:02d}{k}" for k in range(9)]
+        agency_ids = [f"A{p:02d}{k}" for k in range(AGENCIES_PER_PROVINCE)]
         agencies += [
             Agency(
                 id=a,
@@ -52,8 +71,8 @@ def province_scenario(
             )
             for k, a in enumerate(agency_ids)
         ]
-        shortages += _shortages(rng, province_communes)
-        people = _candidates(rng, p, agency_ids, province_communes, candidates_per_province)
+        shortages += _shortages(rng, province_communes, fields)
+        people = _candidates(rng, p, agency_ids, province_communes, candidates_per_province, fields)
         candidates += people
         forbid += [
             Forbid(candidate=c.id, commune=province_communes[int(rng.integers(len(province_communes)))].id)
@@ -61,9 +80,14 @@ def province_scenario(
             if rng.random() < 0.02
         ]
     objectives = ["coverage", "fairness", "distance"] if fairness else ["coverage", "distance"]
-    min_coverage = [CoverageFloor(communes="tag:border", specialty="it", at_least=1)] if floors else []
+    min_coverage = [CoverageFloor(communes="tag:border", specialty=fields[0], at_least=1)] if floors else []
     return Scenario(
         name=f"Synthetic {provinces} x {communes_per_province} communes, seed {seed}",
+        description=(
+            f"{provinces} province(s) x {communes_per_province} communes, "
+            f"{candidates_per_province} candidates per province, {specialties} specialties"
+        ),
+        period=PERIOD,
         specialties=tuple(Specialty(id=k, name=v) for k, v in DEFAULT_SPECIALTIES.items()),
         communes=tuple(communes),
         shortages=tuple(shortages),
@@ -71,7 +95,7 @@ def province_scenario(
         agencies=tuple(agencies),
         policy=Policy(
             max_distance_km=max_distance_km,
-            detour_factor=1.6,
+            detour_factor=DETOUR,
             objectives=tuple(objectives),
             min_coverage=tuple(min_coverage),
         ),
@@ -79,12 +103,17 @@ def province_scenario(
     )
 
 
-def _communes(rng: np.random.Generator, p: int, capital: tuple[float, float], n: int) -> list[Commune]:
-    """Communes scattered around the capital; the farthest sixth are tagged border."""
-    lat = capital[0] + rng.normal(0, 0.3, n)
-    lon = capital[1] + rng.normal(0, 0.3, n)
-    far = np.hypot(lat - capital[0], lon - capital[1])
-    border = far >= np.quantile(far, 5 / 6)
+def _communes(
+    rng: np.random.Generator, p: int, capital: tuple[float, float], n: int, max_distance_km: float
+) -> list[Commune]:
+    """Communes scattered around the capital; the farthest sixth of those it can reach are border."""
+    lat = np.clip(capital[0] + rng.normal(0, 0.3, n), *LATITUDES)
+    lon = np.clip(capital[1] + rng.normal(0, 0.3, n), *LONGITUDES)
+    east = (lon - capital[1]) * np.cos(np.radians(lat))
+    road_km = DETOUR * KM_PER_DEGREE * np.hypot(lat - capital[0], east)
+    reachable = road_km <= BORDER_REACH * max_distance_km
+    edge = np.quantile(road_km[reachable], 5 / 6) if reachable.any() else np.inf
+    border = reachable & (road_km >= edge)
     return [
         Commune(
             id=f"{p:02d}{i:03d}",
@@ -99,7 +128,7 @@ def _communes(rng: np.random.Generator, p: int, capital: tuple[float, float], n:
     ]
 
 
-def _shortages(rng: np.random.Generator, communes: list[Commune]) -> list[Shortage]:
+def _shortages(rng: np.random.Generator, communes: list[Commune], fields: tuple[str, ...]) -> list[Shortage]:
     """About 35% of commune x specialty pairs are short of one or two people."""
     return [
         Shortage(
@@ -110,26 +139,33 @@ def _shortages(rng: np.random.Generator, communes: list[Commune]) -> list[Shorta
             min_level=int(rng.choice([1, 1, 2])),
         )
         for c in communes
-        for s in SHORT_FIELDS
+        for s in fields
         if rng.random() < 0.35
     ]
 
 
 def _candidates(
-    rng: np.random.Generator, p: int, agency_ids: list[str], communes: list[Commune], n: int
+    rng: np.random.Generator,
+    p: int,
+    agency_ids: list[str],
+    communes: list[Commune],
+    n: int,
+    fields: tuple[str, ...],
 ) -> list[Candidate]:
     """Candidates with one or two specialties; a few with a personal cap or a short availability."""
     people = []
     for i in range(n):
-        fields = rng.choice(SHORT_FIELDS, size=int(rng.integers(1, 3)), replace=False)
+        held = rng.choice(fields, size=int(rng.integers(1, 3)), replace=False)
+        leaves_early = rng.random() < 0.03
         people.append(
             Candidate(
                 id=f"P{p:02d}{i:04d}",
                 name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
                 agency_id=agency_ids[int(rng.integers(len(agency_ids)))],
-                specialties={str(f): int(rng.integers(1, 4)) for f in fields},
+                specialties={str(f): int(rng.integers(1, 4)) for f in held},
                 home_commune_id=communes[int(rng.integers(len(communes)))].id,
                 max_distance_km=float(rng.integers(40, 100)) if rng.random() < 0.05 else None,
+                available_to=date(2026, 3, 31) if leaves_early else None,
             )
         )
     return people

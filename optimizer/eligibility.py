@@ -1,9 +1,15 @@
-"""Eligible candidate x shortage pairs: only these become decision variables."""
+"""Eligible candidate x shortage pairs: only these become decision variables.
+
+Pairs are found one specialty at a time, in blocks of holders x shortages small enough to keep the
+memory of a national scenario bounded; travel is estimated once per distinct origin in a block.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -12,6 +18,10 @@ from models.scenario import Candidate, Scenario, Shortage
 from optimizer.travel import Travel
 
 CAP_TOLERANCE = 1e-9
+BLOCK_CELLS = 1 << 21
+"""Most holder x shortage cells evaluated at once."""
+
+Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -37,30 +47,73 @@ class Pairs:
 class PairIndex:
     """Which pairs belong to each candidate, shortage, commune and agency."""
 
-    by_candidate: dict[int, np.ndarray]
-    by_shortage: dict[int, np.ndarray]
-    by_commune: dict[str, np.ndarray]
-    by_agency: dict[str, np.ndarray]
+    by_candidate: Mapping[int, np.ndarray]
+    by_shortage: Mapping[int, np.ndarray]
+    by_commune: Mapping[str, np.ndarray]
+    by_agency: Mapping[str, np.ndarray]
 
     @classmethod
     def of(cls, scenario: Scenario, pairs: Pairs) -> PairIndex:
         """Group the pair positions by each key."""
-        commune_of = np.array([s.commune_id for s in scenario.shortages], dtype=object)
-        agency_of = np.array([c.agency_id for c in scenario.candidates], dtype=object)
+        communes = _codes(s.commune_id for s in scenario.shortages)
+        agencies = _codes(c.agency_id for c in scenario.candidates)
+        commune_of = np.array([communes[s.commune_id] for s in scenario.shortages], dtype=np.int64)
+        agency_of = np.array([agencies[c.agency_id] for c in scenario.candidates], dtype=np.int64)
         return cls(
-            _group(pairs.candidate.tolist()),
-            _group(pairs.shortage.tolist()),
-            _group(commune_of[pairs.shortage].tolist() if len(pairs) else []),
-            _group(agency_of[pairs.candidate].tolist() if len(pairs) else []),
+            _Groups.of(pairs.candidate, None),
+            _Groups.of(pairs.shortage, None),
+            _Groups.of(commune_of[pairs.shortage], list(communes)),
+            _Groups.of(agency_of[pairs.candidate], list(agencies)),
         )
 
 
-def _group(keys: list) -> dict:
-    """Positions of each key, in order."""
-    positions: dict = defaultdict(list)
-    for position, key in enumerate(keys):
-        positions[key].append(position)
-    return {key: np.array(found, dtype=np.int64) for key, found in positions.items()}
+def _codes(keys: Iterator[str]) -> dict[str, int]:
+    """A number for each distinct key, in order of first appearance."""
+    codes: dict[str, int] = {}
+    for key in keys:
+        codes.setdefault(key, len(codes))
+    return codes
+
+
+class _Groups(Mapping):
+    """Positions of each key, ascending, as views of one sorted array; keys in order of first appearance.
+
+    Grouping waits for the first look-up: the stages that never read a grouping never pay for it.
+    """
+
+    def __init__(self, codes: np.ndarray, names: list[str] | None) -> None:
+        self._codes, self._names = codes, names
+
+    @classmethod
+    def of(cls, codes: np.ndarray, names: list[str] | None) -> _Groups:
+        """Positions grouped by code, keyed by the code or by its name."""
+        return cls(codes, names)
+
+    @cached_property
+    def _groups(self) -> tuple[np.ndarray, np.ndarray, dict]:
+        """The sorted positions, each key's (first, last) in them, and each key's slot."""
+        codes = self._codes
+        presorted = bool((codes[1:] >= codes[:-1]).all())
+        order = np.arange(len(codes)) if presorted else np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(codes) else order
+        found = ordered[firsts].tolist()
+        appearance = np.argsort(order[firsts], kind="stable").tolist()
+        keys = [found[k] if self._names is None else self._names[found[k]] for k in appearance]
+        bounds = np.r_[firsts, len(codes)]
+        spans = np.stack([bounds[:-1][appearance], bounds[1:][appearance]], axis=1).tolist()
+        return order, spans, {key: k for k, key in enumerate(keys)}
+
+    def __getitem__(self, key: object) -> np.ndarray:
+        order, spans, slot = self._groups
+        first, last = spans[slot[key]]
+        return order[first:last]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._groups[2])
+
+    def __len__(self) -> int:
+        return len(self._groups[2])
 
 
 def is_available(scenario: Scenario, candidate: Candidate) -> bool:
@@ -75,110 +128,219 @@ def is_available(scenario: Scenario, candidate: Candidate) -> bool:
 
 def eligible_pairs(scenario: Scenario) -> Pairs:
     """Every candidate x shortage pair that satisfies the per-pair hard rules."""
-    travel = Travel(scenario)
-    by_specialty: dict[str, list[int]] = defaultdict(list)
-    for j, shortage in enumerate(scenario.shortages):
-        by_specialty[shortage.specialty].append(j)
-    parts: list[tuple[np.ndarray, ...]] = []
-    for specialty, shortage_ids in sorted(by_specialty.items()):
-        holders = [i for i, c in enumerate(scenario.candidates) if specialty in c.specialties]
-        if not holders:
-            continue
-        group = _Group(
-            specialty,
-            [scenario.candidates[i] for i in holders],
-            [scenario.shortages[j] for j in shortage_ids],
-        )
-        km = travel.estimate_km(
-            np.array([travel.origin(c) for c in group.people]),
-            [scenario.commune_by_id[s.commune_id] for s in group.shortages],
-        )
-        minutes = km / scenario.policy.speed_kmh * 60.0
-        group.apply_measured(scenario, km, minutes)
-        ok = _allowed(scenario, group, km, minutes)
-        group.apply_forbids(scenario, ok)
-        rows, cols = np.nonzero(ok)
-        parts.append(
-            (
-                np.array(holders)[rows],
-                np.array(shortage_ids)[cols],
-                km[rows, cols],
-                minutes[rows, cols],
-            )
-        )
+    table = _Table.of(scenario)
+    parts = [part for specialty in sorted(table.holders) for part in table.pairs_in(specialty)]
     if not parts:
         return Pairs.empty()
     cand, short, km, minutes = (np.concatenate(column) for column in zip(*parts, strict=True))
-    order = np.lexsort((short, cand))
+    order = np.argsort(cand * len(scenario.shortages) + short, kind="stable")
     return Pairs(cand[order], short[order], km[order], minutes[order])
 
 
 @dataclass(frozen=True)
-class _Group:
-    """The holders of one specialty against the shortages in it: rows x columns."""
+class _Block:
+    """Some holders of one specialty (rows) against every shortage in it (columns)."""
 
     specialty: str
-    people: list[Candidate]
-    shortages: list[Shortage]
+    rows: np.ndarray
+    levels: np.ndarray
+    cols: np.ndarray
+    commune: np.ndarray
+    row_of: np.ndarray
+    col_of: np.ndarray
 
-    def rows_of(self) -> dict[str, int]:
-        """Row of each candidate id."""
-        return {p.id: r for r, p in enumerate(self.people)}
 
-    def columns_of(self) -> dict[str, list[int]]:
-        """Columns of each commune id."""
-        columns: dict[str, list[int]] = defaultdict(list)
-        for col, shortage in enumerate(self.shortages):
-            columns[shortage.commune_id].append(col)
-        return columns
+@dataclass(frozen=True)
+class _Table:
+    """The scenario as arrays of codes: what the per-pair rules read."""
 
-    def apply_measured(self, scenario: Scenario, km: np.ndarray, minutes: np.ndarray) -> None:
+    scenario: Scenario
+    points: np.ndarray
+    origin: np.ndarray
+    agency: np.ndarray
+    personal: np.ndarray
+    home: np.ndarray
+    holders: dict[str, tuple[np.ndarray, np.ndarray]]
+    lat: np.ndarray
+    lon: np.ndarray
+    specialty: np.ndarray
+    shortage_commune: np.ndarray
+    min_level: np.ndarray
+    measured: _Measured
+    forbids: _Forbids
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Table:
+        """Encode candidates, communes and shortages once."""
+        communes = {c.id: i for i, c in enumerate(scenario.communes)}
+        agencies = {a.id: i for i, a in enumerate(scenario.agencies)}
+        points, origin = np.unique(Travel(scenario).origins(), axis=0, return_inverse=True)
+        wanted = {s.specialty for s in scenario.shortages}
+        holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, c in enumerate(scenario.candidates):
+            if is_available(scenario, c):
+                for specialty in wanted.intersection(c.specialties):
+                    holders[specialty].append((i, c.specialties[specialty]))
+        return cls(
+            scenario=scenario,
+            points=points.reshape(-1, 2),
+            origin=origin.reshape(-1),
+            agency=np.array([agencies[c.agency_id] for c in scenario.candidates], dtype=np.int64),
+            personal=np.array([c.max_distance_km or np.inf for c in scenario.candidates], dtype=float),
+            home=np.array([communes.get(c.home_commune_id or "", -1) for c in scenario.candidates]),
+            holders={k: tuple(np.array(v, dtype=np.int64).reshape(-1, 2).T) for k, v in holders.items()},
+            lat=np.array([c.lat for c in scenario.communes], dtype=float),
+            lon=np.array([c.lon for c in scenario.communes], dtype=float),
+            specialty=np.array([s.specialty for s in scenario.shortages], dtype=object),
+            shortage_commune=np.array([communes[s.commune_id] for s in scenario.shortages], dtype=np.int64),
+            min_level=np.array([s.min_level for s in scenario.shortages], dtype=np.int64),
+            measured=_Measured.of(scenario, agencies, communes),
+            forbids=_Forbids.of(scenario, communes),
+        )
+
+    def pairs_in(self, specialty: str) -> Iterator[Part]:
+        """The eligible pairs of one specialty, block by block (holders grouped by origin)."""
+        rows, levels = self.holders[specialty]
+        cols = np.flatnonzero(self.specialty == specialty)
+        by_origin = np.argsort(self.origin[rows], kind="stable")
+        rows, levels = rows[by_origin], levels[by_origin]
+        commune = self.shortage_commune[cols]
+        col_of = np.full(len(self.lat), -1)
+        col_of[commune] = np.arange(len(cols))
+        size = max(1, BLOCK_CELLS // len(cols))
+        for start in range(0, len(rows), size):
+            block = rows[start : start + size]
+            row_of = np.full(len(self.origin), -1)
+            row_of[block] = np.arange(len(block))
+            part = _Block(specialty, block, levels[start : start + size], cols, commune, row_of, col_of)
+            yield self._pairs(part)
+
+    def _pairs(self, block: _Block) -> Part:
+        """The eligible pairs of one block: level, travel caps, home commune and forbids.
+
+        Travel is estimated once per distinct origin (a row of `km` serves every holder leaving
+        from that point), unless measured rows make holders differ.
+        """
+        policy = self.scenario.policy
+        points, inverse = np.unique(self.origin[block.rows], return_inverse=True)
+        inverse = inverse.reshape(-1)
+        km = Travel(self.scenario).road_km(
+            self.points[points], self.lat[block.commune], self.lon[block.commune]
+        )
+        measured = self.measured.touches(block)
+        if measured:
+            km, inverse = km[inverse], np.arange(len(block.rows))
+        minutes = km / policy.speed_kmh * 60.0
+        if measured:
+            self.measured.apply(block, self.agency[block.rows], km, minutes)
+        ok = np.ones(km.shape, dtype=bool)
+        if policy.max_distance_km is not None:
+            ok &= km <= policy.max_distance_km + CAP_TOLERANCE
+        if policy.max_travel_minutes is not None:
+            ok &= minutes <= policy.max_travel_minutes + CAP_TOLERANCE
+        ok = ok[inverse] & (block.levels[:, None] >= self.min_level[block.cols][None, :])
+        personal = self.personal[block.rows]
+        capped = np.flatnonzero(np.isfinite(personal))
+        ok[capped] &= km[inverse[capped]] <= personal[capped, None] + CAP_TOLERANCE
+        if policy.avoid_home_commune:
+            ok &= self.home[block.rows][:, None] != block.commune[None, :]
+        self.forbids.apply(block, ok)
+        i, j = np.nonzero(ok)
+        return block.rows[i], block.cols[j], km[inverse[i], j], minutes[inverse[i], j]
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Sparse (candidate, commune) cells with values, found in a block by its row and column maps."""
+
+    candidate: np.ndarray
+    commune: np.ndarray
+
+    def find(self, block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which cells fall in the block, and at which row and column."""
+        row, col = block.row_of[self.candidate], block.col_of[self.commune]
+        hit = (row >= 0) & (col >= 0)
+        return hit, row[hit], col[hit]
+
+
+@dataclass(frozen=True)
+class _Forbids:
+    """The scenario's forbidden pairs as codes."""
+
+    cells: _Cells
+    specialty: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario, communes: dict[str, int]) -> _Forbids:
+        """Keep the forbids that name a known candidate and commune."""
+        people = scenario.candidate_index
+        known = [f for f in scenario.forbid if f.candidate in people and f.commune in communes]
+        return cls(
+            _Cells(
+                np.array([scenario.candidate_index[f.candidate] for f in known], dtype=np.int64),
+                np.array([communes[f.commune] for f in known], dtype=np.int64),
+            ),
+            np.array([f.specialty for f in known], dtype=object),
+        )
+
+    def apply(self, block: _Block, ok: np.ndarray) -> None:
+        """Clear the pairs the scenario forbids (for every specialty, or for this one)."""
+        hit, row, col = self.cells.find(block)
+        applies = np.array([s in (None, block.specialty) for s in self.specialty[hit]], dtype=bool)
+        ok[row[applies], col[applies]] = False
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """Measured rows as codes: a dense agency x commune table and sparse candidate cells."""
+
+    agency_km: np.ndarray
+    agency_minutes: np.ndarray
+    cells: _Cells
+    km: np.ndarray
+    minutes: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario, agencies: dict[str, int], communes: dict[str, int]) -> _Measured:
+        """Keep the rows that lead from an agency or a candidate to a commune (minutes filled in)."""
+        speed, people = scenario.policy.speed_kmh, scenario.candidate_index
+        rows = [
+            (s, communes[t], km, km / speed * 60.0 if m is None else m)
+            for (s, t), (km, m) in scenario.measured.items()
+            if t in communes
+        ]
+        by_agency = [row for row in rows if row[0] in agencies]
+        own = [row for row in rows if row[0] in people]
+        shape = (len(agencies), len(communes)) if by_agency else (0, 0)
+        agency_km, agency_minutes = np.full(shape, np.nan), np.full(shape, np.nan)
+        for source, commune, km, minutes in by_agency:
+            agency_km[agencies[source], commune] = km
+            agency_minutes[agencies[source], commune] = minutes
+        return cls(
+            agency_km,
+            agency_minutes,
+            _Cells(
+                np.array([people[row[0]] for row in own], dtype=np.int64),
+                np.array([row[1] for row in own], dtype=np.int64),
+            ),
+            np.array([row[2] for row in own], dtype=float),
+            np.array([row[3] for row in own], dtype=float),
+        )
+
+    def touches(self, block: _Block) -> bool:
+        """Whether any measured row may apply to the block."""
+        return bool(self.agency_km.size) or bool(self.cells.find(block)[0].any())
+
+    def apply(self, block: _Block, agency: np.ndarray, km: np.ndarray, minutes: np.ndarray) -> None:
         """Overwrite estimates with measured rows: a candidate's own row wins over its agency's."""
-        if not scenario.distances:
-            return
-        rows, columns = self.rows_of(), self.columns_of()
-        by_agency: dict[str, list[int]] = defaultdict(list)
-        for row, person in enumerate(self.people):
-            by_agency[person.agency_id].append(row)
-        agency_rows = [d for d in scenario.distances if d.from_id in by_agency]
-        own_rows = [d for d in scenario.distances if d.from_id in rows]
-        for measured, targets in [(d, by_agency[d.from_id]) for d in agency_rows] + [
-            (d, [rows[d.from_id]]) for d in own_rows
-        ]:
-            for col in columns.get(measured.to_id, []):
-                km[targets, col] = measured.km
-                minutes[targets, col] = (
-                    measured.minutes
-                    if measured.minutes is not None
-                    else measured.km / scenario.policy.speed_kmh * 60.0
-                )
-
-    def apply_forbids(self, scenario: Scenario, ok: np.ndarray) -> None:
-        """Clear the pairs the scenario forbids."""
-        rows, columns = self.rows_of(), self.columns_of()
-        for forbid in scenario.forbid:
-            if forbid.candidate in rows and forbid.specialty in (None, self.specialty):
-                ok[rows[forbid.candidate], columns.get(forbid.commune, [])] = False
-
-
-def _allowed(scenario: Scenario, group: _Group, km: np.ndarray, minutes: np.ndarray) -> np.ndarray:
-    """Mask of pairs meeting level, travel caps, availability and the home-commune rule."""
-    policy = scenario.policy
-    people, shortages, specialty = group.people, group.shortages, group.specialty
-    level = np.array([p.specialties[specialty] for p in people])[:, None]
-    min_level = np.array([s.min_level for s in shortages])[None, :]
-    ok = level >= min_level
-    if policy.max_distance_km is not None:
-        ok &= km <= policy.max_distance_km + CAP_TOLERANCE
-    if policy.max_travel_minutes is not None:
-        ok &= minutes <= policy.max_travel_minutes + CAP_TOLERANCE
-    personal = np.array([p.max_distance_km or np.inf for p in people])[:, None]
-    ok &= km <= personal + CAP_TOLERANCE
-    ok &= np.array([is_available(scenario, p) for p in people])[:, None]
-    if policy.avoid_home_commune:
-        homes = np.array([p.home_commune_id or "" for p in people], dtype=object)[:, None]
-        ok &= homes != np.array([s.commune_id for s in shortages], dtype=object)[None, :]
-    return ok
+        if self.agency_km.size:
+            found_km = self.agency_km[agency][:, block.commune]
+            found = ~np.isnan(found_km)
+            km[found] = found_km[found]
+            minutes[found] = self.agency_minutes[agency][:, block.commune][found]
+        hit, row, col = self.cells.find(block)
+        km[row, col] = self.km[hit]
+        minutes[row, col] = self.minutes[hit]
 
 
 def why_not(scenario: Scenario, candidate: Candidate, shortage: Shortage) -> list[tuple[Rule, str]]:

@@ -2,107 +2,279 @@
 
 Every hard rule except the per-pair ones (already in the eligible pairs) is an arc bound here:
 release caps, one seat per person, seats, capacities; pins and floors are lower bounds. Objectives
-that are sums over pair arcs (or over first units hosted by a commune) are arc costs, so the
-flow solver returns exact optima of such stages in milliseconds.
+that are sums over pair arcs (or over first units hosted by a commune) are arc costs, so the flow
+solver returns exact optima of such stages. Strict priorities fold into one cost vector: each stage
+is weighted by one more than the span of everything after it, so no later gain can pay for an
+earlier loss. Interchangeable people share hub arcs (`optimizer.pools`); independent parts are
+solved apart, each with weights sized to it (`optimizer.components`). The network's shape is built
+once, as arrays; only bounds and costs change from one solve to the next.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
-from models.scenario import Scenario
+from models.scenario import MAX_LEVEL, Scenario
+from optimizer.components import SINK, SOURCE, Batch, batches, circulate, parts
 from optimizer.eligibility import Pairs
+from optimizer.pools import Pools
 from optimizer.stages import Bounds
 
-SOURCE, SINK = 0, 1
+COST_LIMIT = 2**62
+Cost = tuple[np.ndarray, int]
+"""A stage to minimise: a cost per pair, and a cost per commune that hosts anyone."""
 
 
-@dataclass
-class _Arcs:
-    """Arcs with lower and upper bounds and costs, in insertion order."""
+@dataclass(frozen=True)
+class _Network:
+    """Arcs as arrays, the slices whose bounds or costs change between solves, and the batches."""
 
-    tail: list[int] = field(default_factory=list)
-    head: list[int] = field(default_factory=list)
-    lower: list[int] = field(default_factory=list)
-    upper: list[int] = field(default_factory=list)
-    cost: list[int] = field(default_factory=list)
+    pools: Pools
+    direct: np.ndarray
+    tail: np.ndarray
+    head: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    release: slice
+    flock: slice
+    entry: slice
+    hub: slice
+    own: slice
+    seats: slice
+    first: slice
+    rest: slice
+    first_commune: np.ndarray
+    rest_commune: np.ndarray
+    pair_shortage: np.ndarray
+    pair_agency: np.ndarray
+    batches: list[Batch]
+    arc_batch: np.ndarray
 
-    def add(self, tail: int, head: int, lower: int, upper: int, cost: int = 0) -> int:
-        self.tail.append(tail)
-        self.head.append(head)
-        self.lower.append(lower)
-        self.upper.append(upper)
-        self.cost.append(cost)
-        return len(self.tail) - 1
+    def arc_costs(self, pair_cost: np.ndarray, served_cost: int) -> np.ndarray | None:
+        """A stage's cost on every arc; None when pooled people would not all cost the same."""
+        hub = self.pools.arc_costs(pair_cost)
+        if hub is None:
+            return None
+        cost = np.zeros(len(self.tail), dtype=np.int64)
+        cost[self.hub] = hub
+        cost[self.own] = pair_cost[self.direct]
+        cost[self.first] = served_cost
+        return cost
+
+    def fold(self, costs: list[np.ndarray]) -> np.ndarray:
+        """One cost vector for stages in strict priority, weighted batch by batch."""
+        units = [4 * (batch.nodes + 1) for batch in self.batches]
+        weight = [1] * len(self.batches)
+        total = np.zeros(len(self.tail), dtype=np.int64)
+        for cost in reversed(costs):
+            largest = np.zeros(len(self.batches), dtype=np.int64)
+            np.maximum.at(largest, self.arc_batch, np.abs(cost))
+            used = []
+            for b, top in enumerate(largest.tolist()):
+                if top * weight[b] * units[b] > COST_LIMIT:
+                    raise OverflowError("the stages' combined costs are too large for the flow solver")
+                used.append(weight[b] if top else 0)
+            total += np.array(used, dtype=np.int64)[self.arc_batch] * cost
+            weight = [w * (span + 1) for w, span in zip(weight, self._spans(cost), strict=True)]
+        return total
+
+    def _spans(self, cost: np.ndarray) -> list[int]:
+        """Per batch, a bound on a stage's |value| (its weights share one sign): seats or releases
+        times their dearest pair, plus the communes' first units."""
+        size = abs(cost)
+        pair = size[self.hub.start : self.own.stop]
+        seats, release = self.upper[self.seats], self.upper[self.release]
+        dearest_seat = np.zeros(len(seats), dtype=np.int64)
+        np.maximum.at(dearest_seat, self.pair_shortage, pair)
+        dearest_release = np.zeros(len(release), dtype=np.int64)
+        np.maximum.at(dearest_release, self.pair_agency, pair)
+        spans = []
+        for values, where in (
+            (seats * dearest_seat, self.seats),
+            (release * dearest_release, self.release),
+            (size[self.first], self.first),
+        ):
+            total = np.zeros(len(self.batches), dtype=np.int64)
+            np.add.at(total, self.arc_batch[where], values)
+            spans.append(total)
+        return (np.minimum(spans[0], spans[1]) + spans[2]).tolist()
 
 
 class FlowModel:
     """Builds and solves the network for one scenario's eligible pairs."""
 
-    def __init__(self, scenario: Scenario, pairs: Pairs) -> None:
+    def __init__(self, scenario: Scenario, pairs: Pairs, pooled: bool = True) -> None:
         self.scenario = scenario
         self.pairs = pairs
         self.allowed = self._pinned_pairs()
+        self.agencies = {a.id: i for i, a in enumerate(scenario.agencies)}
+        self.communes = {c.id: i for i, c in enumerate(scenario.communes)}
+        self.candidate_agency = np.array(
+            [self.agencies[c.agency_id] for c in scenario.candidates], dtype=np.int64
+        )
+        self.shortage_commune = np.array(
+            [self.communes[s.commune_id] for s in scenario.shortages], dtype=np.int64
+        )
+        self.part = parts(
+            self.candidate_agency[pairs.candidate],
+            self.shortage_commune[pairs.shortage],
+            len(self.agencies),
+            len(self.communes),
+        )
+        self.pooled = self._network(Pools.of(scenario, pairs, enabled=pooled))
+        self._unpooled: _Network | None = None if pooled else self.pooled
 
     def _pinned_pairs(self) -> np.ndarray:
         """Pairs a pinned candidate may still use: only those matching all of their pins."""
         allowed = np.ones(len(self.pairs), dtype=bool)
         for pin in self.scenario.pins:
             c = self.scenario.candidate_index[pin.candidate]
-            for p in np.flatnonzero(self.pairs.candidate == c).tolist():
+            first, last = np.searchsorted(self.pairs.candidate, [c, c + 1])
+            for p in range(int(first), int(last)):
                 shortage = self.scenario.shortages[self.pairs.shortage[p]]
                 if shortage.commune_id != pin.commune or pin.specialty not in (None, shortage.specialty):
                     allowed[p] = False
         return allowed
 
-    def solve(
-        self, pair_cost: np.ndarray, served_cost: int = 0, bounds: Bounds | None = None
-    ) -> np.ndarray | None:
-        """Min-cost choice of pairs under every hard rule and the bounds; None if none exists.
+    def solve(self, stages: list[Cost], bounds: Bounds | None = None) -> np.ndarray | None:
+        """The best choice of pairs for the stages in strict priority (first: most important) under
+        every hard rule and the bounds; None if no choice meets them.
 
-        `served_cost` is added once for each commune that hosts anyone.
+        Raises OverflowError when the folded costs do not fit the solver.
         """
-        scenario, pairs, bounds = self.scenario, self.pairs, bounds or Bounds()
-        arcs = _Arcs()
-        node = iter(range(2, 10**9))
-        agency_node = {a.id: next(node) for a in scenario.agencies}
-        commune_node = {c.id: next(node) for c in scenario.communes}
-        shortage_node = [next(node) for _ in scenario.shortages]
-        person_node: dict[int, int] = {}
-        pinned = {scenario.candidate_index[p.candidate] for p in scenario.pins}
-        for a in scenario.agencies:
-            cap = min(a.max_release, bounds.released_at_most.get(a.id, a.max_release))
-            arcs.add(SOURCE, agency_node[a.id], 0, cap)
-        for c in np.unique(pairs.candidate).tolist():
-            person_node[c] = next(node)
-            agency_id = scenario.candidates[c].agency_id
-            arcs.add(agency_node[agency_id], person_node[c], int(c in pinned), 1)
-        if pinned - set(person_node):
+        bounds = bounds or Bounds()
+        if self._stranded_pin():
             return None
-        first_pair = len(arcs.tail)
-        for p in range(len(pairs)):
-            c, s = int(pairs.candidate[p]), int(pairs.shortage[p])
-            arcs.add(person_node[c], shortage_node[s], 0, int(self.allowed[p]), int(pair_cost[p]))
-        floors = self._floors()
-        for s, shortage in enumerate(scenario.shortages):
-            arcs.add(shortage_node[s], commune_node[shortage.commune_id], floors.get(s, 0), shortage.seats)
-        for commune in scenario.communes:
-            need = bounds.hosted_at_least.get(commune.id, 0)
-            if need > commune.capacity:
-                return None
-            if commune.capacity == 0:
-                continue
-            arcs.add(commune_node[commune.id], SINK, min(need, 1), 1, served_cost)
-            if commune.capacity > 1:
-                arcs.add(commune_node[commune.id], SINK, max(need - 1, 0), commune.capacity - 1)
-        arcs.add(SINK, SOURCE, 0, len(person_node))
-        flows = _circulate(arcs, next(node))
+        network = self.pooled
+        costs = [network.arc_costs(pair_cost, served) for pair_cost, served in stages]
+        if any(cost is None for cost in costs):
+            network = self._direct_network()
+            costs = [network.arc_costs(pair_cost, served) for pair_cost, served in stages]
+        lower, upper = network.lower.copy(), network.upper.copy()
+        upper[network.release] = [
+            min(a.max_release, bounds.released_at_most.get(a.id, a.max_release))
+            for a in self.scenario.agencies
+        ]
+        need = np.array([bounds.hosted_at_least.get(c.id, 0) for c in self.scenario.communes], dtype=np.int64)
+        if (need > np.array([c.capacity for c in self.scenario.communes])).any():
+            return None
+        lower[network.first] = np.minimum(need[network.first_commune], 1)
+        lower[network.rest] = np.maximum(need[network.rest_commune] - 1, 0)
+        flows = circulate(network.batches, lower, upper, network.fold([c for c in costs if c is not None]))
         if flows is None:
             return None
-        return flows[first_pair : first_pair + len(pairs)]
+        chosen = np.zeros(len(self.pairs), dtype=np.int64)
+        chosen[network.direct] = flows[network.own]
+        taken = network.pools.assign(
+            self.pairs, flows[network.entry], flows[network.flock], flows[network.hub]
+        )
+        chosen[taken] = 1
+        return chosen
+
+    def _stranded_pin(self) -> bool:
+        """Whether a pinned candidate has no eligible pair at all."""
+        pinned = {self.scenario.candidate_index[p.candidate] for p in self.scenario.pins}
+        return bool(pinned - set(np.unique(self.pairs.candidate).tolist()))
+
+    def _direct_network(self) -> _Network:
+        """The network with one arc per pair, for costs that differ among pooled people."""
+        if self._unpooled is None:
+            self._unpooled = self._network(Pools.of(self.scenario, self.pairs, enabled=False))
+        return self._unpooled
+
+    def _network(self, pools: Pools) -> _Network:
+        """Every arc, in segments: release, person, flock, entry, hub chain, hub, own, seats, first, rest."""
+        scenario, pairs = self.scenario, self.pairs
+        agencies, communes, shortages = len(self.agencies), len(self.communes), len(scenario.shortages)
+        everyone = np.unique(pairs.candidate)
+        people = np.setdiff1d(everyone, pools.flocked, assume_unique=True)
+        agency_node = 2 + np.arange(agencies)
+        commune_node = 2 + agencies + np.arange(communes)
+        shortage_node = 2 + agencies + communes + np.arange(shortages)
+        base = 2 + agencies + communes + shortages
+        person_node = np.full(len(scenario.candidates), -1, dtype=np.int64)
+        person_node[people] = base + np.arange(len(people))
+        hub_node = base + len(people) + np.arange(pools.chains * MAX_LEVEL).reshape(pools.chains, MAX_LEVEL)
+        chain_agency = np.zeros(pools.chains, dtype=np.int64)
+        chain_agency[pools.entry_chain] = self.candidate_agency[pools.entry_candidate]
+        flock_agency = self.candidate_agency[[members[0] for members in pools.flock_members]].reshape(-1)
+        chain_agency[pools.flock_chain] = flock_agency
+        node_part = np.concatenate(
+            [
+                [0, 0],
+                self.part[:agencies],
+                self.part[agencies:],
+                self.part[agencies + self.shortage_commune],
+                self.part[self.candidate_agency[people]],
+                np.repeat(self.part[chain_agency], MAX_LEVEL),
+            ]
+        ).astype(np.int64)
+        seats = np.array([s.seats for s in scenario.shortages], dtype=np.int64)
+        capacity = np.array([c.capacity for c in scenario.communes], dtype=np.int64)
+        pinned = np.zeros(len(scenario.candidates), dtype=np.int64)
+        pinned[[scenario.candidate_index[p.candidate] for p in scenario.pins]] = 1
+        floors = np.zeros(shortages, dtype=np.int64)
+        for s, need in self._floors().items():
+            floors[s] = need
+        direct = pools.direct
+        chain_down = np.repeat(np.arange(pools.chains), MAX_LEVEL - 1)
+        level_down = np.tile(np.arange(MAX_LEVEL, 1, -1), pools.chains)
+        first, rest = np.flatnonzero(capacity > 0), np.flatnonzero(capacity > 1)
+        hub_tail = hub_node[pools.arc_chain, pools.arc_level - 1]
+        segments = [
+            (np.full(agencies, SOURCE), agency_node, 0, [a.max_release for a in scenario.agencies]),
+            (agency_node[self.candidate_agency[people]], person_node[people], pinned[people], 1),
+            (
+                agency_node[flock_agency],
+                hub_node[pools.flock_chain, pools.flock_level - 1],
+                0,
+                [len(members) for members in pools.flock_members],
+            ),
+            (person_node[pools.entry_candidate], hub_node[pools.entry_chain, pools.entry_level - 1], 0, 1),
+            (hub_node[chain_down, level_down - 1], hub_node[chain_down, level_down - 2], 0, len(everyone)),
+            (hub_tail, shortage_node[pools.arc_shortage], 0, seats[pools.arc_shortage]),
+            (
+                person_node[pairs.candidate[direct]],
+                shortage_node[pairs.shortage[direct]],
+                0,
+                self.allowed[direct],
+            ),
+            (shortage_node, commune_node[self.shortage_commune], floors, seats),
+            (commune_node[first], np.full(len(first), SINK), 0, 1),
+            (commune_node[rest], np.full(len(rest), SINK), 0, capacity[rest] - 1),
+        ]
+        ends = np.cumsum([0] + [len(tail) for tail, *_ in segments]).tolist()
+        span = [slice(a, b) for a, b in pairwise(ends)]
+        tail = np.concatenate([tail for tail, *_ in segments]).astype(np.int64)
+        head = np.concatenate([head for _, head, *_ in segments]).astype(np.int64)
+        found, arc_batch = batches(tail, head, node_part)
+        return _Network(
+            pools=pools,
+            direct=direct,
+            tail=tail,
+            head=head,
+            lower=np.concatenate([np.broadcast_to(lo, len(t)) for t, _, lo, _ in segments]).astype(np.int64),
+            upper=np.concatenate([np.broadcast_to(up, len(t)) for t, _, _, up in segments]).astype(np.int64),
+            release=span[0],
+            flock=span[2],
+            entry=span[3],
+            hub=span[5],
+            own=span[6],
+            seats=span[7],
+            first=span[8],
+            rest=span[9],
+            first_commune=first,
+            rest_commune=rest,
+            pair_shortage=np.r_[pools.arc_shortage, pairs.shortage[direct]].astype(np.int64),
+            pair_agency=self.candidate_agency[
+                np.r_[pools.arc_candidate, pairs.candidate[direct]].astype(np.int64)
+            ],
+            batches=found,
+            arc_batch=arc_batch,
+        )
 
     def _floors(self) -> dict[int, int]:
         """Lower bound on each shortage from the min_coverage floors."""
@@ -114,27 +286,3 @@ class FlowModel:
                     seats = self.scenario.shortages[s].seats
                     need[s] = max(need.get(s, 0), min(floor.at_least, seats))
         return need
-
-
-def _circulate(arcs: _Arcs, nodes: int) -> np.ndarray | None:
-    """Solve a min-cost circulation with lower bounds by moving them into node supplies."""
-    lower = np.array(arcs.lower, dtype=np.int64)
-    upper = np.array(arcs.upper, dtype=np.int64)
-    if (lower > upper).any():
-        return None
-    tail = np.array(arcs.tail, dtype=np.int32)
-    head = np.array(arcs.head, dtype=np.int32)
-    supply = np.zeros(nodes, dtype=np.int64)
-    np.add.at(supply, head, lower)
-    np.subtract.at(supply, tail, lower)
-    solver = min_cost_flow.SimpleMinCostFlow()
-    solver.add_arcs_with_capacity_and_unit_cost(
-        tail, head, upper - lower, np.array(arcs.cost, dtype=np.int64)
-    )
-    solver.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supply)
-    status = solver.solve()
-    if status == solver.INFEASIBLE:
-        return None
-    if status != solver.OPTIMAL:
-        raise OverflowError(f"min-cost flow could not solve the network (status {status})")
-    return solver.flows(np.arange(len(tail), dtype=np.int32)) + lower

@@ -2,7 +2,9 @@
 
 Strict priorities become one cost vector: each earlier stage is weighted by one more than the
 span of everything after it, so no later gain can pay for an earlier loss. Threshold stages are
-bounds on the network. Every result is re-checked against the values held before it.
+bounds on the network. Every result is re-checked against the values held before it. A stage is
+solved with the linear stages declared right after it folded in as tie-breakers, so one solve
+answers a run of linear stages (coverage then distance: one solve, not two).
 """
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 from models.plan import StageResult
+from models.scenario import Objective
 from optimizer.flow import FlowModel
+from optimizer.objectives import coverage, distance, preference
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, stage_result
 
-COST_LIMIT = 2**62
+LINEAR = {
+    Objective.COVERAGE: coverage,
+    Objective.DISTANCE: lambda _, pairs: distance(pairs),
+    Objective.PREFERENCE: preference,
+}
 
 
 class FlowUnsuited(Exception):
@@ -29,10 +37,8 @@ class FlowRunner(Runner):
         super().__init__(*args, **kwargs)
         self.flow = FlowModel(self.scenario, self.pairs)
         self.held: list[tuple[Linear, int]] = []
-        scenario = self.scenario
-        nodes = len(scenario.candidates) + len(scenario.shortages) + len(scenario.communes) + 3
-        self._units = 4 * (nodes + len(scenario.agencies))
-        """Headroom factor: the solver scales costs by the node count and sums them over flows."""
+        self._last: tuple[list[Linear], Bounds, np.ndarray | None] | None = None
+        """The stages of the last lexicographic solve, the bounds it held, and its choice."""
 
     def settle(self) -> None:
         """Any plan that meets the hard rules."""
@@ -46,7 +52,7 @@ class FlowRunner(Runner):
     def optimize(self, objective: Linear) -> StageResult:
         """The exact optimum of this stage with every earlier stage held."""
         self.progress(objective.name, None, None, self.elapsed())
-        chosen = self._solve([*self.held, (objective, 0)], self.held_bounds)
+        chosen = self._lexicographic(objective)
         if chosen is None or not self._keeps_held(chosen):
             raise NoSolution(infeasible=True)
         self.chosen = chosen
@@ -54,6 +60,42 @@ class FlowRunner(Runner):
         self.held.append((objective, value))
         self.progress(objective.name, value / objective.scale, value / objective.scale, self.elapsed())
         return stage_result(objective.name, objective.maximize, value, value, True, objective.scale)
+
+    def _lexicographic(self, objective: Linear) -> np.ndarray | None:
+        """This stage's optimum with the held ones kept, ties broken by the linear stages after it.
+
+        When one of those stages comes next, the same choice is already its optimum.
+        """
+        held = [stage for stage, _ in self.held]
+        if self._last is not None:
+            stages, bounds, chosen = self._last
+            if bounds == self.held_bounds and _same(stages[: len(held) + 1], [*held, objective]):
+                return chosen
+        ahead = self._ahead(objective.name)
+        while True:
+            stages = [*held, objective, *ahead]
+            try:
+                chosen = self._solve([(stage, 0) for stage in stages], self.held_bounds)
+            except FlowUnsuited:
+                if not ahead:
+                    raise
+                ahead = ahead[:-1]
+                continue
+            self._last = (stages, self.held_bounds, chosen)
+            return chosen
+
+    def _ahead(self, name: str) -> list[Linear]:
+        """The linear stages declared right after this one (communes served counts as fairness)."""
+        declared = [str(o) for o in self.scenario.policy.objectives]
+        name = str(Objective.FAIRNESS) if name == "communes_served" else name
+        if name not in declared:
+            return []
+        ahead = []
+        for objective in self.scenario.policy.objectives[declared.index(name) + 1 :]:
+            if objective not in LINEAR:
+                break
+            ahead.append(LINEAR[objective](self.scenario, self.pairs))
+        return ahead
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:
         if self.remaining() <= 0:
@@ -73,24 +115,23 @@ class FlowRunner(Runner):
         return all(stage.value(chosen, self.index) == value for stage, value in self.held)
 
     def _solve(self, stages: list[tuple[Linear, int]], bounds: Bounds) -> np.ndarray | None:
-        """Min-cost flow with the stages' strict priorities folded into one cost vector."""
-        pair_cost = np.zeros(len(self.pairs), dtype=np.int64)
-        served_cost, weight = 0, 1
-        for stage, _ in reversed(stages):
-            largest = max(int(np.abs(stage.pair_weights).max(initial=0)), abs(stage.served_weight))
-            if largest * weight * self._units > COST_LIMIT:
-                raise FlowUnsuited(f"stage {stage.name} makes the combined costs too large")
-            sign = -1 if stage.maximize else 1
-            pair_cost += sign * weight * stage.pair_weights
-            served_cost += sign * weight * stage.served_weight
-            weight *= self._span(stage) + 1
+        """Min-cost flow with the stages in strict priority (maximised ones negated)."""
+        costs = [
+            (-stage.pair_weights, -stage.served_weight)
+            if stage.maximize
+            else (stage.pair_weights, stage.served_weight)
+            for stage, _ in stages
+        ]
         try:
-            return self.flow.solve(pair_cost, served_cost, bounds)
+            return self.flow.solve(costs, bounds)
         except OverflowError as error:
             raise FlowUnsuited(str(error)) from None
 
-    def _span(self, stage: Linear) -> int:
-        """An upper bound on the stage's value (weights are non-negative)."""
-        best_per_person = np.zeros(len(self.scenario.candidates), dtype=np.int64)
-        np.maximum.at(best_per_person, self.pairs.candidate, np.abs(stage.pair_weights))
-        return int(best_per_person.sum()) + abs(stage.served_weight) * len(self.index.by_commune)
+
+def _same(these: list[Linear], those: list[Linear]) -> bool:
+    """Whether two lists hold the same linear stages."""
+    return len(these) == len(those) and all(
+        (a.name, a.maximize, a.served_weight) == (b.name, b.maximize, b.served_weight)
+        and np.array_equal(a.pair_weights, b.pair_weights)
+        for a, b in zip(these, those, strict=True)
+    )

@@ -33,6 +33,10 @@ class Travel:
         agency = self.scenario.agency_by_id[candidate.agency_id]
         return agency.lat, agency.lon
 
+    def origins(self) -> np.ndarray:
+        """Every candidate's origin as an n x 2 array of lat, lon."""
+        return np.array([self.origin(c) for c in self.scenario.candidates], dtype=float).reshape(-1, 2)
+
     def measured(self, candidate: Candidate, commune_id: str) -> tuple[float, float | None] | None:
         """The measured (km, minutes) for this pair, candidate row before agency row, if any."""
         table = self.scenario.measured
@@ -44,12 +48,16 @@ class Travel:
             return measured_minutes
         return km / self.scenario.policy.speed_kmh * 60.0
 
+    def road_km(self, origins: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Road-km estimate from each origin (n x 2 lat/lon) to each point (lat[j], lon[j]): n x m."""
+        straight = haversine_km(origins[:, :1], origins[:, 1:], lat[None, :], lon[None, :])
+        return straight * self.scenario.policy.detour_factor
+
     def estimate_km(self, origins: np.ndarray, communes: list[Commune]) -> np.ndarray:
         """Road-km estimate from each origin (n x 2 lat/lon) to each commune: an n x m matrix."""
         lat = np.array([c.lat for c in communes])
         lon = np.array([c.lon for c in communes])
-        straight = haversine_km(origins[:, :1], origins[:, 1:], lat[None, :], lon[None, :])
-        return straight * self.scenario.policy.detour_factor
+        return self.road_km(origins, lat, lon)
 
     def between(self, candidate: Candidate, commune: Commune) -> tuple[float, float]:
         """(km, minutes) for one candidate and one commune."""

@@ -1,0 +1,81 @@
+"""Write a Scenario as a contract-format folder: scenario.yaml plus one CSV per table."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from models.scenario import Row, Scenario
+
+SCENARIO_FILE = "scenario.yaml"
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "communes": ("id", "name", "type", "lat", "lon", "capacity", "tags"),
+    "shortages": ("commune_id", "specialty", "seats", "priority", "min_level"),
+    "candidates": (
+        "id",
+        "name",
+        "agency_id",
+        "specialties",
+        "home_commune_id",
+        "lat",
+        "lon",
+        "max_distance_km",
+        "available_from",
+        "available_to",
+        "preferences",
+    ),
+    "agencies": ("id", "name", "lat", "lon", "staff", "max_release"),
+    "distances": ("from_id", "to_id", "km", "minutes"),
+    "adjacency": ("code_a", "code_b"),
+}
+
+
+def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
+    """Write the scenario into `folder` (created if needed); return the path of scenario.yaml."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    tables = {name: getattr(scenario, name) for name in COLUMNS if getattr(scenario, name)}
+    for name, rows in tables.items():
+        _write_csv(target / f"{name}.csv", COLUMNS[name], rows)
+    header: dict[str, Any] = {"name": scenario.name}
+    if scenario.description:
+        header["description"] = scenario.description
+    if scenario.period is not None:
+        header["period"] = scenario.period.model_dump(mode="json")
+    header["specialties"] = [s.model_dump(mode="json") for s in scenario.specialties]
+    header["tables"] = {name: f"{name}.csv" for name in tables}
+    header["policy"] = scenario.policy.model_dump(mode="json")
+    if scenario.pins:
+        header["pins"] = [p.model_dump(mode="json", exclude_none=True) for p in scenario.pins]
+    if scenario.forbid:
+        header["forbid"] = [f.model_dump(mode="json", exclude_none=True) for f in scenario.forbid]
+    path = target / SCENARIO_FILE
+    path.write_text(yaml.safe_dump(header, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> None:
+    """One table: UTF-8 without BOM, `\\n` line ends, empty cells for missing values."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(getattr(row, column)) for column in columns])
+
+
+def _cell(value: object) -> str:
+    """A cell's text: lists `;`-joined, skills as `it:3`, floats in their shortest exact form."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ";".join(f"{key}:{level}" for key, level in value.items())
+    if isinstance(value, tuple):
+        return ";".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, float) else str(value)
