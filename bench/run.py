@@ -137,7 +137,7 @@ def _report(results: dict[str, dict[str, Any]], command: str, args: argparse.Nam
         "and distance folded into one cost; its time excludes eligibility (given below). Ratios are wall",
         "time / that bare flow time. Our `solve` includes eligibility, every stage and building the plan;",
         "the row below it is the same process timing eligibility and the engine's stages alone (no plan).",
-        "Raw figures: RESULTS.json beside this file.",
+        "Raw figures: RESULTS.json beside this file. The machine may be shared: compare within one run.",
         "",
     ]
     for name, figures in results.items():
@@ -231,10 +231,14 @@ def _targets(results: dict[str, dict[str, Any]]) -> list[str]:
         )
     for name, figures in results.items():
         ours, highs = figures["solve"], figures["highs"]
-        same = ours.get("coverage") == highs.get("coverage")
+        answer = (
+            f"same coverage: {ours.get('coverage') == highs['coverage']}"
+            if highs.get("coverage") is not None
+            else "HiGHS gave no answer"
+        )
         lines.append(
             f"- {name} vs HiGHS: ours {ours.get('wall_s', float('nan')):.2f} s, HiGHS "
-            f"{highs.get('wall_s', float('nan')):.2f} s ({highs.get('status', '')}); same coverage: {same}"
+            f"{highs.get('wall_s', float('nan')):.2f} s ({str(highs.get('status', '')).upper()}); {answer}"
         )
     return lines
 
