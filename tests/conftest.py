@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from models.loader import load_scenario
 from models.plan import Plan, SolveParams
 from models.plan_io import write_plan
 from models.scenario import Scenario
@@ -30,3 +31,12 @@ def solved(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Plan
         return plan
 
     return run
+
+
+@pytest.fixture(scope="session")
+def bundled_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Path]:
+    """The bundled scenario and its optimal plan folder, solved once for the whole run."""
+    scenario = load_scenario(BUNDLED)
+    folder = tmp_path_factory.mktemp("bundled") / "plan"
+    write_plan(solve(scenario, SolveParams(time_limit_s=30)), folder)
+    return scenario, folder

@@ -18,6 +18,9 @@ from models.scenario import Forbid, Period, Pin, Scenario
 from optimizer.audit import audit_folder
 from optimizer.solve import solve
 
+KM = {"C1": 10, "C2": 50, "C3": 150, "C4": 20}
+"""Distance of each corpus commune from the capital, where both agencies sit."""
+
 
 def corpus_scenario() -> Scenario:
     """Every hard rule is live here; the optimum is P1 C1/it, P2 C2/it, P4 C1/land, P8 C4/land.
@@ -28,10 +31,10 @@ def corpus_scenario() -> Scenario:
     """
     return scenario(
         [
-            commune("C1", 10, capacity=2, tags="border"),
-            commune("C2", 50, capacity=1),
-            commune("C3", 150),
-            commune("C4", 20, capacity=3),
+            commune("C1", KM["C1"], capacity=2, tags="border"),
+            commune("C2", KM["C2"], capacity=1),
+            commune("C3", KM["C3"]),
+            commune("C4", KM["C4"], capacity=3),
         ],
         [
             short("C1", "it", priority=5),
@@ -89,7 +92,7 @@ def save(folder: Path, table: list[dict[str, str]]) -> None:
 
 def add(candidate: str, commune_id: str, specialty: str) -> Callable[[Path], None]:
     """A mutation that adds one row (with the distance the tool would compute, so only the rule breaks)."""
-    km = {"C1": 10, "C2": 50, "C3": 150, "C4": 20}[commune_id]
+    km = KM[commune_id]
 
     def mutate(folder: Path) -> None:
         table = rows(folder)
@@ -110,7 +113,7 @@ def add(candidate: str, commune_id: str, specialty: str) -> Callable[[Path], Non
 
 def move(candidate: str, commune_id: str, specialty: str) -> Callable[[Path], None]:
     """A mutation that moves one person to another seat."""
-    km = {"C1": 10, "C2": 50, "C3": 150, "C4": 20}[commune_id]
+    km = KM[commune_id]
 
     def mutate(folder: Path) -> None:
         table = rows(folder)

@@ -36,22 +36,13 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def solved(tmp_path_factory: pytest.TempPathFactory):
-    """The bundled scenario and its solved plan folder A."""
-    scenario = load_scenario(BUNDLED)
-    folder = tmp_path_factory.mktemp("compare") / "a"
-    write_plan(solve(scenario, SolveParams(time_limit_s=30)), folder)
-    return scenario, folder
-
-
-@pytest.fixture(scope="module")
-def edited(solved, tmp_path_factory: pytest.TempPathFactory):
+def edited(bundled_plan, tmp_path_factory: pytest.TempPathFactory):
     """Plan B: A edited by hand in a spreadsheet (only assignments.csv, three columns, `;`).
 
     Known differences: the first person is removed, the second moved to a seat A left empty, and
     one person A did not second is added to another seat A left empty.
     """
-    scenario, folder = solved
+    scenario, folder = bundled_plan
     rows = pd.read_csv(folder / "assignments.csv", dtype=str)[["candidate_id", "commune_id", "specialty"]]
     empty = pd.read_csv(folder / "unfilled.csv", dtype=str)
     seated = set(rows["candidate_id"])
@@ -84,9 +75,9 @@ def edited(solved, tmp_path_factory: pytest.TempPathFactory):
     }
 
 
-def test_compare_names_who_was_added_removed_and_moved(solved, edited, tmp_path: Path):
+def test_compare_names_who_was_added_removed_and_moved(bundled_plan, edited, tmp_path: Path):
     """With the scenario, a hand-edited folder compares: exactly the three known changes come out."""
-    scenario, folder = solved
+    scenario, folder = bundled_plan
     target = tmp_path / "diff.json"
     result = run("compare", folder, edited["folder"], "--scenario", BUNDLED, "--out", target)
     assert result.exit_code == 0, result.output
@@ -137,9 +128,9 @@ def test_compare_names_who_was_added_removed_and_moved(solved, edited, tmp_path:
     assert agencies == {k: v for k, v in change.items() if v}
 
 
-def test_terminal_output_is_readable(solved, edited):
+def test_terminal_output_is_readable(bundled_plan, edited):
     """The terminal shows the counts, the people by name and the scenario check."""
-    _, folder = solved
+    _, folder = bundled_plan
     result = run("compare", folder, edited["folder"], "--scenario", BUNDLED)
     assert result.exit_code == 0, result.output
     text = flat(result.output)
@@ -150,26 +141,26 @@ def test_terminal_output_is_readable(solved, edited):
     assert "Seats per specialty" in text and "Agencies whose release changed" in text
 
 
-def test_a_hand_edited_folder_needs_the_scenario(solved, edited):
+def test_a_hand_edited_folder_needs_the_scenario(bundled_plan, edited):
     """Without plan.json and without --scenario: exit 2 naming --scenario, no traceback."""
-    _, folder = solved
+    _, folder = bundled_plan
     result = run("compare", folder, edited["folder"])
     assert result.exit_code == 2
     assert "--scenario" in flat(result.output)
 
 
-def test_identical_plans_show_no_change(solved):
+def test_identical_plans_show_no_change(bundled_plan):
     """A plan against itself: nobody moved and every delta is 0."""
-    _, folder = solved
+    _, folder = bundled_plan
     result = run("compare", folder, folder)
     assert result.exit_code == 0, result.output
     assert "0 added, 0 removed, 0 moved" in flat(result.output)
     assert "Communes whose seats changed (0 of 45" in flat(result.output)
 
 
-def test_plans_of_different_scenarios_are_flagged(solved, tmp_path: Path):
+def test_plans_of_different_scenarios_are_flagged(bundled_plan, tmp_path: Path):
     """A plan of a scenario without the fairness stage: DIFFERENT scenarios said, the rest compared."""
-    _, folder = solved
+    _, folder = bundled_plan
     other_scenario = Path(shutil.copytree(BUNDLED, tmp_path / "no-fairness"))
     yaml = other_scenario / "scenario.yaml"
     text = yaml.read_text(encoding="utf-8")
@@ -193,9 +184,9 @@ def test_plans_of_different_scenarios_are_flagged(solved, tmp_path: Path):
     assert "not used" not in flat(both.output)
 
 
-def test_workbook_and_page_outputs(solved, edited, tmp_path: Path):
+def test_workbook_and_page_outputs(bundled_plan, edited, tmp_path: Path):
     """--out .xlsx: the HR sheets with frozen headers and numbers; --out .html: the changes listed."""
-    _, folder = solved
+    _, folder = bundled_plan
     book_path, page_path = tmp_path / "diff.xlsx", tmp_path / "diff.html"
     for target in (book_path, page_path):
         result = run("compare", folder, edited["folder"], "--scenario", BUNDLED, "--out", target)
@@ -213,16 +204,16 @@ def test_workbook_and_page_outputs(solved, edited, tmp_path: Path):
     assert edited["added"][0].name in html and "1 added, 1 removed, 1 moved" in html
 
 
-def test_bad_output_suffix_is_refused(solved, tmp_path: Path):
+def test_bad_output_suffix_is_refused(bundled_plan, tmp_path: Path):
     """--out with a suffix compare cannot write: exit 2, nothing written."""
-    _, folder = solved
+    _, folder = bundled_plan
     result = run("compare", folder, folder, "--out", tmp_path / "diff.pdf")
     assert result.exit_code == 2 and not (tmp_path / "diff.pdf").exists()
 
 
-def test_plan_files_alone_give_the_scenarios_figures(solved):
+def test_plan_files_alone_give_the_scenarios_figures(bundled_plan):
     """Read without its scenario, a solved folder yields the same demand and fill per shortage."""
-    scenario, folder = solved
+    scenario, folder = bundled_plan
     key = ["commune_id", "specialty"]
     alone = read_plan_folder(folder).shortages.sort_values(key).reset_index(drop=True)
     known = read_plan_folder(folder, scenario).shortages.sort_values(key).reset_index(drop=True)

@@ -15,10 +15,6 @@ from click.testing import CliRunner
 from conftest import BUNDLED
 
 from cli import main
-from models.loader import load_scenario
-from models.plan import SolveParams
-from models.plan_io import write_plan
-from optimizer.solve import solve
 from reports.workbook import write_workbook
 
 WORKBOOK_SHEETS = ["Summary", "Assignments", "Unfilled", "By commune", "By specialty", "By agency"]
@@ -41,19 +37,10 @@ def run(*args: object):
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory):
-    """The bundled scenario and its solved plan folder."""
-    scenario = load_scenario(BUNDLED)
-    folder = tmp_path_factory.mktemp("bundled") / "plan"
-    write_plan(solve(scenario, SolveParams(time_limit_s=30)), folder)
-    return scenario, folder
-
-
-@pytest.fixture(scope="module")
-def report_file(bundled, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report_file(bundled_plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled plan's HTML report, written by the `report` command."""
     target = tmp_path_factory.mktemp("report") / "report.html"
-    result = run("report", BUNDLED, bundled[1], "--out", target)
+    result = run("report", BUNDLED, bundled_plan[1], "--out", target)
     assert result.exit_code == 0, result.output
     return target
 
@@ -122,9 +109,9 @@ def test_report_is_one_file_with_nothing_to_fetch(report_file: Path):
     assert "Điện Biên 2025 — round 1" in html
 
 
-def test_report_in_headless_chromium(browser, bundled, report_file: Path, tmp_path: Path):
+def test_report_in_headless_chromium(browser, bundled_plan, report_file: Path, tmp_path: Path):
     """The page loads offline without errors; the map and heat map show every commune; a screenshot."""
-    scenario, _ = bundled
+    scenario, _ = bundled_plan
     seen = open_page(browser, report_file, plots=5)
     assert seen["errors"] == []
     assert seen["requests"] and all(url.startswith(("file:", "data:")) for url in seen["requests"])
@@ -162,9 +149,9 @@ def test_report_in_headless_chromium(browser, bundled, report_file: Path, tmp_pa
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 200_000
 
 
-def test_comparison_page_in_headless_chromium(browser, bundled, tmp_path: Path):
+def test_comparison_page_in_headless_chromium(browser, bundled_plan, tmp_path: Path):
     """The comparison page, too, loads offline without console errors."""
-    _, folder = bundled
+    _, folder = bundled_plan
     target = tmp_path / "compare.html"
     assert run("compare", folder, folder, "--out", target).exit_code == 0
     seen = open_page(browser, target, plots=2)
@@ -173,9 +160,9 @@ def test_comparison_page_in_headless_chromium(browser, bundled, tmp_path: Path):
     assert "0 added, 0 removed, 0 moved" in browser.find_element("css selector", "body").text
 
 
-def test_report_workbook(bundled, tmp_path: Path):
+def test_report_workbook(bundled_plan, tmp_path: Path):
     """The .xlsx report: HR's six sheets, frozen filterable headers, numbers as numbers, ids as text."""
-    scenario, folder = bundled
+    scenario, folder = bundled_plan
     target = tmp_path / "plan.xlsx"
     result = run("report", BUNDLED, folder, "--out", target)
     assert result.exit_code == 0, result.output
@@ -206,9 +193,9 @@ def test_formula_like_text_stays_text(tmp_path: Path):
     assert {c.data_type for c in cells} == {"s"}
 
 
-def test_report_of_a_hand_edited_folder(bundled, tmp_path: Path):
+def test_report_of_a_hand_edited_folder(bundled_plan, tmp_path: Path):
     """A folder holding only a trimmed assignments.csv still makes a report, noting the hand edit."""
-    _, folder = bundled
+    _, folder = bundled_plan
     edited = tmp_path / "edited"
     edited.mkdir()
     rows = (folder / "assignments.csv").read_text(encoding="utf-8").splitlines()
@@ -219,9 +206,9 @@ def test_report_of_a_hand_edited_folder(bundled, tmp_path: Path):
     assert "no plan.json" in html and "not recorded" in html
 
 
-def test_report_refuses_what_it_cannot_write(bundled, tmp_path: Path):
+def test_report_refuses_what_it_cannot_write(bundled_plan, tmp_path: Path):
     """An unknown output suffix or a folder that is no plan: exit 2 and a message."""
-    _, folder = bundled
+    _, folder = bundled_plan
     assert run("report", BUNDLED, folder, "--out", tmp_path / "plan.pdf").exit_code == 2
     result = run("report", BUNDLED, tmp_path, "--out", tmp_path / "plan.html")
     assert result.exit_code == 2 and "no assignments.csv" in " ".join(result.output.split())
