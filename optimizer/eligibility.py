@@ -13,8 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from models.rules import Rule
-from models.scenario import Candidate, Scenario, Shortage
+from models.scenario import Candidate, Scenario
 from optimizer.travel import Travel
 
 CAP_TOLERANCE = 1e-9
@@ -341,49 +340,3 @@ class _Measured:
         hit, row, col = self.cells.find(block)
         km[row, col] = self.km[hit]
         minutes[row, col] = self.minutes[hit]
-
-
-def why_not(scenario: Scenario, candidate: Candidate, shortage: Shortage) -> list[tuple[Rule, str]]:
-    """The per-pair rules that keep this candidate from this shortage, with the numbers."""
-    policy = scenario.policy
-    reasons: list[tuple[Rule, str]] = []
-    level = candidate.specialties.get(shortage.specialty)
-    if level is None:
-        reasons.append((Rule.SPECIALTY_LEVEL, f"does not hold {shortage.specialty}"))
-    elif level < shortage.min_level:
-        reasons.append(
-            (
-                Rule.SPECIALTY_LEVEL,
-                f"level {level} < required {shortage.min_level} in {shortage.specialty}",
-            )
-        )
-    commune = scenario.commune_by_id[shortage.commune_id]
-    km, minutes = Travel(scenario).between(candidate, commune)
-    if policy.max_distance_km is not None and km > policy.max_distance_km + CAP_TOLERANCE:
-        reasons.append((Rule.MAX_DISTANCE, f"{km:.1f} km > policy cap {policy.max_distance_km:g} km"))
-    if policy.max_travel_minutes is not None and minutes > policy.max_travel_minutes + CAP_TOLERANCE:
-        reasons.append(
-            (
-                Rule.MAX_TRAVEL_MINUTES,
-                f"{minutes:.0f} min > policy cap {policy.max_travel_minutes:g} min",
-            )
-        )
-    if candidate.max_distance_km is not None and km > candidate.max_distance_km + CAP_TOLERANCE:
-        reasons.append(
-            (Rule.PERSONAL_DISTANCE, f"{km:.1f} km > personal cap {candidate.max_distance_km:g} km")
-        )
-    if not is_available(scenario, candidate):
-        reasons.append(
-            (
-                Rule.AVAILABILITY,
-                f"available {candidate.available_from or '…'} to {candidate.available_to or '…'}",
-            )
-        )
-    if policy.avoid_home_commune and candidate.home_commune_id == shortage.commune_id:
-        reasons.append((Rule.HOME_COMMUNE, "it is their home commune"))
-    for forbid in scenario.forbid:
-        if (forbid.candidate, forbid.commune) == (candidate.id, shortage.commune_id) and (
-            forbid.specialty in (None, shortage.specialty)
-        ):
-            reasons.append((Rule.FORBID, "the pair is forbidden by the scenario"))
-    return reasons

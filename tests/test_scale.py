@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from models.plan import SolveParams, SolveStatus
-from models.scenario import Distance, Forbid, Objective, Period, Pin, Scenario
+from models.rules import Rule
+from models.scenario import Candidate, Distance, Forbid, Objective, Period, Pin, Scenario, Shortage
 from models.synthetic import province_scenario
 from optimizer import components, eligibility
-from optimizer.eligibility import PairIndex, eligible_pairs, why_not
+from optimizer.eligibility import CAP_TOLERANCE, PairIndex, eligible_pairs, is_available
 from optimizer.flow import FlowModel
 from optimizer.objectives import coverage, distance
 from optimizer.solve import solve
@@ -175,3 +176,49 @@ def test_preference_ranked_people_are_not_pooled():
     plans = [solve(ranked, SolveParams(time_limit_s=60, engine=engine)) for engine in ("flow", "cpsat")]
     assert [stage.value for stage in plans[0].objectives] == [stage.value for stage in plans[1].objectives]
     assert len(FlowModel(ranked, eligible_pairs(ranked)).pooled.pools.pooled) == 0
+
+
+def why_not(scenario: Scenario, candidate: Candidate, shortage: Shortage) -> list[tuple[Rule, str]]:
+    """A plain, pair-at-a-time oracle: the per-pair rules keeping this candidate from this shortage."""
+    policy = scenario.policy
+    reasons: list[tuple[Rule, str]] = []
+    level = candidate.specialties.get(shortage.specialty)
+    if level is None:
+        reasons.append((Rule.SPECIALTY_LEVEL, f"does not hold {shortage.specialty}"))
+    elif level < shortage.min_level:
+        reasons.append(
+            (
+                Rule.SPECIALTY_LEVEL,
+                f"level {level} < required {shortage.min_level} in {shortage.specialty}",
+            )
+        )
+    commune = scenario.commune_by_id[shortage.commune_id]
+    km, minutes = Travel(scenario).between(candidate, commune)
+    if policy.max_distance_km is not None and km > policy.max_distance_km + CAP_TOLERANCE:
+        reasons.append((Rule.MAX_DISTANCE, f"{km:.1f} km > policy cap {policy.max_distance_km:g} km"))
+    if policy.max_travel_minutes is not None and minutes > policy.max_travel_minutes + CAP_TOLERANCE:
+        reasons.append(
+            (
+                Rule.MAX_TRAVEL_MINUTES,
+                f"{minutes:.0f} min > policy cap {policy.max_travel_minutes:g} min",
+            )
+        )
+    if candidate.max_distance_km is not None and km > candidate.max_distance_km + CAP_TOLERANCE:
+        reasons.append(
+            (Rule.PERSONAL_DISTANCE, f"{km:.1f} km > personal cap {candidate.max_distance_km:g} km")
+        )
+    if not is_available(scenario, candidate):
+        reasons.append(
+            (
+                Rule.AVAILABILITY,
+                f"available {candidate.available_from or '…'} to {candidate.available_to or '…'}",
+            )
+        )
+    if policy.avoid_home_commune and candidate.home_commune_id == shortage.commune_id:
+        reasons.append((Rule.HOME_COMMUNE, "it is their home commune"))
+    for forbid in scenario.forbid:
+        if (forbid.candidate, forbid.commune) == (candidate.id, shortage.commune_id) and (
+            forbid.specialty in (None, shortage.specialty)
+        ):
+            reasons.append((Rule.FORBID, "the pair is forbidden by the scenario"))
+    return reasons
