@@ -24,6 +24,7 @@ from reports.terminal import (
     err,
     out,
     print_alternatives,
+    print_conflicts,
     print_seat,
     print_summary,
     print_supply,
@@ -63,18 +64,29 @@ OUTSIDE_PATHS = click.option(
 
 @main.command()
 @click.argument("scenario", type=click.Path())
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for the feasibility checks.")
 @OUTSIDE_PATHS
-def validate(scenario: str, allow_outside_paths: bool) -> None:
-    """Check a scenario and summarise supply against demand.
+def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> None:
+    """Check a scenario, summarise supply against demand, and list every conflict between its hard rules.
+
+    Exit 3 when the hard rules cannot all hold (no plan would exist), each conflict set listed.
 
     \b
     Example:
       secondment validate scenarios/dien-bien-2025
     """
+    from optimizer.diagnosis import diagnose
     from optimizer.eligibility import eligible_pairs
 
     loaded = _load(scenario, allow_outside_paths)
-    print_supply(loaded, eligible_pairs(loaded))
+    pairs = eligible_pairs(loaded)
+    with ProgressLine() as progress:
+        progress("feasibility checks", None, None, 0.0)
+        conflicts = diagnose(loaded, pairs, SolveParams(time_limit_s=time_limit))
+    print_supply(loaded, pairs, feasible=not conflicts)
+    if conflicts:
+        print_conflicts(loaded, conflicts)
+        sys.exit(EXIT_INFEASIBLE)
 
 
 @main.command()

@@ -97,11 +97,18 @@ class Provenance(Frozen):
 
 
 class Conflict(Frozen):
-    """One hard rule in a set that cannot hold together."""
+    """One hard-rule instance in a set that cannot hold together (sets are numbered from 0)."""
 
     rule: str
     item: str
     detail: str
+    set: int = 0
+    minimal: bool = True
+    """Whether the set was proven minimal (False: time ran out, a member may be superfluous)."""
+    candidate: str | None = None
+    commune: str | None = None
+    specialty: str | None = None
+    """For a rule about one person at one commune (the level: at one shortage): who and where."""
 
 
 class Plan(Frozen):

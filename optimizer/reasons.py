@@ -168,15 +168,23 @@ class Certifier:
     def _blocked(
         self, holders: np.ndarray, level: np.ndarray, group: list[int]
     ) -> dict[Rule, tuple[np.ndarray, np.ndarray]]:
-        """For each per-pair rule: which qualified holder it keeps from which shortage, and the figure.
+        """For each per-pair rule: which qualified holder it keeps from which shortage, and the figure."""
+        found = self.blockers(holders, level, group)
+        qualified = ~found.pop(Rule.SPECIALTY_LEVEL)[0]
+        return {rule: (qualified & mask, values) for rule, (mask, values) in found.items()}
 
-        Matrices are shortages x holders, so each shortage's row is contiguous.
+    def blockers(
+        self, holders: np.ndarray, level: np.ndarray, group: list[int]
+    ) -> dict[Rule, tuple[np.ndarray, np.ndarray]]:
+        """For each per-pair rule (the level too): which holder it keeps from which shortage, and the figure.
+
+        Matrices are shortages x holders, so each shortage's row is contiguous; all of one specialty.
         """
         scenario, policy = self.scenario, self.scenario.policy
         shortages = [scenario.shortages[s] for s in group]
         commune_ids = np.array([s.commune_id for s in shortages], dtype=object)
         km, minutes = self._travel(holders, [scenario.commune_by_id[c] for c in commune_ids])
-        qualified = level[None, :] >= np.array([s.min_level for s in shortages])[:, None]
+        below = level[None, :] < np.array([s.min_level for s in shortages])[:, None]
         zeros = np.zeros(km.shape)
         forbidden = np.zeros(km.shape, dtype=bool)
         column_of = {candidate: k for k, candidate in enumerate(self.ids[holders].tolist())}
@@ -184,7 +192,8 @@ class Certifier:
             if f.candidate in column_of and f.specialty in (None, shortages[0].specialty):
                 forbidden[commune_ids == f.commune, column_of[f.candidate]] = True
         home = (self.homes[holders][None, :] == commune_ids[:, None]) & policy.avoid_home_commune
-        masks = {
+        return {
+            Rule.SPECIALTY_LEVEL: (below, np.broadcast_to(level[None, :], km.shape).astype(float)),
             Rule.MAX_DISTANCE: (km > (policy.max_distance_km or np.inf) + CAP_TOLERANCE, km),
             Rule.MAX_TRAVEL_MINUTES: (
                 minutes > (policy.max_travel_minutes or np.inf) + CAP_TOLERANCE,
@@ -195,7 +204,6 @@ class Certifier:
             Rule.FORBID: (forbidden, zeros),
             Rule.HOME_COMMUNE: (home, zeros),
         }
-        return {rule: (qualified & mask, values) for rule, (mask, values) in masks.items()}
 
     def _travel(self, holders: np.ndarray, communes: list[Commune]) -> tuple[np.ndarray, np.ndarray]:
         """Km and minutes from each commune (rows) to each holder (columns), measured rows first."""

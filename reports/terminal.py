@@ -13,7 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from models.plan import Plan, SolveStatus
+from i18n import _
+from models.plan import Conflict, Plan, SolveStatus
 from models.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -56,11 +57,13 @@ class ProgressLine:
         return Text(f"{line} · {elapsed:.1f} s", style="cyan")
 
 
-def print_supply(loaded: Scenario, pairs: Pairs) -> None:
-    """validate's summary: counts, supply against demand per specialty, seats nobody can reach."""
+def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
+    """validate's summary: counts, supply against demand per specialty (within the release caps),
+    seats nobody can reach."""
     from optimizer.eligibility import is_available
 
-    out.print(f"[bold]{escape(loaded.name)}[/]: valid", markup=True)
+    verdict = _("valid") if feasible else _("valid files, but the hard rules conflict (see below)")
+    out.print(f"[bold]{escape(loaded.name)}[/]: {escape(verdict)}", markup=True)
     out.print(
         f"{len(loaded.communes)} communes · {len(loaded.shortages)} shortages "
         f"({sum(s.seats for s in loaded.shortages)} seats) · {len(loaded.candidates)} candidates "
@@ -69,9 +72,19 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
         f"{len(pairs):,} eligible pairs"
     )
     reachable = Counter(pairs.shortage.tolist())
-    table = Table(title="Supply and demand per specialty")
-    for column in ("specialty", "seats", "holders", "eligible pairs", "seats reachable"):
-        table.add_column(column, justify="left" if column == "specialty" else "right")
+    eligible_people: dict[str, set[int]] = {}
+    for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True):
+        eligible_people.setdefault(loaded.shortages[s].specialty, set()).add(c)
+    table = Table(title=_("Supply and demand per specialty"))
+    for column in (
+        _("specialty"),
+        _("seats"),
+        _("holders"),
+        _("pairs"),
+        _("reachable"),
+        _("releasable"),
+    ):
+        table.add_column(column, justify="left" if column == _("specialty") else "right", no_wrap=True)
     for specialty in loaded.specialties:
         indices = [i for i, s in enumerate(loaded.shortages) if s.specialty == specialty.id]
         if not indices and not any(specialty.id in c.specialties for c in loaded.candidates):
@@ -82,8 +95,18 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             str(sum(specialty.id in c.specialties for c in loaded.candidates)),
             str(sum(reachable[i] for i in indices)),
             str(sum(loaded.shortages[i].seats for i in indices if reachable[i])),
+            str(_releasable(loaded, eligible_people.get(specialty.id, set()))),
         )
     out.print(table)
+    total = sum(a.max_release for a in loaded.agencies)
+    out.print(
+        _(
+            "pairs: eligible candidate x shortage pairs; reachable: seats some eligible person can take; "
+            "releasable: eligible people the release caps let go. "
+            "In all the agencies release at most {total} for {seats} seats."
+        ).format(total=total, seats=sum(s.seats for s in loaded.shortages)),
+        markup=False,
+    )
     unreachable = [s for i, s in enumerate(loaded.shortages) if not reachable[i]]
     if unreachable:
         out.print(f"[yellow]{len(unreachable)} shortage(s) no eligible candidate can reach:[/]")
@@ -92,6 +115,22 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
                 f"  {s.commune_id} {loaded.commune_by_id[s.commune_id].name} / {s.specialty} ({s.seats})",
                 markup=False,
             )
+
+
+def _releasable(loaded: Scenario, people: set[int]) -> int:
+    """How many of these people their agencies' release caps let go at most."""
+    per_agency = Counter(loaded.candidates[c].agency_id for c in people)
+    return sum(min(n, loaded.agency_by_id[a].max_release) for a, n in per_agency.items())
+
+
+def print_conflicts(scenario: Scenario, conflicts: tuple[Conflict, ...] | list[Conflict]) -> None:
+    """Every conflict set, the headline in red."""
+    from reports.conflict_lines import conflict_lines
+
+    lines = conflict_lines(scenario, conflicts)
+    out.print(lines[0], style="red", markup=False)
+    for line in lines[1:]:
+        out.print(line, style="bold" if not line.startswith(" ") else None, markup=False)
 
 
 def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
@@ -151,9 +190,7 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
     if plan.status == SolveStatus.UNKNOWN:
         out.print("[red]No plan was found within the time limit: give it more time (--time-limit).[/]")
     if plan.status == SolveStatus.INFEASIBLE:
-        out.print("[red]These hard rules cannot all hold (drop or relax any one of them):[/]")
-        for conflict in plan.conflicts:
-            out.print(f"  {conflict.rule} {conflict.item}: {conflict.detail}", markup=False)
+        print_conflicts(scenario, plan.conflicts)
         return
     for stage in plan.objectives:
         proof = "proven" if stage.proven else f"not proven, {gap(stage.value, stage.bound)}"

@@ -73,15 +73,22 @@ def test_missing_scenario_exits_2(tmp_path: Path):
 
 
 def test_infeasible_exits_3_with_the_conflict(tmp_path: Path):
-    """Pinning a person to a commune with capacity 0: exit 3, the pin and the capacity named."""
+    """Sín Thầu hosts 0, yet a pin and the border-IT floor send someone there: two conflicts, each
+    with the capacity; solve exits 3 and validate says the same before any solve."""
     scenario = Path(shutil.copytree(TINY, tmp_path / "infeasible"))
     text = (scenario / "communes.csv").read_text(encoding="utf-8")
     (scenario / "communes.csv").write_text(text.replace(",2,border", ",0,border"), encoding="utf-8")
     result = run("solve", scenario, "--out", tmp_path / "plan")
     assert result.exit_code == 3, result.output
     assert "pins[0]" in result.output and "commune_capacity" in result.output
+    assert "2 independent conflict(s)" in result.output
     diagnosis = json.loads((tmp_path / "plan" / "diagnosis.json").read_text(encoding="utf-8"))
-    assert {c["rule"] for c in diagnosis} == {"pin", "commune_capacity"}
+    sets = [{c["item"] for c in diagnosis if c["set"] == n} for n in (0, 1)]
+    assert sets == [{"pins[0]", "03158"}, {"min_coverage[0]:03158/it", "03158"}]
+    assert all(c["minimal"] for c in diagnosis)
+    checked = run("validate", scenario)
+    assert checked.exit_code == 3, checked.output
+    assert "min_coverage[0]:03158/it" in checked.output and "pins[0]" in checked.output
 
 
 def test_validate_reports_unreachable_shortages():
