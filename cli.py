@@ -25,6 +25,7 @@ from reports.terminal import (
     out,
     print_alternatives,
     print_conflicts,
+    print_levers,
     print_seat,
     print_summary,
     print_supply,
@@ -242,52 +243,112 @@ def audit(scenario: str, plan_dir: str) -> None:
 @click.option("--shortage", "shortage_key", metavar="COMMUNE:SPECIALTY", help="Explain this shortage only.")
 @click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
 @click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(0), help="Changes to list first.")
 def explain(
-    scenario: str, plan_dir: str, shortage_key: str | None, candidate_id: str | None, time_limit: float
+    scenario: str,
+    plan_dir: str,
+    shortage_key: str | None,
+    candidate_id: str | None,
+    time_limit: float,
+    top: int,
 ) -> None:
-    """Say why seats stay empty and what relaxing each cause would gain; or what a person's alternatives cost.
+    """Say which changes buy the most, then why each seat stays empty and what fills it; or what a
+    person's alternatives cost.
 
     \b
     Examples:
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025
-      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03169:land
+      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03127:land
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --candidate P017
     """
-    import pandas as pd
-
     from optimizer.explain import Explainer
 
     loaded = _load(scenario)
-    path = Path(plan_dir) / "assignments.csv"
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        columns = [frame[c].map(spreadsheet_text) for c in ("candidate_id", "commune_id", "specialty")]
-        rows = list(zip(*columns, strict=True))
-    except (OSError, KeyError, ValueError) as error:
-        err.print(f"[bold red]error:[/] cannot read {path}: {error}")
-        sys.exit(EXIT_BAD_INPUT)
+    rows = _plan_rows(Path(plan_dir))
     params = SolveParams(time_limit_s=time_limit)
     if candidate_id is not None and candidate_id not in loaded.candidate_by_id:
         err.print(f"[bold red]error:[/] --candidate {candidate_id}: no such candidate in the scenario")
         sys.exit(EXIT_BAD_INPUT)
-    explainer = Explainer(loaded, [tuple(r) for r in rows], params)
+    targets = None if shortage_key is None else [_shortage(loaded, shortage_key)]
+    explainer = Explainer(loaded, rows, params)
     if candidate_id is not None:
         print_alternatives(explainer, candidate_id)
         return
-    if shortage_key is not None:
-        commune_id, _, specialty = shortage_key.partition(":")
-        if (commune_id, specialty) not in loaded.shortage_index:
-            err.print(
-                f"[bold red]error:[/] --shortage {shortage_key}: no such shortage; expected COMMUNE:SPECIALTY"
-            )
-            sys.exit(EXIT_BAD_INPUT)
-        targets = [loaded.shortage_index[(commune_id, specialty)]]
-    else:
-        targets = explainer.unfilled()
+    targets = explainer.unfilled() if targets is None else targets
     if not targets:
         out.print("Every seat is filled.")
+        return
+    found = _levers(loaded, params, explainer.optimum)
+    print_levers(loaded, found, top)
     for s in targets:
-        print_seat(explainer, explainer.seat(s))
+        print_seat(explainer, explainer.seat(s, found))
+
+
+def _plan_rows(folder: Path) -> list[tuple[str, str, str]]:
+    """(candidate, commune, specialty) of each row of a plan folder's assignments.csv, or exit 2."""
+    import pandas as pd
+
+    path = folder / "assignments.csv"
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        columns = [frame[c].map(spreadsheet_text) for c in ("candidate_id", "commune_id", "specialty")]
+        return [tuple(r) for r in zip(*columns, strict=True)]
+    except (OSError, KeyError, ValueError) as error:
+        err.print(f"[bold red]error:[/] cannot read {path}: {error}")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _shortage(loaded: Scenario, key: str) -> int:
+    """The shortage named COMMUNE:SPECIALTY (the specialty in any case), or exit 2."""
+    commune_id, _sep, specialty = key.partition(":")
+    found = loaded.shortage_index.get((commune_id.strip(), specialty.strip().casefold()))
+    if found is None:
+        err.print(f"[bold red]error:[/] --shortage {key}: no such shortage; expected COMMUNE:SPECIALTY")
+        sys.exit(EXIT_BAD_INPUT)
+    return found
+
+
+def _levers(loaded: Scenario, params: SolveParams, baseline: Plan) -> list:
+    """Every lever, with a live line naming the change being re-solved."""
+    from optimizer.levers import levers
+
+    with ProgressLine() as progress:
+        return levers(
+            loaded,
+            params,
+            baseline,
+            lambda n, total, label: progress(f"{n + 1}/{total}: {label}", None, None, 0.0),
+        )
+
+
+@main.command("levers")
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="How many to list.")
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+def levers_command(scenario: str, plan_dir: str, top: int, time_limit: float) -> None:
+    """Rank the single changes a planner controls by what they buy, each re-solved exactly.
+
+    One more release for an agency, one more desk in a full commune, 10 more km on the travel cap,
+    one level lower on a short post, a pin or a forbid dropped; changes that buy the same are one line.
+
+    \b
+    Example:
+      secondment levers scenarios/dien-bien-2025 plans/dien-bien-2025 --top 5
+    """
+    from optimizer.solve import solve as optimise
+
+    loaded = _load(scenario)
+    rows = _plan_rows(Path(plan_dir))
+    params = SolveParams(time_limit_s=time_limit)
+    baseline = optimise(loaded, params)
+    if baseline.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        out.print(
+            f"{loaded.name}: the plan fills {len(rows)} seat(s); the optimum {baseline.kpis.seats_filled} "
+            f"of {baseline.kpis.seats_demanded}",
+            markup=False,
+        )
+    print_levers(loaded, _levers(loaded, params, baseline), top)
 
 
 @main.command()

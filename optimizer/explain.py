@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import _
 from models.plan import Plan, SolveParams, SolveStatus
 from models.rules import Rule
 from models.scenario import Forbid, Pin, Scenario
 from optimizer.eligibility import eligible_pairs
+from optimizer.levers import Lever
 from optimizer.reasons import Certificate, Certifier
 from optimizer.solve import solve
 
@@ -31,11 +33,21 @@ class WhatIf:
 
 @dataclass(frozen=True)
 class SeatExplanation:
-    """Why one shortage keeps empty seats, and which relaxations would fill them."""
+    """Why one shortage keeps empty seats, and the change that would fill one (if a single one does)."""
 
     certificate: Certificate
     reason: str
     what_ifs: tuple[WhatIf, ...]
+    """The relaxations of this seat's own causes that gain a seat here, re-solved."""
+    lever: Lever | None = None
+    """The best-ranked lever that fills a seat here, when one does."""
+
+    @property
+    def fix(self) -> str | None:
+        """The change that fills a seat here, in words."""
+        if self.lever is not None:
+            return _(" or ").join(self.lever.changes)
+        return self.what_ifs[0].change if self.what_ifs else None
 
 
 @dataclass(frozen=True)
@@ -81,17 +93,22 @@ class Explainer:
         """Shortages the plan leaves short, in scenario order."""
         return [s for s in range(len(self.scenario.shortages)) if self.certifier.certify(s).missing > 0]
 
-    def seat(self, shortage_index: int) -> SeatExplanation:
-        """The certificate of an unfilled shortage and what relaxing each cause would gain."""
+    def seat(self, shortage_index: int, levers: list[Lever] | None = None) -> SeatExplanation:
+        """The certificate of an unfilled shortage and the change that fills it: the best of the
+        levers that gains a seat here, else the relaxations of its own causes that do (re-solved)."""
         certificate = self.certifier.certify(shortage_index)
         key = certificate.shortage.key
+        reason = certificate.summary(self.scenario, brief=levers is not None)
+        lever = next((lever for lever in levers or [] if key in lever.gained), None)
+        if lever is not None:
+            return SeatExplanation(certificate, reason, (), lever)
         what_ifs = []
-        for change, relaxed in _relaxations(self.scenario, certificate):
+        for change, relaxed in _relaxations(self.scenario, certificate, travel_only=levers is not None):
             plan = solve(relaxed, self.params)
-            what_ifs.append(
-                WhatIf(change, _filled(plan, key) - _filled(self.optimum, key), stage_values(plan))
-            )
-        return SeatExplanation(certificate, certificate.summary(self.scenario), tuple(what_ifs))
+            gained = _filled(plan, key) - _filled(self.optimum, key)
+            if gained > 0:
+                what_ifs.append(WhatIf(change, gained, stage_values(plan)))
+        return SeatExplanation(certificate, reason, tuple(what_ifs))
 
     def candidate(self, candidate_id: str) -> list[Alternative]:
         """Every seat the candidate is eligible for, and staying home, each solved with them held there."""
@@ -113,8 +130,11 @@ class Explainer:
         return options
 
 
-def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str, Scenario]]:
-    """One relaxed scenario per cause a planner controls: caps, release, capacity, level."""
+def _relaxations(
+    scenario: Scenario, certificate: Certificate, travel_only: bool = False
+) -> list[tuple[str, Scenario]]:
+    """One relaxed scenario per cause a planner controls: caps, release, capacity, level (or only the
+    travel caps, raised to the nearest holder kept out: the levers try the others)."""
     shortage, policy = certificate.shortage, scenario.policy
     relaxed: list[tuple[str, Scenario]] = []
     for rule, field, unit in TRAVEL_CAPS:
@@ -132,7 +152,9 @@ def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str
                     scenario.model_copy(update={"policy": new_policy}),
                 )
             )
-    for agency_id in sorted({a for _, a in certificate.capped}):
+    if travel_only:
+        return relaxed
+    for agency_id in sorted({agency for _person, agency in certificate.capped}):
         agency = scenario.agency_by_id[agency_id]
         bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
         agencies = tuple(bigger if a.id == agency_id else a for a in scenario.agencies)

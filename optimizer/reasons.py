@@ -53,8 +53,8 @@ class Certificate:
         """Whether the commune hosts as many as it can."""
         return self.hosted >= self.capacity
 
-    def summary(self, scenario: Scenario) -> str:
-        """One line a planner can read, most decisive cause first."""
+    def summary(self, scenario: Scenario, brief: bool = False) -> str:
+        """One line a planner can read, most decisive cause first (brief: counts only)."""
         s = self.shortage
         if not self.holders:
             return f"no candidate holds {s.specialty}"
@@ -81,7 +81,9 @@ class Certificate:
         if self.capped:
             agencies = sorted({a for _, a in self.capped})
             parts.append(f"{len(self.capped)} held back by the release cap of {', '.join(agencies[:SHOWN])}")
-        if self.elsewhere:
+        if self.elsewhere and brief:
+            parts.append(f"{len(self.elsewhere)} seconded to other seats")
+        elif self.elsewhere:
             ranked = sorted(self.elsewhere, key=lambda found: (-found[1].priority, found[0]))
             seats = ", ".join(f"{c} at {seat}" for c, seat in ranked[:SHOWN])
             more = f" and {len(self.elsewhere) - SHOWN} more" if len(self.elsewhere) > SHOWN else ""

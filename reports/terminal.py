@@ -20,6 +20,7 @@ from models.scenario import Scenario
 if TYPE_CHECKING:
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer, SeatExplanation
+    from optimizer.levers import Lever
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -133,24 +134,43 @@ def print_conflicts(scenario: Scenario, conflicts: tuple[Conflict, ...] | list[C
         out.print(line, style="bold" if not line.startswith(" ") else None, markup=False)
 
 
-def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
-    """One empty seat: what keeps it empty, and what each relaxation would change."""
-    from optimizer.explain import stage_values
+def print_levers(scenario: Scenario, found: list[Lever], top: int) -> None:
+    """The changes that buy the most, numbered, best first."""
+    from optimizer.levers import describe
 
+    if not found:
+        out.print(_("No single change a planner controls buys anything."), markup=False)
+        return
+    out.print(
+        _("{count} single change(s) buy something; the best {shown}, each re-solved exactly:").format(
+            count=len(found), shown=min(top, len(found))
+        ),
+        style="bold",
+        markup=False,
+    )
+    for n, lever in enumerate(found[:top], start=1):
+        out.print(f"{n:>3}. {describe(scenario, lever)}", markup=False)
+
+
+def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
+    """One empty seat in two or three lines: the cause, and the change that fills it."""
     shortage = seat.certificate.shortage
     name = explainer.scenario.commune_by_id[shortage.commune_id].name
     out.print(
-        f"{shortage.commune_id} {name} / {shortage.specialty}: "
-        f"{seat.certificate.filled} of {shortage.seats} filled (priority {shortage.priority})",
+        _("{commune} {name} / {specialty}: {filled} of {seats} filled (priority {priority})").format(
+            commune=shortage.commune_id,
+            name=name,
+            specialty=shortage.specialty,
+            filled=seat.certificate.filled,
+            seats=shortage.seats,
+            priority=shortage.priority,
+        ),
         markup=False,
         style="bold",
     )
-    out.print(f"  why: {seat.reason or 'nothing keeps it empty'}", markup=False)
-    best = stage_values(explainer.optimum)
-    for what_if in seat.what_ifs:
-        gain = f"{what_if.seats_gained:+d} seat(s) here" if what_if.seats_gained else "no more seats here"
-        moves = ", ".join(f"{k} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k))
-        out.print(f"  if we {what_if.change}: {gain}; {moves or 'objectives unchanged'}", markup=False)
+    out.print(_("  why: {reason}").format(reason=seat.reason or _("nothing keeps it empty")), markup=False)
+    if seat.fix:
+        out.print(_("  fix: {change}").format(change=seat.fix), markup=False)
 
 
 def print_alternatives(explainer: Explainer, candidate_id: str) -> None:

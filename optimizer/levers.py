@@ -1,0 +1,230 @@
+"""The single changes a planner controls, each re-solved exactly and ranked by what it buys.
+
+A lever is one relaxation: one more release for an agency, one more desk in a commune, 10 more km
+(or minutes) on a travel cap, one level lower on a short post, one pin or one forbid dropped. Each is
+solved with `optimizer.solve` like any scenario and compared with the optimum of the scenario as it
+is, objective by objective in the scenario's own order; changes that buy exactly the same are one
+lever with several ways to pull it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from i18n import _
+from models.plan import Plan, SolveParams, SolveStatus
+from models.scenario import Scenario
+from optimizer.solve import solve
+
+CAP_STEP = 10.0
+SOLVED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One relaxation: what a planner would write, and the scenario with it."""
+
+    label: str
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class Lever:
+    """What one change (or several that buy the same) gains over the optimum of the scenario as it is."""
+
+    changes: tuple[str, ...]
+    feasible: bool
+    """Whether the changed scenario has a plan (for an infeasible scenario: the change resolves it)."""
+    seats: int
+    gained: tuple[tuple[str, str], ...]
+    lost: tuple[tuple[str, str], ...]
+    km: float
+    stages: tuple[tuple[str, float], ...]
+    """Each objective's change, signed so that positive is better."""
+
+    @property
+    def rank(self) -> tuple:
+        """Sort key, best first: a plan at all, then the objectives in order, then fewer km."""
+        return (not self.feasible, *(-gain for _, gain in self.stages), self.km, self.changes)
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def levers(
+    scenario: Scenario,
+    params: SolveParams,
+    baseline: Plan | None = None,
+    progress: Progress | None = None,
+) -> list[Lever]:
+    """Every change that buys something, best first (changes buying the same merged into one)."""
+    baseline = baseline or solve(scenario, params)
+    changes = list(candidate_changes(scenario, baseline))
+    found: dict[tuple, Lever] = {}
+    for n, change in enumerate(changes):
+        if progress:
+            progress(n, len(changes), change.label)
+        lever = _compare(scenario, baseline, change.label, solve(change.scenario, params))
+        if lever is None:
+            continue
+        key = (lever.feasible, lever.gained, lever.lost, lever.stages, round(lever.km, 3))
+        if key in found:
+            lever = _merged(found[key], lever)
+        found[key] = lever
+    return sorted(found.values(), key=lambda lever: lever.rank)
+
+
+def top_levers(scenario: Scenario, params: SolveParams, count: int = 5) -> list[Lever]:
+    """The `count` changes that buy the most (for reports)."""
+    return levers(scenario, params)[:count]
+
+
+def candidate_changes(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
+    """The single relaxations worth solving: caps that bind in the optimum, the travel caps, the
+    levels of short posts, every pin and every forbid."""
+    yield from _release(scenario, baseline)
+    yield from _capacity(scenario, baseline)
+    yield from _travel_caps(scenario)
+    yield from _levels(scenario, baseline)
+    for n, pin in enumerate(scenario.pins):
+        label = _("drop pins[{n}] ({candidate} to {commune})").format(
+            n=n, candidate=pin.candidate, commune=_name(scenario, pin.commune)
+        )
+        pins = tuple(p for k, p in enumerate(scenario.pins) if k != n)
+        yield Change(label, scenario.model_copy(update={"pins": pins}))
+    for n, forbid in enumerate(scenario.forbid):
+        label = _("drop forbid[{n}] ({candidate} at {commune})").format(
+            n=n, candidate=forbid.candidate, commune=_name(scenario, forbid.commune)
+        )
+        kept = tuple(f for k, f in enumerate(scenario.forbid) if k != n)
+        yield Change(label, scenario.model_copy(update={"forbid": kept}))
+
+
+def _release(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
+    """One more release for each agency whose cap binds (all of them when there is no plan)."""
+    released = Counter(a.agency_id for a in baseline.assignments)
+    for agency in scenario.agencies:
+        if baseline.status in SOLVED and released[agency.id] < agency.max_release:
+            continue
+        bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
+        label = _("{agency} releases one more ({new} instead of {old})").format(
+            agency=agency.id, new=bigger.max_release, old=agency.max_release
+        )
+        agencies = tuple(bigger if a.id == agency.id else a for a in scenario.agencies)
+        yield Change(label, scenario.model_copy(update={"agencies": agencies}))
+
+
+def _capacity(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
+    """One more desk in each full commune that still lacks someone (every commune when there is no plan)."""
+    hosted = Counter(a.commune_id for a in baseline.assignments)
+    short = {u.commune_id for u in baseline.unfilled}
+    for commune in scenario.communes:
+        if commune.id not in short or (baseline.status in SOLVED and hosted[commune.id] < commune.capacity):
+            continue
+        bigger = commune.model_copy(update={"capacity": commune.capacity + 1})
+        label = _("{commune} hosts one more ({new} instead of {old})").format(
+            commune=commune.name, new=bigger.capacity, old=commune.capacity
+        )
+        communes = tuple(bigger if c.id == commune.id else c for c in scenario.communes)
+        yield Change(label, scenario.model_copy(update={"communes": communes}))
+
+
+def _travel_caps(scenario: Scenario) -> Iterator[Change]:
+    """Ten more km on the distance cap, ten more minutes on the time cap."""
+    policy = scenario.policy
+    if policy.max_distance_km is not None:
+        new = policy.max_distance_km + CAP_STEP
+        label = _("travel cap {new:g} km instead of {old:g}").format(new=new, old=policy.max_distance_km)
+        yield Change(
+            label, scenario.model_copy(update={"policy": policy.model_copy(update={"max_distance_km": new})})
+        )
+    if policy.max_travel_minutes is not None:
+        new = policy.max_travel_minutes + CAP_STEP
+        label = _("travel cap {new:g} min instead of {old:g}").format(new=new, old=policy.max_travel_minutes)
+        yield Change(
+            label,
+            scenario.model_copy(update={"policy": policy.model_copy(update={"max_travel_minutes": new})}),
+        )
+
+
+def _levels(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
+    """One level lower on each short post above level 1."""
+    short = {(u.commune_id, u.specialty) for u in baseline.unfilled}
+    for shortage in scenario.shortages:
+        if shortage.key not in short or shortage.min_level <= 1:
+            continue
+        lower = shortage.model_copy(update={"min_level": shortage.min_level - 1})
+        label = _("accept level {new} instead of {old} for {commune} {specialty}").format(
+            new=lower.min_level,
+            old=shortage.min_level,
+            commune=_name(scenario, shortage.commune_id),
+            specialty=shortage.specialty,
+        )
+        shortages = tuple(lower if s.key == shortage.key else s for s in scenario.shortages)
+        yield Change(label, scenario.model_copy(update={"shortages": shortages}))
+
+
+def _compare(scenario: Scenario, baseline: Plan, label: str, plan: Plan) -> Lever | None:
+    """The lever if the changed optimum is better than the baseline's on the scenario's objectives."""
+    feasible = plan.status in SOLVED
+    if not feasible:
+        return None
+    before = Counter((a.commune_id, a.specialty) for a in baseline.assignments)
+    after = Counter((a.commune_id, a.specialty) for a in plan.assignments)
+    stages = []
+    if baseline.status in SOLVED:
+        was = {s.name: s for s in baseline.objectives}
+        for stage in plan.objectives:
+            old = was.get(stage.name)
+            if old is not None:
+                gain = float(stage.value) - float(old.value)
+                stages.append((stage.name, round(gain if stage.sense == "max" else -gain, 6)))
+        if not any(gain for _, gain in stages) or next(gain for _, gain in stages if gain) < 0:
+            return None
+    return Lever(
+        changes=(label,),
+        feasible=baseline.status not in SOLVED,
+        seats=plan.kpis.seats_filled - (baseline.kpis.seats_filled if baseline.status in SOLVED else 0),
+        gained=tuple(sorted(k for k in after if after[k] > before[k])),
+        lost=tuple(sorted(k for k in before if before[k] > after[k])),
+        km=round(plan.kpis.total_km - (baseline.kpis.total_km if baseline.status in SOLVED else 0.0), 3),
+        stages=tuple(stages),
+    )
+
+
+def _merged(first: Lever, other: Lever) -> Lever:
+    """One lever, two ways to pull it."""
+    return Lever(
+        changes=first.changes + other.changes,
+        feasible=first.feasible,
+        seats=first.seats,
+        gained=first.gained,
+        lost=first.lost,
+        km=first.km,
+        stages=first.stages,
+    )
+
+
+def _name(scenario: Scenario, commune_id: str) -> str:
+    commune = scenario.commune_by_id.get(commune_id)
+    return commune.name if commune else commune_id
+
+
+def describe(scenario: Scenario, lever: Lever) -> str:
+    """`SNNMT releases one more: +2 seat(s) (Nà Hỳ land, Mường Nhé land), +120 km, coverage +6`."""
+    ways = _(" or ").join(lever.changes)
+    if lever.feasible:
+        return _("{ways}: a plan exists, {seats} seat(s) filled").format(ways=ways, seats=lever.seats)
+    where = ", ".join(f"{_name(scenario, c)} {s}" for c, s in lever.gained)
+    if lever.lost:
+        lost = ", ".join(f"{_name(scenario, c)} {s}" for c, s in lever.lost)
+        where = _("{gained}; moved away from {lost}").format(gained=where, lost=lost)
+    text = _("{ways}: {seats:+d} seat(s) ({where}), {km:+,.0f} km").format(
+        ways=ways, seats=lever.seats, where=where or _("the same seats"), km=lever.km
+    )
+    name, gain = next(((name, gain) for name, gain in lever.stages if gain), ("", 0.0))
+    if name and name != "distance":
+        text += f", {name} {gain:+g}"
+    return text
