@@ -435,12 +435,11 @@ def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> N
     """Write a blank scenario workbook: a sheet per table, a README sheet, drop-down lists.
 
     With scenario.yaml beside it (the default) the folder is a scenario: fill in the sheets, then
-    validate and solve the folder.
+    validate and solve the folder (`secondment solve rounds/2026 --out plans/2026`).
 
     \b
     Example:
       secondment template --out rounds/2026/book.xlsx
-      secondment solve rounds/2026 --out plans/2026
     """
     from reports.template import tables_yaml, write_scenario_yaml, write_template
 

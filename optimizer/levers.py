@@ -42,7 +42,7 @@ class Lever:
     lost: tuple[tuple[str, str], ...]
     km: float
     stages: tuple[tuple[str, float], ...]
-    """Each objective's change, signed so that positive is better."""
+    """Each objective's change, signed so that positive is better (with no plan before: its value)."""
 
     @property
     def rank(self) -> tuple:
@@ -183,6 +183,8 @@ def _compare(scenario: Scenario, baseline: Plan, label: str, plan: Plan) -> Leve
                 stages.append((stage.name, round(gain if stage.sense == "max" else -gain, 6)))
         if not any(gain for _, gain in stages) or next(gain for _, gain in stages if gain) < 0:
             return None
+    else:
+        stages = [(s.name, float(s.value) if s.sense == "max" else -float(s.value)) for s in plan.objectives]
     return Lever(
         changes=(label,),
         feasible=baseline.status not in SOLVED,
