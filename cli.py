@@ -210,14 +210,14 @@ def audit(scenario: str, plan_dir: str) -> None:
     Example:
       secondment audit scenarios/dien-bien-2025 plans/dien-bien-2025
     """
-    from optimizer.audit import audit_folder, costs
+    from optimizer.audit import audit as check, costs
 
     loaded = _load(scenario)
     folder = Path(plan_dir)
     if not (folder / "assignments.csv").is_file():
         err.print(f"[bold red]error:[/] {folder} is not a plan folder (no assignments.csv)")
         sys.exit(EXIT_BAD_INPUT)
-    violations = audit_folder(loaded, folder)
+    violations, broken = check(loaded, folder)
     recomputed, claimed = costs(loaded, folder)
     figures = Table(title="Objectives recomputed from assignments.csv")
     for column in ("objective", "recomputed", "plan.json claims"):
@@ -225,6 +225,13 @@ def audit(scenario: str, plan_dir: str) -> None:
     for name, value in recomputed.items():
         figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
     out.print(figures)
+    if broken:
+        softened = Table(title=f"{len(broken)} softened rule(s) broken, as the scenario allows (not violations)")
+        for column in ("rule", "item", "detail"):
+            softened.add_column(column, overflow="fold")
+        for v in broken:
+            softened.add_row(v.rule, v.subject, v.detail)
+        out.print(softened)
     if not violations:
         out.print(f"[green]{folder}: no violation[/] of the hard rules, KPIs or provenance")
         return

@@ -32,6 +32,8 @@ class SolveParams(BaseModel):
     seed: int = Field(default=0, ge=0)
     workers: int = Field(default=1, ge=1, le=64)
     engine: Literal["auto", "flow", "cpsat"] = "auto"
+    soften: tuple[Literal["pins", "min_coverage"], ...] = ()
+    """Families softened on top of the scenario's own `policy.soften` (the `--soften` option)."""
 
 
 class StageResult(Frozen):
@@ -94,6 +96,8 @@ class Provenance(Frozen):
     seed: int
     time_limit_s: float
     created_at: str
+    soften: tuple[str, ...] = ()
+    """The rule families the plan treats as soft (the scenario's and the command line's)."""
 
 
 class Conflict(Frozen):
@@ -111,6 +115,14 @@ class Conflict(Frozen):
     """For a rule about one person at one commune (the level: at one shortage): who and where."""
 
 
+class Broken(Frozen):
+    """A softened rule instance the plan does not keep, and why it could not be kept."""
+
+    rule: str
+    item: str
+    detail: str
+
+
 class Plan(Frozen):
     """A whole plan as written to plan.json."""
 
@@ -121,3 +133,4 @@ class Plan(Frozen):
     kpis: Kpis
     provenance: Provenance
     conflicts: tuple[Conflict, ...] = ()
+    broken: tuple[Broken, ...] = ()

@@ -13,23 +13,33 @@ from models.scenario import Scenario
 from optimizer.audit.claims import check_claims, objective_values
 from optimizer.audit.files import Row, Violation, read_claims, read_rows
 from optimizer.audit.rules import check_rules
+from optimizer.audit.soft import check_broken, softened
 
-__all__ = ["Row", "Violation", "audit_folder", "check_rules", "costs", "objective_values"]
+__all__ = ["Row", "Violation", "audit", "audit_folder", "check_rules", "costs", "objective_values"]
 
 
 def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
     """Check a plan folder: assignments.csv always, plan.json and unfilled.csv when present.
 
     A redacted plan (people as pseudonyms) is checked with the pseudonyms mapped back to the
-    scenario's ids, which only the holder of the scenario can do.
+    scenario's ids, which only the holder of the scenario can do. Softened items the plan breaks
+    are not violations (`broken_softened` lists them), but a false `broken` list is.
     """
+    return audit(scenario, folder)[0]
+
+
+def audit(scenario: Scenario, folder: Path) -> tuple[list[Violation], list[Violation]]:
+    """The violations of a plan folder, and apart from them the softened items it breaks."""
     folder = Path(folder)
     found: list[Violation] = []
     claims, rows = _read(scenario, folder, found)
-    found.extend(check_rules(scenario, rows))
+    families = softened(scenario, claims)
+    broken = [v for v in check_rules(scenario, rows) if v.rule in families]
+    found.extend(v for v in check_rules(scenario, rows) if v.rule not in families)
     if claims is not None:
         found.extend(check_claims(scenario, rows, claims, folder / "unfilled.csv"))
-    return found
+        found.extend(check_broken(scenario, claims, broken))
+    return found, broken
 
 
 def _read(scenario: Scenario, folder: Path, found: list[Violation]) -> tuple[dict | None, list[Row]]:
