@@ -210,7 +210,8 @@ def audit(scenario: str, plan_dir: str) -> None:
     Example:
       secondment audit scenarios/dien-bien-2025 plans/dien-bien-2025
     """
-    from optimizer.audit import audit as check, costs
+    from optimizer.audit import audit as check
+    from optimizer.audit import costs
 
     loaded = _load(scenario)
     folder = Path(plan_dir)
@@ -226,7 +227,8 @@ def audit(scenario: str, plan_dir: str) -> None:
         figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
     out.print(figures)
     if broken:
-        softened = Table(title=f"{len(broken)} softened rule(s) broken, as the scenario allows (not violations)")
+        title = f"{len(broken)} softened rule(s) broken, as the scenario allows (not violations)"
+        softened = Table(title=title)
         for column in ("rule", "item", "detail"):
             softened.add_column(column, overflow="fold")
         for v in broken:
