@@ -69,7 +69,7 @@ def main() -> None:
                 results[name]["cli"] = _cli(folder, Path(work) / "plan")
             print(f"{name}: done", file=sys.stderr)
     command = shlex.join(["python", "-m", "bench.run", *sys.argv[1:]])
-    args.out.write_text(_report(results, command, args), encoding="utf-8")
+    args.out.write_text(_report(results, command, args) + _kept(args.out), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
@@ -115,6 +115,14 @@ def _cli(folder: Path, plan: Path) -> dict[str, Any]:
         text=True,
     )
     return {"wall_s": time.perf_counter() - started, "exit": done.returncode}
+
+
+def _kept(path: Path) -> str:
+    """Sections other benchmarks wrote into the file (between their markers), carried over."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    begin = text.find("<!-- diagnosis: begin -->")
+    end = text.find("<!-- diagnosis: end -->")
+    return "\n" + text[begin : end + len("<!-- diagnosis: end -->")] + "\n" if 0 <= begin < end else ""
 
 
 def _report(results: dict[str, dict[str, Any]], command: str, args: argparse.Namespace) -> str:
