@@ -141,3 +141,28 @@ def _availability(scenario: Scenario, item: Item) -> str:
         first=period.start if period else "…",
         last=period.end if period else "…",
     )
+
+
+def broken_detail(scenario: Scenario, item: Item, members: tuple[Item, ...]) -> str:
+    """Why a softened pin or floor is broken: what it states, and the rules it cannot hold with."""
+    partners = [m for m in members if m != item]
+    if not partners:
+        return _("{rule}: breaking it lets more of the softened rules hold").format(
+            rule=describe(scenario, item)
+        )
+    by_rule: dict[str, list[Item]] = {}
+    for member in partners:
+        by_rule.setdefault(str(member.rule), []).append(member)
+    parts = []
+    for rule, alike in by_rule.items():
+        if len(alike) <= 2:
+            parts.extend(describe(scenario, m) for m in alike)
+        else:
+            parts.append(
+                _("{count} × {rule} ({items})").format(
+                    count=len(alike), rule=rule, items=", ".join(m.item for m in alike)
+                )
+            )
+    return _("{rule}; it cannot hold together with: {partners}").format(
+        rule=describe(scenario, item), partners="; ".join(parts)
+    )

@@ -141,3 +141,26 @@ def _in_scenario_order(model: ConflictModel, members: list[Item]) -> list[Item]:
         return (1, str(item.rule), item.commune or "", item.candidate or "", item.item)
 
     return sorted(members, key=key)
+
+
+def why_broken(
+    scenario: Scenario, pairs: Pairs, kept: set[tuple[str, str]], params: SolveParams
+) -> dict[tuple[str, str], ConflictSet]:
+    """For each pin or floor a softened plan breaks: a minimal set of rules it cannot hold with,
+    given the pins and floors the plan keeps (had it held with them, the plan would keep it too)."""
+    deadline = time.monotonic() + params.time_limit_s
+    model = ConflictModel(scenario, pairs)
+    rest = [i for i in model.items if i.rule not in DEMANDS]
+    held = [i for i in model.items if i.rule in DEMANDS and (i.rule, i.item) in kept]
+    found = {}
+    for item in model.items:
+        if item.rule not in DEMANDS or (item.rule, item.item) in kept:
+            continue
+        outcome, core = model.check([*rest, *held, item], deadline)
+        if outcome != Outcome.INFEASIBLE:
+            found[(item.rule, item.item)] = ConflictSet((item,), False)
+            continue
+        ordered = [i for i in _ordered(core) if i != item] + [item]
+        members, proven = _shrink(model, ordered, deadline)
+        found[(item.rule, item.item)] = ConflictSet(tuple(members), proven)
+    return found
