@@ -103,6 +103,12 @@ def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> Non
     show_default=True,
     help="auto: exact min-cost flow when the stages fit it, else CP-SAT.",
 )
+@click.option(
+    "--soften",
+    metavar="FAMILIES",
+    default="",
+    help="Comma-separated pins,min_coverage: keep as many of them as can hold, not all (exit 0).",
+)
 @click.option("--force", is_flag=True, help="Replace a plan folder that already holds files.")
 @click.option("--redact", is_flag=True, help="Write people as pseudonyms, without names: for public posting.")
 @click.option(
@@ -116,6 +122,7 @@ def solve(
     seed: int,
     workers: int,
     engine: str,
+    soften: str,
     force: bool,
     redact: bool,
     full_out: str | None,
@@ -130,6 +137,7 @@ def solve(
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
+      secondment solve scenarios/dien-bien-2025 --out plans/soft --soften pins,min_coverage
     """
     from models.redact import redact_plan
     from optimizer.solve import solve as optimise
@@ -141,7 +149,15 @@ def solve(
     outputs = [(Path(out_dir), redact)] + ([(Path(full_out), False)] if full_out is not None else [])
     scenario_folder = Path(scenario) if Path(scenario).is_dir() else Path(scenario).parent
     try:
-        params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, engine=engine)
+        families = tuple(f.strip() for f in soften.split(",") if f.strip())
+        unknown = sorted(set(families) - {"pins", "min_coverage"})
+        if unknown:
+            raise click.UsageError(
+                f"--soften: unknown {', '.join(unknown)}; expected pins and/or min_coverage"
+            )
+        params = SolveParams(
+            time_limit_s=time_limit, seed=seed, workers=workers, engine=engine, soften=families
+        )
         for target, _ in outputs:
             check_output(target, force, keep=(scenario_folder, Path.cwd()))
     except (OutputExists, OSError) as error:

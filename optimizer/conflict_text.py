@@ -7,6 +7,9 @@ from models.rules import Rule
 from models.scenario import Scenario
 from optimizer.conflict_model import Item
 
+SHOWN = 5
+"""How many members of one rule a broken item's reason names before `and N more`."""
+
 
 def describe(scenario: Scenario, item: Item) -> str:
     """Name the rule instance where the planner will find it, with the numbers."""
@@ -158,9 +161,11 @@ def broken_detail(scenario: Scenario, item: Item, members: tuple[Item, ...]) -> 
         if len(alike) <= 2:
             parts.extend(describe(scenario, m) for m in alike)
         else:
+            shown = ", ".join(m.item for m in alike[:SHOWN])
+            more = _(" and {count} more").format(count=len(alike) - SHOWN) if len(alike) > SHOWN else ""
             parts.append(
-                _("{count} × {rule} ({items})").format(
-                    count=len(alike), rule=rule, items=", ".join(m.item for m in alike)
+                _("{count} × {rule} ({items}{more})").format(
+                    count=len(alike), rule=rule, items=shown, more=more
                 )
             )
     return _("{rule}; it cannot hold together with: {partners}").format(

@@ -51,6 +51,8 @@ class FlowRunner(Runner):
 
     def optimize(self, objective: Linear) -> StageResult:
         """The exact optimum of this stage with every earlier stage held."""
+        if objective.needs:
+            raise FlowUnsuited(f"{objective.name} counts groups of seats: not a network cost")
         self.progress(objective.name, None, None, self.elapsed())
         chosen = self._lexicographic(objective)
         if chosen is None or not self._keeps_held(chosen):

@@ -215,6 +215,16 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
     for stage in plan.objectives:
         proof = "proven" if stage.proven else f"not proven, {gap(stage.value, stage.bound)}"
         out.print(f"  {stage.name}: {stage.value} (bound {stage.bound}, {proof})", markup=False)
+    if plan.broken:
+        out.print(
+            _("{count} softened rule(s) broken, the fewest any plan can (details in plan.json):").format(
+                count=len(plan.broken)
+            ),
+            style="yellow",
+            markup=False,
+        )
+        for item in plan.broken:
+            out.print(f"  {item.rule} {item.item}", markup=False)
     demanded: Counter[str] = Counter()
     for shortage in scenario.shortages:
         demanded[shortage.specialty] += shortage.seats

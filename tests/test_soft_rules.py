@@ -21,12 +21,12 @@ from models.loader import load_scenario
 from models.plan import SolveParams, SolveStatus
 from models.plan_io import write_plan
 from models.rules import Rule
-from models.scenario import Objective, Pin, Scenario
+from models.scenario import Objective, Pin, Scenario, Softenable
 from optimizer.audit import Row, audit, check_rules, objective_values
 from optimizer.eligibility import eligible_pairs
 from optimizer.solve import solve
 
-SOFT = ("pins", "min_coverage")
+SOFT = (Softenable.PINS, Softenable.MIN_COVERAGE)
 
 
 def best_by_brute_force(s: Scenario) -> tuple[int, int]:
