@@ -299,6 +299,10 @@ def explain(
     if candidate_id is not None:
         print_alternatives(explainer, candidate_id)
         return
+    if explainer.optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(loaded, explainer.optimum.conflicts)
+        print_levers(loaded, _levers(loaded, params, explainer.optimum), top)
+        sys.exit(EXIT_INFEASIBLE)
     targets = explainer.unfilled() if targets is None else targets
     if not targets:
         out.print("Every seat is filled.")
@@ -373,6 +377,8 @@ def levers_command(scenario: str, plan_dir: str, top: int, time_limit: float) ->
             f"of {baseline.kpis.seats_demanded}",
             markup=False,
         )
+    else:
+        print_conflicts(loaded, baseline.conflicts)
     print_levers(loaded, _levers(loaded, params, baseline), top)
 
 

@@ -141,6 +141,8 @@ def print_levers(scenario: Scenario, found: list[Lever], top: int) -> None:
     if not found:
         out.print(_("No single change a planner controls buys anything."), markup=False)
         return
+    if found[0].feasible:
+        out.print(_("Each of these single changes alone gives a plan:"), style="bold", markup=False)
     out.print(
         _("{count} single change(s) buy something; the best {shown}, each re-solved exactly:").format(
             count=len(found), shown=min(top, len(found))

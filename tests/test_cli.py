@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import BUNDLED, REPO
 
 from cli import main
 
@@ -152,3 +152,35 @@ def test_explain_rejects_unknown_targets(tmp_path: Path):
     assert run("solve", TINY, "--out", out).exit_code == 0
     assert run("explain", TINY, out, "--shortage", "03158:cooking").exit_code == 2
     assert run("explain", TINY, out, "--candidate", "P404").exit_code == 2
+
+
+def test_validate_lists_every_conflict_before_any_solve(tmp_path: Path):
+    """The bundled scenario at 150 km: validate exits 3 naming the pins and floors of all six sets,
+    and its supply table shows what the release caps let go."""
+    scenario = Path(shutil.copytree(BUNDLED, tmp_path / "db150"))
+    text = (scenario / "scenario.yaml").read_text(encoding="utf-8")
+    (scenario / "scenario.yaml").write_text(text.replace("max_distance_km: 250", "max_distance_km: 150"))
+    result = run("validate", scenario)
+    assert result.exit_code == 3, result.output
+    assert "6 independent conflict(s)" in result.output
+    for item in ("pins[3]", "pins[4]", "min_coverage[0]:03158/it", "min_coverage[1]:03160/health"):
+        assert item in result.output
+    assert "releasable" in result.output and "release at most 130" in result.output
+    assert run("validate", BUNDLED).exit_code == 0
+
+
+def test_explain_is_short_and_leads_with_the_levers(bundled_plan):
+    """Each empty seat takes two or three lines: the cause and, when one change fills it, that change;
+    no counterfactual that changes nothing, and the levers come first, each named once."""
+    result = run("explain", BUNDLED, bundled_plan[1])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "each re-solved exactly" in lines[0]
+    assert "unchanged" not in result.output and "no more seats" not in result.output
+    heads = [n for n, line in enumerate(lines) if " filled (priority " in line]
+    assert len(heads) == len((folder / "unfilled.csv").read_text(encoding="utf-8").splitlines()) - 1
+    blocks = [lines[a:b] for a, b in zip(heads, [*heads[1:], len(lines)], strict=True)]
+    assert all(sum(line.startswith("  fix: ") for line in block) <= 1 for block in blocks)
+    assert all(sum(line.startswith("  why: ") for line in block) == 1 for block in blocks)
+    levers = [line for line in lines[1 : heads[0]] if line[:5].strip().rstrip(".").isdigit()]
+    assert len(levers) == 5 and len(set(levers)) == 5
