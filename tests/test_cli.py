@@ -178,7 +178,7 @@ def test_explain_is_short_and_leads_with_the_levers(bundled_plan):
     assert "each re-solved exactly" in lines[0]
     assert "unchanged" not in result.output and "no more seats" not in result.output
     heads = [n for n, line in enumerate(lines) if " filled (priority " in line]
-    assert len(heads) == len((folder / "unfilled.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert len(heads) == len((bundled_plan[1] / "unfilled.csv").read_text(encoding="utf-8").splitlines()) - 1
     blocks = [lines[a:b] for a, b in zip(heads, [*heads[1:], len(lines)], strict=True)]
     assert all(sum(line.startswith("  fix: ") for line in block) <= 1 for block in blocks)
     assert all(sum(line.startswith("  why: ") for line in block) == 1 for block in blocks)
