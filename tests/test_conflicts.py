@@ -326,3 +326,31 @@ def test_bundled_scenario_at_150_km_shows_every_conflict_at_once():
     p127 = next(c for c in plan.conflicts if c.item == "P127@03158")
     assert p127.detail.startswith("P127 cannot go to Xã Sín Thầu: ") and p127.detail.endswith("> cap 150 km")
     assert all(c.minimal for c in plan.conflicts)
+
+
+def test_a_set_not_proven_minimal_says_so(monkeypatch):
+    """When a deletion check runs out of time the member stays, and the set is printed as possibly
+    not minimal instead of as a set any one of whose members may be dropped."""
+    from optimizer import conflict_model
+    from reports.conflict_lines import conflict_lines
+
+    s = scenario(
+        [commune("C1", 150)],
+        [short("C1", "it")],
+        [person("P1", "it"), person("P2", "it")],
+        max_distance_km=100,
+    ).model_copy(update={"pins": (Pin(candidate="P1", commune="C1", specialty="it"),)})
+    real = conflict_model.ConflictModel.check
+    calls = []
+
+    def slow(self, items, deadline):
+        calls.append(len(items))
+        if len(calls) > 1:
+            return conflict_model.Outcome.UNKNOWN, []
+        return real(self, items, deadline)
+
+    monkeypatch.setattr(conflict_model.ConflictModel, "check", slow)
+    plan = solve(s, PARAMS)
+    assert plan.status == SolveStatus.INFEASIBLE
+    assert plan.conflicts and not any(c.minimal for c in plan.conflicts)
+    assert "possibly not minimal (time ran out)" in "\n".join(conflict_lines(s, plan.conflicts))
