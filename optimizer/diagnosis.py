@@ -18,6 +18,7 @@ from models.scenario import Scenario
 from optimizer.conflict_model import DEMANDS, PAIR_RULES, ConflictModel, Item, Outcome
 from optimizer.conflict_text import describe
 from optimizer.eligibility import Pairs
+from optimizer.flow import FlowModel
 
 DELETE_FIRST = (
     Rule.ONE_SEAT_PER_PERSON,
@@ -39,6 +40,8 @@ class ConflictSet:
 def find_conflicts(scenario: Scenario, pairs: Pairs, params: SolveParams) -> list[ConflictSet]:
     """Every independent minimal conflict set (none when the rules can hold or nothing is decided in time)."""
     deadline = time.monotonic() + params.time_limit_s
+    if _holds_as_a_network(scenario, pairs):
+        return []
     model = ConflictModel(scenario, pairs)
     active = model.items
     found: list[ConflictSet] = []
@@ -55,6 +58,14 @@ def find_conflicts(scenario: Scenario, pairs: Pairs, params: SolveParams) -> lis
         if not demands:
             return found
         active = [i for i in active if i not in demands]
+
+
+def _holds_as_a_network(scenario: Scenario, pairs: Pairs) -> bool:
+    """Whether the engines' network finds a plan meeting every hard rule (then nothing conflicts)."""
+    try:
+        return FlowModel(scenario, pairs).solve([]) is not None
+    except OverflowError:
+        return False
 
 
 def diagnose(scenario: Scenario, pairs: Pairs, params: SolveParams) -> list[Conflict]:
