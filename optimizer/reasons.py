@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from i18n import _
 from models.rules import Rule
 from models.scenario import Commune, Scenario, Shortage
 from optimizer.eligibility import CAP_TOLERANCE, Pairs, is_available
+from optimizer.rules import RULE
+from optimizer.rules.group_rules import AGENCY_RELEASE, COMMUNE_CAPACITY
+from optimizer.rules.pair_rules import SPECIALTY_LEVEL
 from optimizer.travel import Travel
 
 SHOWN = 3
@@ -57,37 +61,29 @@ class Certificate:
         """One line a planner can read, most decisive cause first."""
         s = self.shortage
         if not self.holders:
-            return f"no candidate holds {s.specialty}"
+            return _("no candidate holds {specialty}").format(specialty=s.specialty)
         parts = []
         if self.commune_full:
-            parts.append(f"commune at capacity ({self.hosted} hosted of {self.capacity})")
+            parts.append(COMMUNE_CAPACITY.at_capacity(self.hosted, self.capacity))
         if len(self.below_level):
-            parts.append(f"{len(self.below_level)} hold {s.specialty} below level {s.min_level}")
-        policy = scenario.policy
-        labels = {
-            Rule.MAX_DISTANCE: lambda n, x: (
-                f"{n} beyond the {policy.max_distance_km:g} km cap (nearest {x:.0f} km)"
-            ),
-            Rule.MAX_TRAVEL_MINUTES: lambda n, x: (
-                f"{n} beyond the {policy.max_travel_minutes:g} min cap (nearest {x:.0f} min)"
-            ),
-            Rule.PERSONAL_DISTANCE: lambda n, x: f"{n} beyond their personal distance cap",
-            Rule.AVAILABILITY: lambda n, x: f"{n} not available for the whole period",
-            Rule.FORBID: lambda n, x: f"{n} forbidden here",
-            Rule.HOME_COMMUNE: lambda n, x: f"{n} from this commune (home-commune rule)",
-        }
+            parts.append(SPECIALTY_LEVEL.blocked(scenario, s, len(self.below_level), 0.0))
         for rule, (ids, values) in self.blocked.items():
-            parts.append(labels[rule](len(ids), float(values.min())))
+            parts.append(RULE[rule].blocked(scenario, s, len(ids), float(values.min())))  # type: ignore[attr-defined]
         if self.capped:
-            agencies = sorted({a for _, a in self.capped})
-            parts.append(f"{len(self.capped)} held back by the release cap of {', '.join(agencies[:SHOWN])}")
+            agencies = sorted({agency for _person, agency in self.capped})
+            parts.append(AGENCY_RELEASE.holding_back(len(self.capped), agencies[:SHOWN]))
         if self.elsewhere:
             ranked = sorted(self.elsewhere, key=lambda found: (-found[1].priority, found[0]))
             seats = ", ".join(f"{c} at {seat}" for c, seat in ranked[:SHOWN])
-            more = f" and {len(self.elsewhere) - SHOWN} more" if len(self.elsewhere) > SHOWN else ""
-            parts.append(f"{len(self.elsewhere)} seconded to other seats: {seats}{more}")
+            if len(self.elsewhere) > SHOWN:
+                text = _("{count} seconded to other seats: {seats} and {more} more")
+            else:
+                text = _("{count} seconded to other seats: {seats}")
+            parts.append(
+                text.format(count=len(self.elsewhere), seats=seats, more=len(self.elsewhere) - SHOWN)
+            )
         if self.idle and not self.commune_full:
-            parts.append(f"{len(self.idle)} eligible left unseconded by the objectives")
+            parts.append(_("{count} eligible left unseconded by the objectives").format(count=len(self.idle)))
         return "; ".join(parts)
 
 
