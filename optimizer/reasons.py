@@ -10,10 +10,10 @@ import numpy as np
 from i18n import _
 from models.rules import Rule
 from models.scenario import Commune, Scenario, Shortage
-from optimizer.eligibility import CAP_TOLERANCE, Pairs, is_available
+from optimizer.eligibility import Pairs
 from optimizer.rules import RULE
 from optimizer.rules.group_rules import AGENCY_RELEASE, COMMUNE_CAPACITY
-from optimizer.rules.pair_rules import SPECIALTY_LEVEL
+from optimizer.rules.pair_rules import PAIR_RULES, SPECIALTY_LEVEL, PairTable, PairView
 from optimizer.travel import Travel
 
 SHOWN = 3
@@ -96,9 +96,7 @@ class Certifier:
         people = scenario.candidates
         self.ids = np.array([c.id for c in people], dtype=object)
         self.origins = np.array([self.travel.origin(c) for c in people]).reshape(len(people), 2)
-        self.available = np.array([is_available(scenario, c) for c in people], dtype=bool)
-        self.personal = np.array([c.max_distance_km or np.inf for c in people])
-        self.homes = np.array([c.home_commune_id or "" for c in people], dtype=object)
+        self.rules = PairTable.of(scenario)
         self.holders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for specialty in {s.specialty for s in scenario.shortages}:
             found = [
@@ -168,30 +166,29 @@ class Certifier:
 
         Matrices are shortages x holders, so each shortage's row is contiguous.
         """
-        scenario, policy = self.scenario, self.scenario.policy
+        scenario = self.scenario
         shortages = [scenario.shortages[s] for s in group]
-        commune_ids = np.array([s.commune_id for s in shortages], dtype=object)
-        km, minutes = self._travel(holders, [scenario.commune_by_id[c] for c in commune_ids])
-        qualified = level[None, :] >= np.array([s.min_level for s in shortages])[:, None]
-        zeros = np.zeros(km.shape)
-        forbidden = np.zeros(km.shape, dtype=bool)
-        column_of = {candidate: k for k, candidate in enumerate(self.ids[holders].tolist())}
-        for f in scenario.forbid:
-            if f.candidate in column_of and f.specialty in (None, shortages[0].specialty):
-                forbidden[commune_ids == f.commune, column_of[f.candidate]] = True
-        home = (self.homes[holders][None, :] == commune_ids[:, None]) & policy.avoid_home_commune
-        masks = {
-            Rule.MAX_DISTANCE: (km > (policy.max_distance_km or np.inf) + CAP_TOLERANCE, km),
-            Rule.MAX_TRAVEL_MINUTES: (
-                minutes > (policy.max_travel_minutes or np.inf) + CAP_TOLERANCE,
-                minutes,
-            ),
-            Rule.PERSONAL_DISTANCE: (km > self.personal[holders][None, :] + CAP_TOLERANCE, km),
-            Rule.AVAILABILITY: (np.broadcast_to(~self.available[holders][None, :], km.shape), zeros),
-            Rule.FORBID: (forbidden, zeros),
-            Rule.HOME_COMMUNE: (home, zeros),
-        }
-        return {rule: (qualified & mask, values) for rule, (mask, values) in masks.items()}
+        km, minutes = self._travel(holders, [scenario.commune_by_id[s.commune_id] for s in shortages])
+        view = PairView(
+            self.rules,
+            shortages[0].specialty,
+            holders,
+            level,
+            np.array(group, dtype=np.int64),
+            km.T,
+            minutes.T,
+            np.arange(len(holders)),
+        )
+        qualified = SPECIALTY_LEVEL.keeps(view).T
+        nothing = np.zeros(km.shape)
+        found = {}
+        for rule in PAIR_RULES:
+            if rule is SPECIALTY_LEVEL:
+                continue
+            kept, figure = rule.keeps(view), rule.figure(view)
+            blocked = qualified & ~kept.T if kept is not None else np.zeros(km.shape, dtype=bool)
+            found[rule.name] = (blocked, nothing if figure is None else figure.T)
+        return found
 
     def _travel(self, holders: np.ndarray, communes: list[Commune]) -> tuple[np.ndarray, np.ndarray]:
         """Km and minutes from each commune (rows) to each holder (columns), measured rows first."""

@@ -11,7 +11,7 @@ from optimizer.diagnosis import diagnose
 from optimizer.eligibility import Pairs, eligible_pairs
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.plan_builder import build_plan, empty_plan
-from optimizer.rules import run_stage
+from optimizer.rules.objectives import run_stage
 from optimizer.stages import NoSolution, Progress, Runner
 
 

@@ -13,7 +13,8 @@ from models.scenario import Objective
 from optimizer.audit import Row, check_rules
 from optimizer.eligibility import PairIndex, eligible_pairs
 from optimizer.flow import FlowModel
-from optimizer.rules import GROUP_RULES, HARD_RULES, OBJECTIVES, PAIR_RULES, RELAXATIONS, RULE, HardRule
+from optimizer.rules import GROUP_RULES, HARD_RULES, PAIR_RULES, RELAXATIONS, RULE, HardRule
+from optimizer.rules.objectives import OBJECTIVES
 
 FORMATS = Path(__file__).resolve().parent.parent / "docs" / "formats.md"
 

@@ -8,7 +8,8 @@ Each entry is a small class in one of three files, listed in that file's registr
 - `pair_rules.py` (`PAIR_RULES`): rules about one person at one seat (level, travel caps,
   availability, forbids, home commune). An entry says how a certificate of empty seats describes
   the holders it keeps out, and how to relax it.
-- `objectives.py` (`OBJECTIVES`): the objectives; an entry says how a stage runs it.
+- `objectives.py` (`OBJECTIVES`): the objectives; an entry says how a stage runs it. (Import it
+  as `optimizer.rules.objectives`: eligibility reads the rules, and the objectives read eligibility.)
 
 To add a rule, write its class in the one file of its kind and list it in that file's tuple; add
 its name to `models.rules.Rule`. `tests/test_catalogue.py` then fails until the independent auditor
@@ -19,7 +20,6 @@ diagnosis can describe it. The engines, the diagnosis and `explain` loop over th
 from models.rules import Rule
 from optimizer.rules.base import GroupRule, HardRule, Instance, PairRule
 from optimizer.rules.group_rules import GROUP_RULES
-from optimizer.rules.objectives import OBJECTIVES, ObjectiveRule, run_stage
 from optimizer.rules.pair_rules import PAIR_RULES
 
 HARD_RULES: tuple[HardRule, ...] = (*GROUP_RULES, *PAIR_RULES)
@@ -36,14 +36,11 @@ RELAXATIONS: tuple[Rule, ...] = (
 __all__ = [
     "GROUP_RULES",
     "HARD_RULES",
-    "OBJECTIVES",
     "PAIR_RULES",
     "RELAXATIONS",
     "RULE",
     "GroupRule",
     "HardRule",
     "Instance",
-    "ObjectiveRule",
     "PairRule",
-    "run_stage",
 ]

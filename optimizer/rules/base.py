@@ -9,13 +9,14 @@ import numpy as np
 
 from models.rules import Rule
 from models.scenario import Scenario
-from optimizer.eligibility import PairIndex, Pairs
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+    from optimizer.eligibility import PairIndex, Pairs
     from optimizer.model import SecondmentModel
     from optimizer.reasons import Certificate
+    from optimizer.rules.pair_rules import PairView
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +71,14 @@ class GroupRule(HardRule):
 
 class PairRule(HardRule):
     """A rule about one person at one seat: eligibility drops the pairs that break it."""
+
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        """Which holder x shortage pairs of the view the rule allows (None: all of them)."""
+        raise NotImplementedError
+
+    def figure(self, view: PairView) -> np.ndarray | None:
+        """The km or minutes a certificate quotes for the holders the rule keeps out (None: no figure)."""
+        return None
 
     def blocked(self, scenario: Scenario, count: int, nearest: float) -> str:
         """Why `count` holders of a short specialty cannot go (nearest: their best km or minutes)."""

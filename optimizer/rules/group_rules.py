@@ -13,12 +13,12 @@ import numpy as np
 from i18n import N_, _
 from models.rules import Rule
 from models.scenario import CoverageFloor, Pin, Scenario, Shortage
-from optimizer.eligibility import PairIndex, Pairs
 from optimizer.rules.base import GroupRule, Instance
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+    from optimizer.eligibility import PairIndex, Pairs
     from optimizer.model import SecondmentModel
     from optimizer.reasons import Certificate
 
@@ -246,6 +246,7 @@ class PinRule(GroupRule):
 
 def _blocking(scenario: Scenario, candidate_id: str, shortage: Shortage) -> str:
     """The per-pair rules keeping a candidate from one shortage, named ('' when none)."""
+    from optimizer.eligibility import Pairs
     from optimizer.reasons import Certifier
 
     s = scenario.shortage_index[shortage.key]

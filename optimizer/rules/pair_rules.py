@@ -1,23 +1,103 @@
 """Hard rules about one person at one seat: eligibility drops every pair that breaks one.
 
-Each is one class: its name, statement and place in the scenario, how a certificate of empty
-seats describes the holders it keeps out, and (for those a planner can ease) its relaxation.
+Each is one class: its name, statement and place in the scenario, the mask of the pairs it keeps
+(read alike by eligibility and by the certificates of empty seats), how a certificate describes
+the holders it keeps out, and (for those a planner can ease) its relaxation.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from i18n import N_, _
 from models.rules import Rule
-from models.scenario import Scenario, Shortage
+from models.scenario import Candidate, Scenario, Shortage
 from optimizer.rules.base import PairRule
 
 if TYPE_CHECKING:
     from optimizer.reasons import Certificate
+
+CAP_TOLERANCE = 1e-9
+
+
+def is_available(scenario: Scenario, candidate: Candidate) -> bool:
+    """Whether the candidate's availability covers the whole secondment period."""
+    period = scenario.period
+    if period is None:
+        return True
+    starts_in_time = candidate.available_from is None or candidate.available_from <= period.start
+    stays_long_enough = candidate.available_to is None or candidate.available_to >= period.end
+    return starts_in_time and stays_long_enough
+
+
+@dataclass(frozen=True)
+class PairTable:
+    """What the per-pair rules read of a scenario, as arrays, computed once."""
+
+    scenario: Scenario
+    available: np.ndarray
+    personal: np.ndarray
+    home: np.ndarray
+    """Each candidate's home commune as a commune position (-1: none)."""
+    commune: np.ndarray
+    """Each shortage's commune position."""
+    min_level: np.ndarray
+    forbid_candidate: np.ndarray
+    forbid_commune: np.ndarray
+    forbid_specialty: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> PairTable:
+        """Encode candidates, shortages and forbids (those naming a known candidate and commune)."""
+        communes = {c.id: i for i, c in enumerate(scenario.communes)}
+        people = scenario.candidate_index
+        known = [f for f in scenario.forbid if f.candidate in people and f.commune in communes]
+        return cls(
+            scenario=scenario,
+            available=np.array([is_available(scenario, c) for c in scenario.candidates], dtype=bool),
+            personal=np.array([c.max_distance_km or np.inf for c in scenario.candidates], dtype=float),
+            home=np.array([communes.get(c.home_commune_id or "", -1) for c in scenario.candidates]),
+            commune=np.array([communes[s.commune_id] for s in scenario.shortages], dtype=np.int64),
+            min_level=np.array([s.min_level for s in scenario.shortages], dtype=np.int64),
+            forbid_candidate=np.array([people[f.candidate] for f in known], dtype=np.int64),
+            forbid_commune=np.array([communes[f.commune] for f in known], dtype=np.int64),
+            forbid_specialty=np.array([f.specialty for f in known], dtype=object),
+        )
+
+
+@dataclass(frozen=True)
+class PairView:
+    """Holders of one specialty (rows) against shortages in it (columns), with their travel.
+
+    `km` and `minutes` may hold one row per distinct origin: `origin` gives each holder's row.
+    """
+
+    table: PairTable
+    specialty: str
+    candidate: np.ndarray
+    level: np.ndarray
+    shortage: np.ndarray
+    km: np.ndarray
+    minutes: np.ndarray
+    origin: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Holders x shortages."""
+        return (len(self.candidate), len(self.shortage))
+
+    def keeps(self) -> np.ndarray:
+        """The pairs every per-pair rule keeps."""
+        ok = np.ones(self.shape, dtype=bool)
+        for rule in PAIR_RULES:
+            kept = rule.keeps(self)
+            if kept is not None:
+                ok &= kept
+        return ok
 
 
 class SpecialtyLevel(PairRule):
@@ -26,6 +106,9 @@ class SpecialtyLevel(PairRule):
     name = Rule.SPECIALTY_LEVEL
     statement = N_("A candidate holds the shortage's specialty at its min_level or above.")
     where = "candidates.csv specialties, shortages.csv min_level"
+
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        return view.level[:, None] >= view.table.min_level[view.shortage][None, :]
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} hold {specialty} below level {level}").format(
@@ -49,12 +132,18 @@ class SpecialtyLevel(PairRule):
 class TravelCap(PairRule):
     """A province-wide cap on one measure of travel, eased to the nearest holder it keeps out."""
 
-    field: str
-    unit: str
+    field: ClassVar[str]
+    unit: ClassVar[str]
 
     def cap(self, scenario: Scenario) -> float | None:
         """The cap in force, if any."""
         return getattr(scenario.policy, self.field)
+
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        cap = self.cap(view.table.scenario)
+        if cap is None:
+            return None
+        return (self.figure(view) <= cap + CAP_TOLERANCE)[view.origin]
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} beyond the {cap:g} {unit} cap (nearest {nearest:.0f} {unit})").format(
@@ -83,6 +172,9 @@ class MaxDistance(TravelCap):
     where = "scenario.yaml policy.max_distance_km"
     field, unit = "max_distance_km", "km"
 
+    def figure(self, view: PairView) -> np.ndarray:
+        return view.km
+
 
 class MaxTravelMinutes(TravelCap):
     """Travel minutes stay within the province-wide cap."""
@@ -92,6 +184,9 @@ class MaxTravelMinutes(TravelCap):
     where = "scenario.yaml policy.max_travel_minutes"
     field, unit = "max_travel_minutes", "min"
 
+    def figure(self, view: PairView) -> np.ndarray:
+        return view.minutes
+
 
 class PersonalDistance(PairRule):
     """Travel km stays within the candidate's own cap."""
@@ -99,6 +194,16 @@ class PersonalDistance(PairRule):
     name = Rule.PERSONAL_DISTANCE
     statement = N_("A seconded person's travel stays within their own km cap.")
     where = "candidates.csv max_distance_km"
+
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        personal = view.table.personal[view.candidate]
+        capped = np.flatnonzero(np.isfinite(personal))
+        ok = np.ones(view.shape, dtype=bool)
+        ok[capped] = view.km[view.origin[capped]] <= personal[capped, None] + CAP_TOLERANCE
+        return ok
+
+    def figure(self, view: PairView) -> np.ndarray:
+        return view.km
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} beyond their personal distance cap").format(count=count)
@@ -111,6 +216,9 @@ class Availability(PairRule):
     statement = N_("A seconded person is available for the whole secondment period.")
     where = "candidates.csv available_from, available_to; scenario.yaml period"
 
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        return np.broadcast_to(view.table.available[view.candidate][:, None], view.shape)
+
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} not available for the whole period").format(count=count)
 
@@ -122,6 +230,19 @@ class ForbidRule(PairRule):
     statement = N_("A forbidden candidate–commune pair, for one specialty or all, does not happen.")
     where = "scenario.yaml forbid"
 
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        table = view.table
+        row_of = np.full(len(table.available), -1)
+        row_of[view.candidate] = np.arange(len(view.candidate))
+        col_of = np.full(len(table.scenario.communes), -1)
+        col_of[table.commune[view.shortage]] = np.arange(len(view.shortage))
+        row, col = row_of[table.forbid_candidate], col_of[table.forbid_commune]
+        hit = (row >= 0) & (col >= 0)
+        applies = np.array([s in (None, view.specialty) for s in table.forbid_specialty[hit]], dtype=bool)
+        ok = np.ones(view.shape, dtype=bool)
+        ok[row[hit][applies], col[hit][applies]] = False
+        return ok
+
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} forbidden here").format(count=count)
 
@@ -132,6 +253,12 @@ class HomeCommune(PairRule):
     name = Rule.HOME_COMMUNE
     statement = N_("With avoid_home_commune, no one is seconded to their own home commune.")
     where = "scenario.yaml policy.avoid_home_commune, candidates.csv home_commune_id"
+
+    def keeps(self, view: PairView) -> np.ndarray | None:
+        if not view.table.scenario.policy.avoid_home_commune:
+            return None
+        table = view.table
+        return table.home[view.candidate][:, None] != table.commune[view.shortage][None, :]
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} from this commune (home-commune rule)").format(count=count)
