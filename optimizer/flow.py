@@ -21,7 +21,14 @@ from models.scenario import MAX_LEVEL, Scenario
 from optimizer.components import SINK, SOURCE, Batch, batches, circulate, parts
 from optimizer.eligibility import PairIndex, Pairs
 from optimizer.pools import Pools
-from optimizer.rules.group_rules import AGENCY_RELEASE, COMMUNE_CAPACITY, MIN_COVERAGE, PIN, SHORTAGE_SEATS
+from optimizer.rules.group_rules import (
+    AGENCY_RELEASE,
+    COMMUNE_CAPACITY,
+    MIN_COVERAGE,
+    ONE_SEAT_PER_PERSON,
+    PIN,
+    SHORTAGE_SEATS,
+)
 from optimizer.stages import Bounds
 
 COST_LIMIT = 2**62
@@ -208,7 +215,12 @@ class FlowModel:
         hub_tail = hub_node[pools.arc_chain, pools.arc_level - 1]
         segments = {
             "release": (np.full(agencies, SOURCE), agency_node, 0, AGENCY_RELEASE.limits(scenario)),
-            "person": (agency_node[self.candidate_agency[people]], person_node[people], pinned[people], 1),
+            "person": (
+                agency_node[self.candidate_agency[people]],
+                person_node[people],
+                pinned[people],
+                ONE_SEAT_PER_PERSON.limits(scenario)[people],
+            ),
             "flock": (
                 agency_node[flock_agency],
                 hub_node[pools.flock_chain, pools.flock_level - 1],

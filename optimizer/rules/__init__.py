@@ -6,8 +6,9 @@ Each entry is a small class in one of three files, listed in that file's registr
   pins, floors). An entry gives its instances, its CP-SAT row (`constrain`), the flow network
   segment that carries it, how the diagnosis describes an instance, and how to relax it.
 - `pair_rules.py` (`PAIR_RULES`): rules about one person at one seat (level, travel caps,
-  availability, forbids, home commune). An entry says how a certificate of empty seats describes
-  the holders it keeps out, and how to relax it.
+  availability, forbids, home commune). An entry gives the mask of the pairs it keeps (`keeps`,
+  read by eligibility and by the certificates of empty seats), how a certificate describes the
+  holders it keeps out, and how to relax it.
 - `objectives.py` (`OBJECTIVES`): the objectives; an entry says how a stage runs it. (Import it
   as `optimizer.rules.objectives`: eligibility reads the rules, and the objectives read eligibility.)
 

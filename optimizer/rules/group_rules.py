@@ -33,6 +33,10 @@ class OneSeatPerPerson(GroupRule):
     where = "candidates.csv id"
     segments = ("person",)
 
+    def limits(self, scenario: Scenario) -> np.ndarray:
+        """Seats each candidate may fill."""
+        return np.ones(len(scenario.candidates), dtype=np.int64)
+
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         return [
             Instance(self.name, scenario.candidates[c].id, c, ps, 1)
