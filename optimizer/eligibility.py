@@ -14,7 +14,8 @@ from functools import cached_property
 import numpy as np
 
 from models.scenario import Scenario
-from optimizer.rules.pair_rules import PairTable, PairView
+from optimizer.rules.pair_rules import kept
+from optimizer.rules.pair_view import PairTable, PairView
 from optimizer.travel import Travel
 
 BLOCK_CELLS = 1 << 21
@@ -217,7 +218,7 @@ class _Table:
         view = PairView(
             self.rules, block.specialty, block.rows, block.levels, block.cols, km, minutes, inverse
         )
-        i, j = np.nonzero(view.keeps())
+        i, j = np.nonzero(kept(view))
         return block.rows[i], block.cols[j], km[inverse[i], j], minutes[inverse[i], j]
 
 

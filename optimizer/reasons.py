@@ -13,7 +13,8 @@ from models.scenario import Commune, Scenario, Shortage
 from optimizer.eligibility import Pairs
 from optimizer.rules import RULE
 from optimizer.rules.group_rules import AGENCY_RELEASE, COMMUNE_CAPACITY
-from optimizer.rules.pair_rules import PAIR_RULES, SPECIALTY_LEVEL, PairTable, PairView
+from optimizer.rules.pair_rules import PAIR_RULES, SPECIALTY_LEVEL
+from optimizer.rules.pair_view import PairTable, PairView
 from optimizer.travel import Travel
 
 SHOWN = 3

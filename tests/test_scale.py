@@ -19,7 +19,7 @@ from optimizer import components, eligibility
 from optimizer.eligibility import PairIndex, eligible_pairs
 from optimizer.flow import FlowModel
 from optimizer.objectives import coverage, distance
-from optimizer.rules.pair_rules import CAP_TOLERANCE, is_available
+from optimizer.rules.pair_view import CAP_TOLERANCE, is_available
 from optimizer.solve import solve
 from optimizer.travel import Travel
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from optimizer.eligibility import PairIndex, Pairs
     from optimizer.model import SecondmentModel
     from optimizer.reasons import Certificate
-    from optimizer.rules.pair_rules import PairView
+    from optimizer.rules.pair_view import PairView
 
 
 @dataclass(frozen=True, eq=False)
