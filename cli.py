@@ -17,7 +17,7 @@ from rich.table import Table
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
-from models.plan_io import OutputExists, check_output, spreadsheet_text, write_plan
+from models.plan_io import OutputExists, check_output, write_plan
 from models.scenario import Scenario
 from reports.terminal import (
     ProgressLine,
@@ -241,19 +241,15 @@ def explain(
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03169:land
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --candidate P017
     """
-    import pandas as pd
-
+    from models.plan_files import read_plan_files
     from optimizer.explain import Explainer
 
     loaded = _load(scenario)
-    path = Path(plan_dir) / "assignments.csv"
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        columns = [frame[c].map(spreadsheet_text) for c in ("candidate_id", "commune_id", "specialty")]
-        rows = list(zip(*columns, strict=True))
-    except (OSError, KeyError, ValueError) as error:
-        err.print(f"[bold red]error:[/] cannot read {path}: {error}")
-        sys.exit(EXIT_BAD_INPUT)
+        rows = read_plan_files(Path(plan_dir)).checked().assignment_keys()
+    except ScenarioError as error:
+        _fail(error)
+        raise
     params = SolveParams(time_limit_s=time_limit)
     if candidate_id is not None and candidate_id not in loaded.candidate_by_id:
         err.print(f"[bold red]error:[/] --candidate {candidate_id}: no such candidate in the scenario")
