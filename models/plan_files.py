@@ -10,6 +10,7 @@ exception, so a reader can report it and go on with the other files.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,15 +33,13 @@ class PlanFiles:
     unfilled: Table | None
     problems: tuple[InputProblem, ...]
 
-    def checked(self) -> PlanFiles:
-        """These files, or a ScenarioError listing every one that cannot be read (for all but the auditor,
-        which reports such files as violations): assignments.csv, with its key columns, is required."""
-        problems = list(self.problems)
+    def checked(self, needed: Sequence[str] = (PLAN_FILE, ASSIGNMENTS_FILE, UNFILLED_FILE)) -> PlanFiles:
+        """These files, or a ScenarioError listing every `needed` one that cannot be read; assignments.csv
+        with its key columns is required. (The auditor reports unreadable files as violations instead.)"""
+        problems = [p for p in self.problems if Path(p.file).name in needed]
         table = self.assignments
-        if table is None and not any(p.file.endswith(ASSIGNMENTS_FILE) for p in problems):
-            problems.insert(
-                0, InputProblem(str(self.folder), f"is not a plan folder (no {ASSIGNMENTS_FILE})")
-            )
+        if table is None and not any(Path(p.file).name == ASSIGNMENTS_FILE for p in problems):
+            problems.insert(0, InputProblem(str(self.folder), "is not a plan folder (no assignments.csv)"))
         if table is not None:
             problems += [
                 InputProblem(table.name, "required column is missing", row=1, column=column)
