@@ -21,7 +21,9 @@ from reports.terminal import err, out
 
 __all__ = ["CtrlC", "main", "run"]
 
-EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_INTERNAL, EXIT_INTERRUPTED = map(int, ExitCode)
+EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT = int(ExitCode.OK), int(ExitCode.AUDIT), int(ExitCode.BAD_INPUT)
+EXIT_INFEASIBLE, EXIT_INTERNAL = int(ExitCode.INFEASIBLE), int(ExitCode.INTERNAL)
+EXIT_INTERRUPTED = int(ExitCode.INTERRUPTED)
 
 
 class Secondment(click.Group):
