@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -21,35 +21,36 @@ from models.scenario import Scenario
 from optimizer.conflict_flow import Bounds, holds
 from optimizer.eligibility import Pairs
 from optimizer.reasons import Certifier
+from optimizer.rules import PAIR_RULES, Instance
 
 DEMANDS = (Rule.PIN, Rule.MIN_COVERAGE)
-PAIR_RULES = (
-    Rule.MAX_DISTANCE,
-    Rule.MAX_TRAVEL_MINUTES,
-    Rule.PERSONAL_DISTANCE,
-    Rule.HOME_COMMUNE,
-    Rule.AVAILABILITY,
-    Rule.SPECIALTY_LEVEL,
-)
+PER_PAIR = tuple(rule.name for rule in PAIR_RULES)
+NONE = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=True)
 class Item:
-    """One switchable rule instance, with the fields that say where it lives (nothing to parse)."""
+    """One switchable rule instance: its catalogue instance (which its rule describes) and the fields
+    that say where it lives (nothing to parse)."""
 
     rule: Rule
     item: str
+    instance: Instance = field(compare=False, repr=False)
     index: int | None = None
     candidate: str | None = None
     commune: str | None = None
     specialty: str | None = None
     agency: str | None = None
     need: int = 0
-    value: float = 0.0
-    """A cap's limit or a floor's need (`need`); a blocked pair's km, minutes or level (`value`)."""
+    """A cap's limit or a floor's need."""
 
     def __hash__(self) -> int:
         return hash((self.rule, self.item))
+
+
+def _item(instance: Instance, **where: object) -> Item:
+    """The diagnosis's switch for a catalogue instance."""
+    return Item(instance.rule, instance.item, instance, need=instance.bound, **where)  # type: ignore[arg-type]
 
 
 class Outcome:
@@ -77,15 +78,12 @@ class ConflictModel:
             for item in items:
                 self.barred[item].append(position[pair])
         for n, pin in enumerate(scenario.pins):
-            item = Item(
-                Rule.PIN,
-                f"pins[{n}]",
-                index=n,
-                candidate=pin.candidate,
-                commune=pin.commune,
-                specialty=pin.specialty,
+            matches = [position[p] for p in self._pin_matches(n)]
+            instance = Instance(Rule.PIN, f"pins[{n}]", n, np.array(matches, dtype=np.int64), 1)
+            item = _item(
+                instance, index=n, candidate=pin.candidate, commune=pin.commune, specialty=pin.specialty
             )
-            self.rows[item] = ([position[p] for p in self._pin_matches(n)], 1, len(self.pairs))
+            self.rows[item] = (matches, 1, len(self.pairs))
         into: dict[int, list[int]] = defaultdict(list)
         for p, (_, s) in enumerate(self.pairs):
             into[s].append(p)
@@ -174,15 +172,9 @@ class ConflictModel:
                 s = scenario.shortage_index.get((commune_id, floor.specialty))
                 if s is not None:
                     need = min(floor.at_least, scenario.shortages[s].seats)
-                    item = Item(
-                        Rule.MIN_COVERAGE,
-                        f"min_coverage[{n}]:{commune_id}/{floor.specialty}",
-                        index=n,
-                        commune=commune_id,
-                        specialty=floor.specialty,
-                        need=need,
-                    )
-                    found.append((item, s))
+                    item = f"min_coverage[{n}]:{commune_id}/{floor.specialty}"
+                    instance = Instance(Rule.MIN_COVERAGE, item, (n, s), NONE, need)
+                    found.append((_item(instance, index=n, commune=commune_id, specialty=floor.specialty), s))
         return found
 
     def _pin_matches(self, n: int) -> list[tuple[int, int]]:
@@ -211,94 +203,82 @@ class ConflictModel:
         return wanted
 
     def _blocks(self, barred: set[tuple[int, int]], pairs: Pairs) -> dict[tuple[int, int], list[Item]]:
-        """The named items that keep each ineligible pair out."""
+        """The catalogue instances (as switches) that keep each ineligible pair out: each per-pair
+        rule's own mask says whether it bars the pair, its own `bars` how it is named."""
         scenario = self.scenario
         certifier = Certifier(scenario, pairs, np.zeros(len(pairs), dtype=np.int64))
         by_specialty: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for c, s in barred:
             by_specialty[scenario.shortages[s].specialty].add((c, s))
+        made: dict[tuple[str, str], Item] = {}
         found: dict[tuple[int, int], list[Item]] = defaultdict(list)
         for specialty, group in sorted(by_specialty.items()):
             holders = np.array(sorted({c for c, _ in group}), dtype=np.int64)
             shortages = sorted({s for _, s in group})
             level = np.array([scenario.candidates[c].specialties[specialty] for c in holders], dtype=np.int64)
-            masks = certifier.blockers(holders, level, shortages)
+            view = certifier.view(holders, level, shortages)
             column = {c: k for k, c in enumerate(holders.tolist())}
             row = {s: j for j, s in enumerate(shortages)}
-            for c, s in group:
-                j, k = row[s], column[c]
-                found[(c, s)] = [
-                    self._pair_item(rule, c, s, float(values[j, k]))
-                    for rule, (mask, values) in masks.items()
-                    if rule in PAIR_RULES and mask[j, k]
-                ] + self._forbids(c, s)
+            for rule in PAIR_RULES:
+                kept, figure = rule.keeps(view), rule.figure(view)
+                if kept is None:
+                    continue
+                for c, s in sorted(group):
+                    k, j = column[c], row[s]
+                    if kept[k, j]:
+                        continue
+                    value = 0.0 if figure is None else float(figure[view.origin[k], j])
+                    for instance in rule.bars(scenario, c, s, value):
+                        key = (str(instance.rule), instance.item)
+                        if key not in made:
+                            made[key] = self._barring(instance, c, s)
+                        found[(c, s)].append(made[key])
         for pair in barred:
             if not found[pair]:
                 raise AssertionError(f"pair {pair} is ineligible but no rule bars it")
         return found
 
-    def _pair_item(self, rule: Rule, c: int, s: int, value: float) -> Item:
-        """The item of a per-pair rule: one person at one commune (the level: at one shortage)."""
-        candidate, shortage = self.scenario.candidates[c].id, self.scenario.shortages[s]
-        if rule == Rule.AVAILABILITY:
-            return Item(rule, candidate, candidate=candidate)
-        if rule == Rule.SPECIALTY_LEVEL:
-            return Item(
-                rule,
-                f"{candidate}@{shortage.commune_id}/{shortage.specialty}",
-                candidate=candidate,
-                commune=shortage.commune_id,
-                specialty=shortage.specialty,
-                value=value,
-            )
-        return Item(
-            rule,
-            f"{candidate}@{shortage.commune_id}",
-            candidate=candidate,
-            commune=shortage.commune_id,
-            value=value,
-        )
-
-    def _forbids(self, c: int, s: int) -> list[Item]:
-        """The forbids that bar this pair."""
-        candidate, shortage = self.scenario.candidates[c].id, self.scenario.shortages[s]
-        return [
-            Item(
-                Rule.FORBID,
-                f"forbid[{n}]",
-                index=n,
-                candidate=candidate,
-                commune=f.commune,
-                specialty=f.specialty,
-            )
-            for n, f in enumerate(self.scenario.forbid)
-            if (f.candidate, f.commune) == (candidate, shortage.commune_id)
-            and f.specialty in (None, shortage.specialty)
-        ]
+    def _barring(self, instance: Instance, c: int, s: int) -> Item:
+        """The switch of a per-pair instance, with who and where it bars (the level and a forbid of one
+        specialty: which specialty)."""
+        candidate, seat = self.scenario.candidates[c].id, self.scenario.shortages[s]
+        if instance.rule == Rule.AVAILABILITY:
+            return _item(instance, candidate=candidate)
+        specialty = None
+        if instance.rule == Rule.SPECIALTY_LEVEL:
+            specialty = seat.specialty
+        elif instance.rule == Rule.FORBID:
+            specialty = self.scenario.forbid[int(instance.key)].specialty  # type: ignore[call-overload]
+        return _item(instance, candidate=candidate, commune=seat.commune_id, specialty=specialty)
 
     def _add_caps(self) -> None:
         """One seat per person, seats, commune capacity and release caps, wherever they can bind."""
         scenario = self.scenario
-        groups: dict[Item, list[int]] = defaultdict(list)
+        groups: dict[tuple[Rule, object], list[int]] = defaultdict(list)
         for p, (c, s) in enumerate(self.pairs):
             candidate, shortage = scenario.candidates[c], scenario.shortages[s]
-            commune, agency = (
-                scenario.commune_by_id[shortage.commune_id],
-                scenario.agency_by_id[candidate.agency_id],
-            )
-            for item in (
-                Item(Rule.ONE_SEAT_PER_PERSON, candidate.id, candidate=candidate.id, need=1),
-                Item(
-                    Rule.SHORTAGE_SEATS,
-                    f"{shortage.commune_id}/{shortage.specialty}",
-                    commune=shortage.commune_id,
-                    specialty=shortage.specialty,
-                    need=shortage.seats,
-                ),
-                Item(Rule.COMMUNE_CAPACITY, commune.id, commune=commune.id, need=commune.capacity),
-                Item(Rule.AGENCY_RELEASE, agency.id, agency=agency.id, need=agency.max_release),
-            ):
-                groups[item].append(p)
-        for item, positions in groups.items():
+            groups[(Rule.ONE_SEAT_PER_PERSON, c)].append(p)
+            groups[(Rule.SHORTAGE_SEATS, s)].append(p)
+            groups[(Rule.COMMUNE_CAPACITY, shortage.commune_id)].append(p)
+            groups[(Rule.AGENCY_RELEASE, candidate.agency_id)].append(p)
+        for (rule, key), positions in groups.items():
+            item = self._cap(rule, key, np.array(positions, dtype=np.int64))
             if len(positions) > item.need:
                 self.rows[item] = (positions, 0, item.need)
+
+    def _cap(self, rule: Rule, key: object, positions: np.ndarray) -> Item:
+        """A cap's switch, keyed as its catalogue entry looks the instance up."""
+        scenario = self.scenario
+        match rule:
+            case Rule.ONE_SEAT_PER_PERSON:
+                person = scenario.candidates[int(key)]  # type: ignore[call-overload]
+                return _item(Instance(rule, person.id, key, positions, 1), candidate=person.id)
+            case Rule.SHORTAGE_SEATS:
+                seat = scenario.shortages[int(key)]  # type: ignore[call-overload]
+                instance = Instance(rule, "/".join(seat.key), key, positions, seat.seats)
+                return _item(instance, commune=seat.commune_id, specialty=seat.specialty)
+            case Rule.COMMUNE_CAPACITY:
+                capacity = scenario.commune_by_id[str(key)].capacity
+                return _item(Instance(rule, str(key), key, positions, capacity), commune=str(key))
+        cap = scenario.agency_by_id[str(key)].max_release
+        return _item(Instance(rule, str(key), key, positions, cap), agency=str(key))

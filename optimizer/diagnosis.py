@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from models.plan import Conflict, SolveParams
 from models.rules import Rule
 from models.scenario import Scenario
-from optimizer.conflict_model import DEMANDS, PAIR_RULES, ConflictModel, Item, Outcome
+from optimizer.conflict_model import DEMANDS, PER_PAIR, ConflictModel, Item, Outcome
 from optimizer.conflict_text import describe
 from optimizer.eligibility import Pairs
 from optimizer.flow import FlowModel
@@ -77,8 +77,8 @@ def diagnose(scenario: Scenario, pairs: Pairs, params: SolveParams) -> list[Conf
             detail=describe(scenario, item),
             set=n,
             minimal=found.proven,
-            candidate=item.candidate if item.rule in (*PAIR_RULES, Rule.FORBID) else None,
-            commune=item.commune if item.rule in (*PAIR_RULES, Rule.FORBID) else None,
+            candidate=item.candidate if item.rule in PER_PAIR else None,
+            commune=item.commune if item.rule in PER_PAIR else None,
             specialty=item.specialty if item.rule in (Rule.SPECIALTY_LEVEL, Rule.FORBID) else None,
         )
         for n, found in enumerate(find_conflicts(scenario, pairs, params))

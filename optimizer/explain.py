@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,12 +13,10 @@ from models.scenario import Forbid, Pin, Scenario
 from optimizer.eligibility import eligible_pairs
 from optimizer.levers import Lever
 from optimizer.reasons import Certificate, Certifier
+from optimizer.rules import RELAXATIONS, RULE
 from optimizer.solve import solve
 
-TRAVEL_CAPS = (
-    (Rule.MAX_DISTANCE, "max_distance_km", "km"),
-    (Rule.MAX_TRAVEL_MINUTES, "max_travel_minutes", "min"),
-)
+TRAVEL_CAPS = (Rule.MAX_DISTANCE, Rule.MAX_TRAVEL_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -133,57 +130,7 @@ class Explainer:
 def _relaxations(
     scenario: Scenario, certificate: Certificate, travel_only: bool = False
 ) -> list[tuple[str, Scenario]]:
-    """One relaxed scenario per cause a planner controls: caps, release, capacity, level (or only the
-    travel caps, raised to the nearest holder kept out: the levers try the others)."""
-    shortage, policy = certificate.shortage, scenario.policy
-    relaxed: list[tuple[str, Scenario]] = []
-    for rule, field, unit in TRAVEL_CAPS:
-        if rule not in certificate.blocked:
-            continue
-        ids, values = certificate.blocked[rule]
-        others = [found for r, (found, _) in certificate.blocked.items() if r != rule]
-        only_this = values[~np.isin(ids, np.concatenate(others))] if others else values
-        if len(only_this):
-            cap = math.ceil(float(only_this.min()) * 10) / 10
-            new_policy = policy.model_copy(update={field: cap})
-            relaxed.append(
-                (
-                    f"raise the travel cap to {cap:g} {unit}",
-                    scenario.model_copy(update={"policy": new_policy}),
-                )
-            )
-    if travel_only:
-        return relaxed
-    for agency_id in sorted({agency for _person, agency in certificate.capped}):
-        agency = scenario.agency_by_id[agency_id]
-        bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
-        agencies = tuple(bigger if a.id == agency_id else a for a in scenario.agencies)
-        relaxed.append(
-            (
-                f"let {agency_id} release {bigger.max_release} instead of {agency.max_release}",
-                scenario.model_copy(update={"agencies": agencies}),
-            )
-        )
-    if certificate.commune_full:
-        commune = scenario.commune_by_id[shortage.commune_id]
-        bigger = commune.model_copy(update={"capacity": commune.capacity + 1})
-        communes = tuple(bigger if c.id == commune.id else c for c in scenario.communes)
-        relaxed.append(
-            (
-                f"let {commune.name} host {bigger.capacity} instead of {commune.capacity}",
-                scenario.model_copy(update={"communes": communes}),
-            )
-        )
-    if len(certificate.below_level):
-        level = max(
-            scenario.candidate_by_id[p].specialties[shortage.specialty] for p in certificate.below_level
-        )
-        lower = shortage.model_copy(update={"min_level": level})
-        shortages = tuple(lower if s.key == shortage.key else s for s in scenario.shortages)
-        relaxed.append(
-            (
-                f"accept level {level} instead of {shortage.min_level}",
-                scenario.model_copy(update={"shortages": shortages}),
-            )
-        )
-    return relaxed
+    """One relaxed scenario per cause a planner controls, each from its rule's own relaxation (or only
+    the travel caps, raised to the nearest holder kept out: the levers try the others)."""
+    names = TRAVEL_CAPS if travel_only else RELAXATIONS
+    return [found for name in names for found in RULE[name].relax(scenario, certificate)]

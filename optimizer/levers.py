@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from i18n import _
 from models.plan import Plan, SolveParams, SolveStatus
 from models.scenario import Scenario
+from optimizer.rules import HARD_RULES
 from optimizer.solve import solve
 
-CAP_STEP = 10.0
 SOLVED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
@@ -82,88 +82,11 @@ def top_levers(scenario: Scenario, params: SolveParams, count: int = 5) -> list[
 
 
 def candidate_changes(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
-    """The single relaxations worth solving: caps that bind in the optimum, the travel caps, the
-    levels of short posts, every pin and every forbid."""
-    yield from _release(scenario, baseline)
-    yield from _capacity(scenario, baseline)
-    yield from _travel_caps(scenario)
-    yield from _levels(scenario, baseline)
-    for n, pin in enumerate(scenario.pins):
-        label = _("drop pins[{n}] ({candidate} to {commune})").format(
-            n=n, candidate=pin.candidate, commune=_name(scenario, pin.commune)
-        )
-        pins = tuple(p for k, p in enumerate(scenario.pins) if k != n)
-        yield Change(label, scenario.model_copy(update={"pins": pins}))
-    for n, forbid in enumerate(scenario.forbid):
-        label = _("drop forbid[{n}] ({candidate} at {commune})").format(
-            n=n, candidate=forbid.candidate, commune=_name(scenario, forbid.commune)
-        )
-        kept = tuple(f for k, f in enumerate(scenario.forbid) if k != n)
-        yield Change(label, scenario.model_copy(update={"forbid": kept}))
-
-
-def _release(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
-    """One more release for each agency whose cap binds (all of them when there is no plan)."""
-    released = Counter(a.agency_id for a in baseline.assignments)
-    for agency in scenario.agencies:
-        if baseline.status in SOLVED and released[agency.id] < agency.max_release:
-            continue
-        bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
-        label = _("{agency} releases one more ({new} instead of {old})").format(
-            agency=agency.id, new=bigger.max_release, old=agency.max_release
-        )
-        agencies = tuple(bigger if a.id == agency.id else a for a in scenario.agencies)
-        yield Change(label, scenario.model_copy(update={"agencies": agencies}))
-
-
-def _capacity(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
-    """One more desk in each full commune that still lacks someone (every commune when there is no plan)."""
-    hosted = Counter(a.commune_id for a in baseline.assignments)
-    short = {u.commune_id for u in baseline.unfilled}
-    for commune in scenario.communes:
-        if commune.id not in short or (baseline.status in SOLVED and hosted[commune.id] < commune.capacity):
-            continue
-        bigger = commune.model_copy(update={"capacity": commune.capacity + 1})
-        label = _("{commune} hosts one more ({new} instead of {old})").format(
-            commune=commune.name, new=bigger.capacity, old=commune.capacity
-        )
-        communes = tuple(bigger if c.id == commune.id else c for c in scenario.communes)
-        yield Change(label, scenario.model_copy(update={"communes": communes}))
-
-
-def _travel_caps(scenario: Scenario) -> Iterator[Change]:
-    """Ten more km on the distance cap, ten more minutes on the time cap."""
-    policy = scenario.policy
-    if policy.max_distance_km is not None:
-        new = policy.max_distance_km + CAP_STEP
-        label = _("travel cap {new:g} km instead of {old:g}").format(new=new, old=policy.max_distance_km)
-        yield Change(
-            label, scenario.model_copy(update={"policy": policy.model_copy(update={"max_distance_km": new})})
-        )
-    if policy.max_travel_minutes is not None:
-        new = policy.max_travel_minutes + CAP_STEP
-        label = _("travel cap {new:g} min instead of {old:g}").format(new=new, old=policy.max_travel_minutes)
-        yield Change(
-            label,
-            scenario.model_copy(update={"policy": policy.model_copy(update={"max_travel_minutes": new})}),
-        )
-
-
-def _levels(scenario: Scenario, baseline: Plan) -> Iterator[Change]:
-    """One level lower on each short post above level 1."""
-    short = {(u.commune_id, u.specialty) for u in baseline.unfilled}
-    for shortage in scenario.shortages:
-        if shortage.key not in short or shortage.min_level <= 1:
-            continue
-        lower = shortage.model_copy(update={"min_level": shortage.min_level - 1})
-        label = _("accept level {new} instead of {old} for {commune} {specialty}").format(
-            new=lower.min_level,
-            old=shortage.min_level,
-            commune=_name(scenario, shortage.commune_id),
-            specialty=shortage.specialty,
-        )
-        shortages = tuple(lower if s.key == shortage.key else s for s in scenario.shortages)
-        yield Change(label, scenario.model_copy(update={"shortages": shortages}))
+    """The single relaxations worth solving, each from its rule's own levers in the catalogue: caps
+    that bind in the optimum, the travel caps, the levels of short posts, every pin and forbid."""
+    for rule in HARD_RULES:
+        for label, changed in rule.levers(scenario, baseline):
+            yield Change(label, changed)
 
 
 def _compare(scenario: Scenario, baseline: Plan, label: str, plan: Plan) -> Lever | None:

@@ -18,6 +18,7 @@ from models.plan import Conflict, Plan, SolveStatus
 from models.scenario import Scenario
 
 if TYPE_CHECKING:
+    from commands.reading import Audited, Explained, Levered
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer, SeatExplanation
     from optimizer.levers import Lever
@@ -61,7 +62,7 @@ class ProgressLine:
 def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
     """validate's summary: counts, supply against demand per specialty (within the release caps),
     seats nobody can reach."""
-    from optimizer.eligibility import is_available
+    from optimizer.rules.pair_view import is_available
 
     verdict = _("valid") if feasible else _("valid files, but the hard rules conflict (see below)")
     out.print(f"[bold]{escape(loaded.name)}[/]: {escape(verdict)}", markup=True)
@@ -265,3 +266,72 @@ def gap(value: float, bound: float | None) -> str:
     if bound is None:
         return "no bound known"
     return f"gap {abs(bound - value) / max(abs(bound), 1e-9):.1%}"
+
+
+def print_audit(audited: Audited) -> None:
+    """audit's result: the objectives recomputed beside plan.json's claims, then every violation."""
+    figures = Table(title=_("Objectives recomputed from assignments.csv"))
+    figures.add_column(_("objective"))
+    figures.add_column(_("recomputed"), justify="right")
+    figures.add_column(_("plan.json claims"), justify="right")
+    claimed = audited.claimed
+    for name, value in audited.recomputed.items():
+        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
+    out.print(figures)
+    if audited.broken:
+        title = _("{count} softened rule(s) broken, as the scenario allows (not violations)")
+        softened = Table(title=escape(title.format(count=len(audited.broken))))
+        for column in (_("rule"), _("item"), _("detail")):
+            softened.add_column(column, overflow="fold")
+        for v in audited.broken:
+            softened.add_row(v.rule, v.subject, v.detail)
+        out.print(softened)
+    if not audited.violations:
+        message = _("{folder}: no violation of the hard rules, KPIs or provenance")
+        out.print(message.format(folder=audited.folder), style="green", markup=False)
+        return
+    title = _("{count} violation(s) in {folder}").format(count=len(audited.violations), folder=audited.folder)
+    table = Table(title=escape(title))
+    for column in (_("rule"), _("subject"), _("detail")):
+        table.add_column(column, overflow="fold")
+    for v in audited.violations:
+        table.add_row(v.rule, v.subject, v.detail)
+    out.print(table)
+
+
+def print_explanation(explained: Explained) -> None:
+    """explain's result: a person's alternatives; or the levers, then each empty seat asked about
+    (for a scenario with no plan: its conflicts and the changes that give one)."""
+    explainer = explained.explainer
+    if explained.candidate_id is not None:
+        print_alternatives(explainer, explained.candidate_id)
+        return
+    if explainer.optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(explainer.scenario, explainer.optimum.conflicts)
+        print_levers(explainer.scenario, explained.levers, explained.top)
+        return
+    if not explained.shortages:
+        out.print(_("Every seat is filled."))
+        return
+    print_levers(explainer.scenario, explained.levers, explained.top)
+    for s in explained.shortages:
+        print_seat(explainer, explainer.seat(s, explained.levers))
+
+
+def print_levered(levered: Levered) -> None:
+    """levers' result: the plan and the optimum side by side, then the changes that buy the most."""
+    optimum = levered.optimum
+    if optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(levered.scenario, optimum.conflicts)
+    else:
+        line = _("{name}: the plan fills {plan} seat(s); the optimum {optimum} of {demanded}")
+        out.print(
+            line.format(
+                name=levered.scenario.name,
+                plan=levered.seats_in_plan,
+                optimum=optimum.kpis.seats_filled,
+                demanded=optimum.kpis.seats_demanded,
+            ),
+            markup=False,
+        )
+    print_levers(levered.scenario, levered.levers, levered.top)

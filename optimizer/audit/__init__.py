@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from models.plan_files import PlanFiles, read_plan_files
 from models.redact import pseudonyms
 from models.scenario import Scenario
 from optimizer.audit.claims import check_claims, objective_values
@@ -23,7 +24,7 @@ def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
 
     A redacted plan (people as pseudonyms) is checked with the pseudonyms mapped back to the
     scenario's ids, which only the holder of the scenario can do. Softened items the plan breaks
-    are not violations (`broken_softened` lists them), but a false `broken` list is.
+    are not violations (`audit` lists them apart), but a false `broken` list is.
     """
     return audit(scenario, folder)[0]
 
@@ -32,20 +33,22 @@ def audit(scenario: Scenario, folder: Path) -> tuple[list[Violation], list[Viola
     """The violations of a plan folder, and apart from them the softened items it breaks."""
     folder = Path(folder)
     found: list[Violation] = []
-    claims, rows = _read(scenario, folder, found)
+    files = read_plan_files(folder)
+    claims, rows = _read(scenario, files, found)
     families = softened(scenario, claims)
-    broken = [v for v in check_rules(scenario, rows) if v.rule in families]
-    found.extend(v for v in check_rules(scenario, rows) if v.rule not in families)
+    checked = check_rules(scenario, rows)
+    broken = [v for v in checked if v.rule in families]
+    found.extend(v for v in checked if v.rule not in families)
     if claims is not None:
-        found.extend(check_claims(scenario, rows, claims, folder / "unfilled.csv"))
+        found.extend(check_claims(scenario, rows, claims, files))
         found.extend(check_broken(scenario, claims, broken))
     return found, broken
 
 
-def _read(scenario: Scenario, folder: Path, found: list[Violation]) -> tuple[dict | None, list[Row]]:
+def _read(scenario: Scenario, files: PlanFiles, found: list[Violation]) -> tuple[dict | None, list[Row]]:
     """plan.json (if any) and assignments.csv as read, pseudonyms mapped back to ids."""
-    claims = read_claims(folder / "plan.json", found)
-    rows = read_rows(folder / "assignments.csv", found)
+    claims = read_claims(files, found)
+    rows = read_rows(files, found)
     if claims is not None and claims.get("provenance", {}).get("redacted"):
         claims, rows = _unredacted(scenario, claims, rows)
     return claims, rows
@@ -66,7 +69,7 @@ def _unredacted(scenario: Scenario, claims: dict, rows: list[Row]) -> tuple[dict
 def costs(scenario: Scenario, folder: Path) -> tuple[dict[str, float], dict[str, object]]:
     """The objectives recomputed from assignments.csv, and those plan.json claims (if any)."""
     found: list[Violation] = []
-    claims, rows = _read(scenario, Path(folder), found)
+    claims, rows = _read(scenario, read_plan_files(Path(folder)), found)
     known = {c.id for c in scenario.candidates}
     usable = [
         r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
