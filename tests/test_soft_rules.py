@@ -140,3 +140,18 @@ def test_soften_on_the_command_line(tmp_path: Path):
     assert load_scenario(folder).policy.soften == ()
     bad = runner.invoke(main, ["solve", str(folder), "--out", str(tmp_path / "x"), "--soften", "pins,seats"])
     assert bad.exit_code == 2
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10**6))
+def test_the_flow_engine_runs_pins_and_one_seat_floors_and_agrees_with_cpsat(seed: int):
+    """Softened pins and floors of one seat are network costs: the flow engine runs them and proves
+    the same stage values as CP-SAT (which items break may differ between equal plans; how many may not)."""
+    s = softened(with_conflicts(seed))
+    floors = tuple(f.model_copy(update={"at_least": 1}) for f in s.policy.min_coverage)
+    s = s.model_copy(update={"policy": s.policy.model_copy(update={"min_coverage": floors})})
+    flow = solve(s, SolveParams(time_limit_s=20, engine="flow"))
+    cpsat = solve(s, SolveParams(time_limit_s=20, engine="cpsat"))
+    assert flow.status == cpsat.status == SolveStatus.OPTIMAL
+    assert [(o.name, o.value) for o in flow.objectives] == [(o.name, o.value) for o in cpsat.objectives]
+    assert len(flow.broken) == len(cpsat.broken)

@@ -57,6 +57,16 @@ class GroupRule(HardRule):
 
     segments: ClassVar[tuple[str, ...]]
     """The flow network's segments whose arc bounds carry the rule."""
+    family: ClassVar[str | None] = None
+    """The `soften` family that makes the rule soft (None: it is always hard)."""
+
+    def without(self, scenario: Scenario) -> Scenario:
+        """The scenario with none of the rule's instances: what the engines solve once it is soft."""
+        raise NotImplementedError
+
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """Count the instance in the `rules_kept` stage: one when it holds (for a soft rule)."""
+        raise NotImplementedError
 
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         """Every place the rule applies, in a stable order."""
@@ -73,6 +83,18 @@ class GroupRule(HardRule):
     def impossible_alone(self, instance: Instance, pairs: Pairs) -> bool:
         """Whether the eligible pairs alone already make the instance fail (checked before any search)."""
         return False
+
+
+@dataclass
+class KeptStage:
+    """The terms of the `rules_kept` stage, gathered from the soft rules' instances."""
+
+    pair_weights: np.ndarray
+    """One per pair that keeps an instance (exact where a person fills one seat)."""
+    opened_weights: np.ndarray
+    """One per shortage whose first filled seat keeps an instance."""
+    needs: list[tuple[np.ndarray, int]]
+    """Groups of pairs of which so many must be chosen to keep an instance (all or nothing)."""
 
 
 class PairRule(HardRule):

@@ -14,7 +14,7 @@ import numpy as np
 from i18n import N_, _
 from models.rules import Rule
 from models.scenario import CoverageFloor, Pin, Scenario, Shortage
-from optimizer.rules.base import GroupRule, Instance
+from optimizer.rules.base import GroupRule, Instance, KeptStage
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -59,7 +59,7 @@ class ShortageSeats(GroupRule):
     name = Rule.SHORTAGE_SEATS
     statement = N_("A shortage gets at most its number of seats.")
     where = "shortages.csv seats"
-    segments = ("seats",)
+    segments = ("opened", "seats")
 
     def limits(self, scenario: Scenario) -> np.ndarray:
         """Seats of each shortage."""
@@ -220,6 +220,14 @@ class PinRule(GroupRule):
     statement = N_("A pinned candidate is seconded to the pinned commune, and specialty if given.")
     where = "scenario.yaml pins"
     segments = ("person", "own")
+    family = "pins"
+
+    def without(self, scenario: Scenario) -> Scenario:
+        return scenario.model_copy(update={"pins": ()})
+
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """A pin holds when its person's one seat is among the pairs that keep it."""
+        stage.pair_weights[instance.pairs] += 1
 
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         found = []
@@ -313,7 +321,19 @@ class MinCoverage(GroupRule):
     name = Rule.MIN_COVERAGE
     statement = N_("Each commune a floor selects gets at least min(at_least, seats) filled in its specialty.")
     where = "scenario.yaml policy.min_coverage"
-    segments = ("seats",)
+    segments = ("opened", "seats")
+    family = "min_coverage"
+
+    def without(self, scenario: Scenario) -> Scenario:
+        return scenario.model_copy(update={"policy": scenario.policy.model_copy(update={"min_coverage": ()})})
+
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """A floor of one seat holds with its shortage's first seat; a larger one all or nothing."""
+        _n, s = instance.key  # type: ignore[misc]
+        if instance.bound == 1:
+            stage.opened_weights[s] += 1
+        else:
+            stage.needs.append((instance.pairs, instance.bound))
 
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         found = []
