@@ -9,7 +9,7 @@ import numpy as np
 
 from models.rules import Rule
 from models.scenario import Commune, Scenario, Shortage
-from optimizer.eligibility import CAP_TOLERANCE, Pairs, is_available
+from optimizer.eligibility import BLOCK_CELLS, CAP_TOLERANCE, Pairs, is_available
 from optimizer.travel import Travel
 
 SHOWN = 3
@@ -55,14 +55,51 @@ class Certificate:
 
     def summary(self, scenario: Scenario) -> str:
         """One line a planner can read, most decisive cause first."""
-        s = self.shortage
+        return self.tally().summary(self.shortage, scenario)
+
+    def tally(self) -> Tally:
+        """The counts the summary reports."""
+        ranked = sorted(self.elsewhere, key=lambda found: (-found[1].priority, found[0]))
+        return Tally(
+            holders=self.holders,
+            hosted=self.hosted,
+            capacity=self.capacity,
+            below_level=len(self.below_level),
+            blocked={rule: (len(ids), float(values.min())) for rule, (ids, values) in self.blocked.items()},
+            capped=len(self.capped),
+            capped_agencies=sorted({a for _, a in self.capped}),
+            elsewhere=len(self.elsewhere),
+            elsewhere_top=ranked[:SHOWN],
+            idle=len(self.idle),
+        )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many holders each cause keeps from a shortage: what its one-line summary says."""
+
+    holders: int
+    hosted: int
+    capacity: int
+    below_level: int
+    blocked: dict[Rule, tuple[int, float]]
+    """For each per-pair rule that keeps anyone out: how many, and the nearest km or minutes."""
+    capped: int
+    capped_agencies: list[str]
+    elsewhere: int
+    elsewhere_top: list[tuple[str, Seat]]
+    idle: int
+
+    def summary(self, s: Shortage, scenario: Scenario) -> str:
+        """One line a planner can read, most decisive cause first."""
         if not self.holders:
             return f"no candidate holds {s.specialty}"
         parts = []
-        if self.commune_full:
+        commune_full = self.hosted >= self.capacity
+        if commune_full:
             parts.append(f"commune at capacity ({self.hosted} hosted of {self.capacity})")
-        if len(self.below_level):
-            parts.append(f"{len(self.below_level)} hold {s.specialty} below level {s.min_level}")
+        if self.below_level:
+            parts.append(f"{self.below_level} hold {s.specialty} below level {s.min_level}")
         policy = scenario.policy
         labels = {
             Rule.MAX_DISTANCE: lambda n, x: (
@@ -76,18 +113,17 @@ class Certificate:
             Rule.FORBID: lambda n, x: f"{n} forbidden here",
             Rule.HOME_COMMUNE: lambda n, x: f"{n} from this commune (home-commune rule)",
         }
-        for rule, (ids, values) in self.blocked.items():
-            parts.append(labels[rule](len(ids), float(values.min())))
+        for rule, (count, nearest) in self.blocked.items():
+            parts.append(labels[rule](count, nearest))
         if self.capped:
-            agencies = sorted({a for _, a in self.capped})
-            parts.append(f"{len(self.capped)} held back by the release cap of {', '.join(agencies[:SHOWN])}")
+            agencies = ", ".join(self.capped_agencies[:SHOWN])
+            parts.append(f"{self.capped} held back by the release cap of {agencies}")
         if self.elsewhere:
-            ranked = sorted(self.elsewhere, key=lambda found: (-found[1].priority, found[0]))
-            seats = ", ".join(f"{c} at {seat}" for c, seat in ranked[:SHOWN])
-            more = f" and {len(self.elsewhere) - SHOWN} more" if len(self.elsewhere) > SHOWN else ""
-            parts.append(f"{len(self.elsewhere)} seconded to other seats: {seats}{more}")
-        if self.idle and not self.commune_full:
-            parts.append(f"{len(self.idle)} eligible left unseconded by the objectives")
+            seats = ", ".join(f"{c} at {seat}" for c, seat in self.elsewhere_top)
+            more = f" and {self.elsewhere - SHOWN} more" if self.elsewhere > SHOWN else ""
+            parts.append(f"{self.elsewhere} seconded to other seats: {seats}{more}")
+        if self.idle and not commune_full:
+            parts.append(f"{self.idle} eligible left unseconded by the objectives")
         return "; ".join(parts)
 
 
@@ -130,6 +166,23 @@ class Certifier:
             dtype=bool,
         )
         self.seats = [Seat(s.commune_id, s.specialty, s.priority) for s in scenario.shortages]
+        self.seat_priority = np.array([s.priority for s in scenario.shortages] + [0], dtype=np.int64)
+        self.top_priority = int(self.seat_priority.max())
+        self.id_rank = np.argsort(np.argsort(self.ids.astype(str), kind="stable"), kind="stable")
+        self.agencies_sorted = sorted(a.id for a in scenario.agencies)
+        agency_rank = {a: k for k, a in enumerate(self.agencies_sorted)}
+        self.agency_rank = np.array([agency_rank[c.agency_id] for c in people], dtype=np.int64)
+        self.agency_code = self.agency_rank if scenario.distances else np.zeros(len(people), dtype=np.int64)
+        commune_code = {c.id: k for k, c in enumerate(scenario.communes)}
+        self.home_code = np.array(
+            [
+                commune_code.get(c.home_commune_id or "", -1) if scenario.policy.avoid_home_commune else -1
+                for c in people
+            ],
+            dtype=np.int64,
+        )
+        named = {f.candidate for f in scenario.forbid} | {origin for origin, _ in scenario.measured}
+        self.alone = np.array([c.id in named for c in people], dtype=bool)
 
     def certify(self, shortage_index: int) -> Certificate:
         """Classify every holder of the shortage's specialty against it."""
@@ -164,6 +217,97 @@ class Certifier:
                     self._classify_eligible(certificate, s)
                 certificates[s] = certificate
         return certificates
+
+    def summaries(self, indices: list[int]) -> dict[int, str]:
+        """The one-line summary of many shortages, counted in bulk without listing anyone."""
+        return {
+            s: tally.summary(self.scenario.shortages[s], self.scenario) for s, tally in self.tallies(indices)
+        }
+
+    def tallies(self, indices: list[int]) -> list[tuple[int, Tally]]:
+        """The tally of each shortage: holders in classes that no rule tells apart, shortages in blocks."""
+        found: list[tuple[int, Tally]] = []
+        by_specialty: dict[str, list[int]] = defaultdict(list)
+        for s in indices:
+            by_specialty[self.scenario.shortages[s].specialty].append(s)
+        for specialty, group in by_specialty.items():
+            holders, level = self.holders[specialty]
+            counts: dict[Rule, np.ndarray] = {}
+            nearest: dict[Rule, np.ndarray] = {}
+            if len(holders):
+                reps, weight = self._classes(holders, level)
+                size = max(1, BLOCK_CELLS // len(reps))
+                parts = [
+                    self._counted(holders[reps], level[reps], weight, group[i : i + size])
+                    for i in range(0, len(group), size)
+                ]
+                for rule in parts[0][0]:
+                    counts[rule] = np.concatenate([c[rule] for c, _ in parts])
+                    nearest[rule] = np.concatenate([n[rule] for _, n in parts])
+            below = np.searchsorted(np.sort(level), [self.scenario.shortages[s].min_level for s in group])
+            for j, s in enumerate(group):
+                blocked = {rule: (int(counts[rule][j]), float(nearest[rule][j])) for rule in counts}
+                found.append((s, self._tally(s, len(holders), int(below[j]), blocked)))
+        return found
+
+    def _classes(self, holders: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One representative per class of holders that every per-pair rule treats alike, and class sizes.
+
+        Holders named in a forbid or in a measured-distance row stay alone in their class.
+        """
+        key = np.column_stack(
+            [
+                self.origins[holders],
+                level,
+                self.personal[holders],
+                self.available[holders],
+                self.home_code[holders],
+                self.agency_code[holders],
+                np.where(self.alone[holders], holders, -1),
+            ]
+        )
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        return first, np.bincount(inverse.reshape(-1), minlength=len(first))
+
+    def _counted(
+        self, reps: np.ndarray, level: np.ndarray, weight: np.ndarray, group: list[int]
+    ) -> tuple[dict[Rule, np.ndarray], dict[Rule, np.ndarray]]:
+        """For one block of shortages: holders each rule keeps out, and the nearest figure among them."""
+        counts, nearest = {}, {}
+        for rule, (mask, values) in self._blocked(reps, level, group).items():
+            if mask.any():
+                counts[rule] = mask.astype(np.int64) @ weight
+                nearest[rule] = np.where(mask, values, np.inf).min(axis=1)
+            else:
+                counts[rule] = np.zeros(len(group), dtype=np.int64)
+                nearest[rule] = np.full(len(group), np.inf)
+        return counts, nearest
+
+    def _tally(self, s: int, holders: int, below: int, blocked: dict[Rule, tuple[int, float]]) -> Tally:
+        """A shortage's tally from its per-rule counts and its eligible pairs."""
+        commune = self.scenario.commune_by_id[self.scenario.shortages[s].commune_id]
+        candidates = self.pairs.candidate[self.pairs_of[s]]
+        seat = self.seat[candidates]
+        elsewhere = candidates[(seat >= 0) & (seat != s)]
+        free = candidates[seat < 0]
+        capped = free[self.agency_full[free]]
+        rank = (self.top_priority - self.seat_priority[self.seat[elsewhere]]) * len(self.ids) + self.id_rank[
+            elsewhere
+        ]
+        top = elsewhere[np.argsort(rank, kind="stable")[:SHOWN]] if len(elsewhere) else elsewhere
+        agencies = np.unique(self.agency_rank[capped])
+        return Tally(
+            holders=holders,
+            hosted=self.hosted[commune.id],
+            capacity=commune.capacity,
+            below_level=below,
+            blocked={rule: found for rule, found in blocked.items() if found[0]},
+            capped=len(capped),
+            capped_agencies=[self.agencies_sorted[a] for a in agencies[:SHOWN].tolist()],
+            elsewhere=len(elsewhere),
+            elsewhere_top=[(self.ids[c], self.seats[self.seat[c]]) for c in top.tolist()],
+            idle=len(free) - len(capped),
+        )
 
     def _blocked(
         self, holders: np.ndarray, level: np.ndarray, group: list[int]
