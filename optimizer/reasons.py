@@ -127,6 +127,32 @@ class Tally:
         return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class _Eligible:
+    """Per shortage: how many eligible holders sit elsewhere, are capped or idle; the first few named."""
+
+    elsewhere: np.ndarray
+    capped: np.ndarray
+    idle: np.ndarray
+    elsewhere_top: dict[int, list[int]]
+    capped_agencies: dict[int, list[int]]
+
+
+def _first_per_group(
+    group: np.ndarray, key: np.ndarray, value: np.ndarray | None = None
+) -> dict[int, list[int]]:
+    """For each group: the values (default: the keys) of its SHOWN smallest keys, smallest first."""
+    value = key if value is None else value
+    order = np.lexsort((key, group))
+    group, value = group[order], value[order]
+    start = np.searchsorted(group, group, side="left")
+    keep = np.arange(len(group)) - start < SHOWN
+    found: dict[int, list[int]] = defaultdict(list)
+    for g, v in zip(group[keep].tolist(), value[keep].tolist(), strict=True):
+        found[g].append(v)
+    return found
+
+
 class Certifier:
     """Builds certificates for one plan, with the per-candidate and per-specialty arrays computed once."""
 
@@ -139,15 +165,18 @@ class Certifier:
         self.available = np.array([is_available(scenario, c) for c in people], dtype=bool)
         self.personal = np.array([c.max_distance_km or np.inf for c in people])
         self.homes = np.array([c.home_commune_id or "" for c in people], dtype=object)
-        self.holders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for specialty in {s.specialty for s in scenario.shortages}:
-            found = [
-                (i, c.specialties[specialty]) for i, c in enumerate(people) if specialty in c.specialties
-            ]
-            self.holders[specialty] = (
-                np.array([i for i, _ in found], dtype=np.int64),
-                np.array([level for _, level in found], dtype=np.int64),
+        found: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, c in enumerate(people):
+            for specialty, level in c.specialties.items():
+                found[specialty][0].append(i)
+                found[specialty][1].append(level)
+        self.holders = {
+            specialty: (
+                np.array(found[specialty][0], dtype=np.int64),
+                np.array(found[specialty][1], dtype=np.int64),
             )
+            for specialty in {s.specialty for s in scenario.shortages}
+        }
         order = np.argsort(pairs.shortage, kind="stable")
         edges = np.searchsorted(pairs.shortage[order], np.arange(len(scenario.shortages) + 1))
         self.pairs_of = [order[edges[s] : edges[s + 1]] for s in range(len(scenario.shortages))]
@@ -161,17 +190,16 @@ class Certifier:
             self.released[people[c].agency_id] += 1
         self.seat = np.full(len(people), -1, dtype=np.int64)
         self.seat[list(self.seat_of)] = list(self.seat_of.values())
-        self.agency_full = np.array(
-            [self.released[c.agency_id] >= scenario.agency_by_id[c.agency_id].max_release for c in people],
-            dtype=bool,
-        )
         self.seats = [Seat(s.commune_id, s.specialty, s.priority) for s in scenario.shortages]
         self.seat_priority = np.array([s.priority for s in scenario.shortages] + [0], dtype=np.int64)
         self.top_priority = int(self.seat_priority.max())
-        self.id_rank = np.argsort(np.argsort(self.ids.astype(str), kind="stable"), kind="stable")
+        self.id_rank = np.empty(len(people), dtype=np.int64)
+        self.id_rank[sorted(range(len(people)), key=self.ids.__getitem__)] = np.arange(len(people))
         self.agencies_sorted = sorted(a.id for a in scenario.agencies)
         agency_rank = {a: k for k, a in enumerate(self.agencies_sorted)}
         self.agency_rank = np.array([agency_rank[c.agency_id] for c in people], dtype=np.int64)
+        full = [self.released[a] >= scenario.agency_by_id[a].max_release for a in self.agencies_sorted]
+        self.agency_full = np.array(full, dtype=bool)[self.agency_rank]
         self.agency_code = self.agency_rank if scenario.distances else np.zeros(len(people), dtype=np.int64)
         commune_code = {c.id: k for k, c in enumerate(scenario.communes)}
         self.home_code = np.array(
@@ -227,6 +255,7 @@ class Certifier:
     def tallies(self, indices: list[int]) -> list[tuple[int, Tally]]:
         """The tally of each shortage: holders in classes that no rule tells apart, shortages in blocks."""
         found: list[tuple[int, Tally]] = []
+        eligible = self._eligible(indices)
         by_specialty: dict[str, list[int]] = defaultdict(list)
         for s in indices:
             by_specialty[self.scenario.shortages[s].specialty].append(s)
@@ -247,7 +276,7 @@ class Certifier:
             below = np.searchsorted(np.sort(level), [self.scenario.shortages[s].min_level for s in group])
             for j, s in enumerate(group):
                 blocked = {rule: (int(counts[rule][j]), float(nearest[rule][j])) for rule in counts}
-                found.append((s, self._tally(s, len(holders), int(below[j]), blocked)))
+                found.append((s, self._tally(s, len(holders), int(below[j]), blocked, eligible)))
         return found
 
     def _classes(self, holders: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,19 +284,21 @@ class Certifier:
 
         Holders named in a forbid or in a measured-distance row stay alone in their class.
         """
-        key = np.column_stack(
-            [
-                self.origins[holders],
-                level,
-                self.personal[holders],
-                self.available[holders],
-                self.home_code[holders],
-                self.agency_code[holders],
-                np.where(self.alone[holders], holders, -1),
-            ]
-        )
-        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-        return first, np.bincount(inverse.reshape(-1), minlength=len(first))
+        columns = [
+            *self.origins[holders].T,
+            level,
+            self.personal[holders],
+            self.available[holders],
+            self.home_code[holders],
+            self.agency_code[holders],
+            np.where(self.alone[holders], holders, -1),
+        ]
+        code = np.zeros(len(holders), dtype=np.int64)
+        for column in columns:
+            _, values = np.unique(column, return_inverse=True)
+            _, code = np.unique(code * (int(values.max()) + 1) + values, return_inverse=True)
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        return first, np.bincount(inverse, minlength=len(first))
 
     def _counted(
         self, reps: np.ndarray, level: np.ndarray, weight: np.ndarray, group: list[int]
@@ -283,30 +314,44 @@ class Certifier:
                 nearest[rule] = np.full(len(group), np.inf)
         return counts, nearest
 
-    def _tally(self, s: int, holders: int, below: int, blocked: dict[Rule, tuple[int, float]]) -> Tally:
-        """A shortage's tally from its per-rule counts and its eligible pairs."""
+    def _tally(
+        self, s: int, holders: int, below: int, blocked: dict[Rule, tuple[int, float]], eligible: _Eligible
+    ) -> Tally:
+        """A shortage's tally from its per-rule counts and what its eligible holders are doing."""
         commune = self.scenario.commune_by_id[self.scenario.shortages[s].commune_id]
-        candidates = self.pairs.candidate[self.pairs_of[s]]
-        seat = self.seat[candidates]
-        elsewhere = candidates[(seat >= 0) & (seat != s)]
-        free = candidates[seat < 0]
-        capped = free[self.agency_full[free]]
-        rank = (self.top_priority - self.seat_priority[self.seat[elsewhere]]) * len(self.ids) + self.id_rank[
-            elsewhere
-        ]
-        top = elsewhere[np.argsort(rank, kind="stable")[:SHOWN]] if len(elsewhere) else elsewhere
-        agencies = np.unique(self.agency_rank[capped])
         return Tally(
             holders=holders,
             hosted=self.hosted[commune.id],
             capacity=commune.capacity,
             below_level=below,
             blocked={rule: found for rule, found in blocked.items() if found[0]},
-            capped=len(capped),
-            capped_agencies=[self.agencies_sorted[a] for a in agencies[:SHOWN].tolist()],
-            elsewhere=len(elsewhere),
-            elsewhere_top=[(self.ids[c], self.seats[self.seat[c]]) for c in top.tolist()],
-            idle=len(free) - len(capped),
+            capped=int(eligible.capped[s]),
+            capped_agencies=[self.agencies_sorted[a] for a in eligible.capped_agencies.get(s, [])],
+            elsewhere=int(eligible.elsewhere[s]),
+            elsewhere_top=[
+                (self.ids[c], self.seats[self.seat[c]]) for c in eligible.elsewhere_top.get(s, [])
+            ],
+            idle=int(eligible.idle[s]),
+        )
+
+    def _eligible(self, indices: list[int]) -> _Eligible:
+        """For each shortage: its eligible holders seconded elsewhere, held back by a release cap, or idle."""
+        count = len(self.scenario.shortages)
+        picked = np.concatenate([self.pairs_of[s] for s in indices]) if indices else np.zeros(0, np.int64)
+        candidate, shortage = self.pairs.candidate[picked], self.pairs.shortage[picked]
+        seat = self.seat[candidate]
+        elsewhere = (seat >= 0) & (seat != shortage)
+        free = seat < 0
+        capped = free & self.agency_full[candidate]
+        rank = (self.top_priority - self.seat_priority[seat]) * len(self.ids) + self.id_rank[candidate]
+        agencies = len(self.agencies_sorted)
+        code = shortage * agencies + self.agency_rank[candidate]
+        return _Eligible(
+            elsewhere=np.bincount(shortage[elsewhere], minlength=count),
+            capped=np.bincount(shortage[capped], minlength=count),
+            idle=np.bincount(shortage[free & ~capped], minlength=count),
+            elsewhere_top=_first_per_group(shortage[elsewhere], rank[elsewhere], candidate[elsewhere]),
+            capped_agencies=_first_per_group(*np.divmod(np.unique(code[capped]), agencies)),
         )
 
     def _blocked(
