@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from i18n import _
 from models.rules import Rule
 from models.scenario import Commune, Scenario, Shortage
-from optimizer.eligibility import BLOCK_CELLS, CAP_TOLERANCE, Pairs, is_available
+from optimizer.eligibility import BLOCK_CELLS, Pairs
+from optimizer.rules import RULE
+from optimizer.rules.group_rules import AGENCY_RELEASE, COMMUNE_CAPACITY
+from optimizer.rules.pair_rules import PAIR_RULES, SPECIALTY_LEVEL
+from optimizer.rules.pair_view import PairTable, PairView
 from optimizer.travel import Travel
 
 SHOWN = 3
@@ -67,7 +72,7 @@ class Certificate:
             below_level=len(self.below_level),
             blocked={rule: (len(ids), float(values.min())) for rule, (ids, values) in self.blocked.items()},
             capped=len(self.capped),
-            capped_agencies=sorted({a for _, a in self.capped}),
+            capped_agencies=sorted({agency for _person, agency in self.capped}),
             elsewhere=len(self.elsewhere),
             elsewhere_top=ranked[:SHOWN],
             idle=len(self.idle),
@@ -93,37 +98,26 @@ class Tally:
     def summary(self, s: Shortage, scenario: Scenario) -> str:
         """One line a planner can read, most decisive cause first."""
         if not self.holders:
-            return f"no candidate holds {s.specialty}"
+            return _("no candidate holds {specialty}").format(specialty=s.specialty)
         parts = []
         commune_full = self.hosted >= self.capacity
         if commune_full:
-            parts.append(f"commune at capacity ({self.hosted} hosted of {self.capacity})")
+            parts.append(COMMUNE_CAPACITY.at_capacity(self.hosted, self.capacity))
         if self.below_level:
-            parts.append(f"{self.below_level} hold {s.specialty} below level {s.min_level}")
-        policy = scenario.policy
-        labels = {
-            Rule.MAX_DISTANCE: lambda n, x: (
-                f"{n} beyond the {policy.max_distance_km:g} km cap (nearest {x:.0f} km)"
-            ),
-            Rule.MAX_TRAVEL_MINUTES: lambda n, x: (
-                f"{n} beyond the {policy.max_travel_minutes:g} min cap (nearest {x:.0f} min)"
-            ),
-            Rule.PERSONAL_DISTANCE: lambda n, x: f"{n} beyond their personal distance cap",
-            Rule.AVAILABILITY: lambda n, x: f"{n} not available for the whole period",
-            Rule.FORBID: lambda n, x: f"{n} forbidden here",
-            Rule.HOME_COMMUNE: lambda n, x: f"{n} from this commune (home-commune rule)",
-        }
+            parts.append(SPECIALTY_LEVEL.blocked(scenario, s, self.below_level, 0.0))
         for rule, (count, nearest) in self.blocked.items():
-            parts.append(labels[rule](count, nearest))
+            parts.append(RULE[rule].blocked(scenario, s, count, nearest))  # type: ignore[attr-defined]
         if self.capped:
-            agencies = ", ".join(self.capped_agencies[:SHOWN])
-            parts.append(f"{self.capped} held back by the release cap of {agencies}")
+            parts.append(AGENCY_RELEASE.holding_back(self.capped, self.capped_agencies[:SHOWN]))
         if self.elsewhere:
             seats = ", ".join(f"{c} at {seat}" for c, seat in self.elsewhere_top)
-            more = f" and {self.elsewhere - SHOWN} more" if self.elsewhere > SHOWN else ""
-            parts.append(f"{self.elsewhere} seconded to other seats: {seats}{more}")
+            if self.elsewhere > SHOWN:
+                text = _("{count} seconded to other seats: {seats} and {more} more")
+            else:
+                text = _("{count} seconded to other seats: {seats}")
+            parts.append(text.format(count=self.elsewhere, seats=seats, more=self.elsewhere - SHOWN))
         if self.idle and not commune_full:
-            parts.append(f"{self.idle} eligible left unseconded by the objectives")
+            parts.append(_("{count} eligible left unseconded by the objectives").format(count=self.idle))
         return "; ".join(parts)
 
 
@@ -162,9 +156,7 @@ class Certifier:
         people = scenario.candidates
         self.ids = np.array([c.id for c in people], dtype=object)
         self.origins = np.array([self.travel.origin(c) for c in people]).reshape(len(people), 2)
-        self.available = np.array([is_available(scenario, c) for c in people], dtype=bool)
-        self.personal = np.array([c.max_distance_km or np.inf for c in people])
-        self.homes = np.array([c.home_commune_id or "" for c in people], dtype=object)
+        self.rules = PairTable.of(scenario)
         found: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         for i, c in enumerate(people):
             for specialty, level in c.specialties.items():
@@ -201,14 +193,7 @@ class Certifier:
         full = [self.released[a] >= scenario.agency_by_id[a].max_release for a in self.agencies_sorted]
         self.agency_full = np.array(full, dtype=bool)[self.agency_rank]
         self.agency_code = self.agency_rank if scenario.distances else np.zeros(len(people), dtype=np.int64)
-        commune_code = {c.id: k for k, c in enumerate(scenario.communes)}
-        self.home_code = np.array(
-            [
-                commune_code.get(c.home_commune_id or "", -1) if scenario.policy.avoid_home_commune else -1
-                for c in people
-            ],
-            dtype=np.int64,
-        )
+        self.home_code = self.rules.home if scenario.policy.avoid_home_commune else np.full(len(people), -1)
         named = {f.candidate for f in scenario.forbid} | {origin for origin, _ in scenario.measured}
         self.alone = np.array([c.id in named for c in people], dtype=bool)
 
@@ -287,8 +272,8 @@ class Certifier:
         columns = [
             *self.origins[holders].T,
             level,
-            self.personal[holders],
-            self.available[holders],
+            self.rules.personal[holders],
+            self.rules.available[holders],
             self.home_code[holders],
             self.agency_code[holders],
             np.where(self.alone[holders], holders, -1),
@@ -361,30 +346,29 @@ class Certifier:
 
         Matrices are shortages x holders, so each shortage's row is contiguous.
         """
-        scenario, policy = self.scenario, self.scenario.policy
+        scenario = self.scenario
         shortages = [scenario.shortages[s] for s in group]
-        commune_ids = np.array([s.commune_id for s in shortages], dtype=object)
-        km, minutes = self._travel(holders, [scenario.commune_by_id[c] for c in commune_ids])
-        qualified = level[None, :] >= np.array([s.min_level for s in shortages])[:, None]
-        zeros = np.zeros(km.shape)
-        forbidden = np.zeros(km.shape, dtype=bool)
-        column_of = {candidate: k for k, candidate in enumerate(self.ids[holders].tolist())}
-        for f in scenario.forbid:
-            if f.candidate in column_of and f.specialty in (None, shortages[0].specialty):
-                forbidden[commune_ids == f.commune, column_of[f.candidate]] = True
-        home = (self.homes[holders][None, :] == commune_ids[:, None]) & policy.avoid_home_commune
-        masks = {
-            Rule.MAX_DISTANCE: (km > (policy.max_distance_km or np.inf) + CAP_TOLERANCE, km),
-            Rule.MAX_TRAVEL_MINUTES: (
-                minutes > (policy.max_travel_minutes or np.inf) + CAP_TOLERANCE,
-                minutes,
-            ),
-            Rule.PERSONAL_DISTANCE: (km > self.personal[holders][None, :] + CAP_TOLERANCE, km),
-            Rule.AVAILABILITY: (np.broadcast_to(~self.available[holders][None, :], km.shape), zeros),
-            Rule.FORBID: (forbidden, zeros),
-            Rule.HOME_COMMUNE: (home, zeros),
-        }
-        return {rule: (qualified & mask, values) for rule, (mask, values) in masks.items()}
+        km, minutes = self._travel(holders, [scenario.commune_by_id[s.commune_id] for s in shortages])
+        view = PairView(
+            self.rules,
+            shortages[0].specialty,
+            holders,
+            level,
+            np.array(group, dtype=np.int64),
+            km.T,
+            minutes.T,
+            np.arange(len(holders)),
+        )
+        qualified = SPECIALTY_LEVEL.keeps(view).T
+        nothing = np.zeros(km.shape)
+        found = {}
+        for rule in PAIR_RULES:
+            if rule is SPECIALTY_LEVEL:
+                continue
+            kept, figure = rule.keeps(view), rule.figure(view)
+            blocked = qualified & ~kept.T if kept is not None else np.zeros(km.shape, dtype=bool)
+            found[rule.name] = (blocked, nothing if figure is None else figure.T)
+        return found
 
     def _travel(self, holders: np.ndarray, communes: list[Commune]) -> tuple[np.ndarray, np.ndarray]:
         """Km and minutes from each commune (rows) to each holder (columns), measured rows first."""

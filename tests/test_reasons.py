@@ -13,8 +13,8 @@ from models.plan import SolveParams
 from models.scenario import Distance, Forbid, Period, Scenario
 from optimizer.eligibility import eligible_pairs
 from optimizer.flow_runner import FlowRunner
-from optimizer.objectives import run_stage
 from optimizer.reasons import Certifier
+from optimizer.rules.objectives import run_stage
 from optimizer.stages import NoSolution
 
 
