@@ -190,8 +190,10 @@ class Certifier:
         self.agencies_sorted = sorted(a.id for a in scenario.agencies)
         agency_rank = {a: k for k, a in enumerate(self.agencies_sorted)}
         self.agency_rank = np.array([agency_rank[c.agency_id] for c in people], dtype=np.int64)
-        full = [self.released[a] >= scenario.agency_by_id[a].max_release for a in self.agencies_sorted]
-        self.agency_full = np.array(full, dtype=bool)[self.agency_rank]
+        released = np.array([self.released[a.id] for a in scenario.agencies], dtype=np.int64)
+        position = {a.id: k for k, a in enumerate(scenario.agencies)}
+        agency_of = np.array([position[c.agency_id] for c in people], dtype=np.int64)
+        self.agency_full = (released >= AGENCY_RELEASE.limits(scenario))[agency_of]
         self.agency_code = self.agency_rank if scenario.distances else np.zeros(len(people), dtype=np.int64)
         self.home_code = self.rules.home if scenario.policy.avoid_home_commune else np.full(len(people), -1)
         named = {f.candidate for f in scenario.forbid} | {origin for origin, _ in scenario.measured}
