@@ -23,6 +23,15 @@ def report_html(plan: PlanData, scenario: Scenario) -> str:
                 [[c.get("rule"), c.get("item"), c.get("detail")] for c in plan.conflicts],
             )
         )
+    if plan.broken:
+        body.append(f"<h2>Softened rules broken ({len(plan.broken)})</h2>")
+        body.append("<p>Pins and floors the scenario softened and this plan could not keep, with why.</p>")
+        body.append(
+            table(
+                ["rule", "item", "why"],
+                [[b.get("rule"), b.get("item"), b.get("detail")] for b in plan.broken],
+            )
+        )
     body += [
         "<h2>Map</h2>",
         "<p>Colour: share of the commune's demanded seats that are filled; size: seats demanded; "

@@ -106,7 +106,8 @@ def test_a_pin_beyond_the_cap_is_broken_and_says_why(solved):
 
 def test_soften_on_the_command_line(tmp_path: Path):
     """The bundled scenario at 150 km cannot be solved; with --soften pins,min_coverage it exits 0,
-    lists the broken items in plan.json, and audit accepts the plan, listing them apart."""
+    lists the broken items in plan.json, audit accepts the plan, listing them apart, and the report
+    shows them."""
     folder = tmp_path / "db150"
     text = (BUNDLED / "scenario.yaml").read_text(encoding="utf-8")
     import shutil
@@ -137,6 +138,13 @@ def test_soften_on_the_command_line(tmp_path: Path):
     checked = runner.invoke(main, ["audit", str(folder), str(tmp_path / "soft")])
     assert checked.exit_code == 0, checked.output
     assert "6 softened rule(s) broken" in checked.output
+    page = tmp_path / "soft.html"
+    assert (
+        runner.invoke(main, ["report", str(folder), str(tmp_path / "soft"), "--out", str(page)]).exit_code
+        == 0
+    )
+    html = page.read_text(encoding="utf-8")
+    assert "Softened rules broken (6)" in html and "min_coverage[1]:03160/health" in html
     assert load_scenario(folder).policy.soften == ()
     bad = runner.invoke(main, ["solve", str(folder), "--out", str(tmp_path / "x"), "--soften", "pins,seats"])
     assert bad.exit_code == 2
