@@ -9,7 +9,8 @@ from models.plan import Conflict
 from models.scenario import Scenario
 
 GROUPED = 3
-"""From this many members of one rule at one commune, a set shows them on one line."""
+"""From this many people kept from one commune by one per-pair rule (a forbid aside: each is its own
+item), a set shows them on one line; diagnosis.json lists each."""
 
 
 def conflict_lines(scenario: Scenario, conflicts: tuple[Conflict, ...] | list[Conflict]) -> list[str]:
@@ -32,7 +33,7 @@ def _members(scenario: Scenario, members: list[Conflict]) -> list[str]:
     for (rule, commune), alike in groupby(members, key=lambda c: (c.rule, c.commune)):
         group = list(alike)
         people = ", ".join(c.candidate or "" for c in group)
-        if group[0].candidate is None or len(group) < GROUPED:
+        if group[0].candidate is None or rule == "forbid" or len(group) < GROUPED:
             lines.extend(f"{c.rule} {c.item}: {c.detail}" for c in group)
         elif commune is None:
             lines.append(
@@ -41,7 +42,8 @@ def _members(scenario: Scenario, members: list[Conflict]) -> list[str]:
                 )
             )
         else:
-            place = scenario.commune_by_id[commune].name if commune in scenario.commune_by_id else commune
+            named = scenario.commune_by_id.get(commune)
+            place = f"{commune} {named.name}" if named else commune
             lines.append(
                 _("{rule} ×{count}: these people cannot go to {commune}: {people}").format(
                     rule=rule, count=len(group), commune=place, people=people

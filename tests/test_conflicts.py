@@ -354,3 +354,25 @@ def test_a_set_not_proven_minimal_says_so(monkeypatch):
     assert plan.status == SolveStatus.INFEASIBLE
     assert plan.conflicts and not any(c.minimal for c in plan.conflicts)
     assert "possibly not minimal (time ran out)" in "\n".join(conflict_lines(s, plan.conflicts))
+
+
+def test_many_people_kept_from_one_commune_read_as_one_line_but_forbids_stay_apart():
+    """Three people beyond the cap at C1 are one line naming each; three forbids stay three items."""
+    from reports.conflict_lines import conflict_lines
+
+    s = scenario([commune("C1", 150)], [short("C1", "it")], [person(f"P{i}", "it") for i in range(3)])
+    members = [Conflict(rule="min_coverage", item="min_coverage[0]:C1/it", detail="floor")]
+    members += [
+        Conflict(rule="max_distance", item=f"P{i}@C1", detail="far", candidate=f"P{i}", commune="C1")
+        for i in range(3)
+    ]
+    members += [
+        Conflict(rule="forbid", item=f"forbid[{i}]", detail=f"no {i}", candidate=f"P{i}", commune="C1")
+        for i in range(3)
+    ]
+    lines = conflict_lines(s, members)
+    assert lines[0] == "These hard rules cannot all hold: 1 independent conflict(s)."
+    assert "  max_distance ×3: these people cannot go to C1 Xã C1: P0, P1, P2" in lines
+    assert [line for line in lines if line.startswith("  forbid ")] == [
+        f"  forbid forbid[{i}]: no {i}" for i in range(3)
+    ]
