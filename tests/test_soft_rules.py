@@ -163,3 +163,36 @@ def test_the_flow_engine_runs_pins_and_one_seat_floors_and_agrees_with_cpsat(see
     assert flow.status == cpsat.status == SolveStatus.OPTIMAL
     assert [(o.name, o.value) for o in flow.objectives] == [(o.name, o.value) for o in cpsat.objectives]
     assert len(flow.broken) == len(cpsat.broken)
+
+
+def test_the_auditor_catches_a_false_broken_list(tmp_path: Path, solved):
+    """A softened plan whose plan.json hides a broken pin, or claims one kept as broken, or misstates
+    rules_kept, fails the audit; the same assignments with the truthful list pass."""
+    s = scenario(
+        [commune("C1", 150), commune("C2", 20)],
+        [short("C1", "it"), short("C2", "it")],
+        [person("P1", "it"), person("P2", "it")],
+        max_distance_km=100,
+        soften=["pins"],
+    ).model_copy(
+        update={
+            "pins": (
+                Pin(candidate="P1", commune="C1", specialty="it"),
+                Pin(candidate="P2", commune="C2", specialty="it"),
+            )
+        }
+    )
+    plan = solved(s)
+    assert [b.item for b in plan.broken] == ["pins[0]"]
+    folder = tmp_path / "plan"
+    write_plan(plan, folder)
+    assert audit(s, folder)[0] == []
+    claims = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    for lie in (
+        {"broken": []},
+        {"broken": [*claims["broken"], {"rule": "pin", "item": "pins[1]", "detail": "?"}]},
+        {"objectives": [{**claims["objectives"][0], "value": 2}, *claims["objectives"][1:]]},
+    ):
+        (folder / "plan.json").write_text(json.dumps({**claims, **lie}), encoding="utf-8")
+        found = audit(s, folder)[0]
+        assert found and {v.rule for v in found} <= {"broken", "objective"}, found
