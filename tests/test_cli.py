@@ -141,6 +141,8 @@ def test_explain_empty_seats_and_alternatives(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "03158 Xã Sín Thầu / health: 0 of 1 filled" in result.output
     assert "1 from this commune (home-commune rule)" in result.output
+    shouted = run("explain", TINY, out, "--shortage", "03158:Health")
+    assert shouted.exit_code == 0 and "03158 Xã Sín Thầu / health: 0 of 1 filled" in shouted.output
     result = run("explain", TINY, out, "--candidate", "P001")
     assert result.exit_code == 0, result.output
     assert "03158/it" in result.output and "not seconded" in result.output
