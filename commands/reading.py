@@ -29,16 +29,20 @@ if TYPE_CHECKING:
 def validate_scenario(
     scenario_path: str, allow_outside_paths: bool = False, time_limit: float = 20.0
 ) -> tuple[Scenario, Pairs, list[Conflict]]:
-    """The scenario, its eligible pairs, and every conflict set of its hard rules (none if they can hold)."""
+    """The scenario, its eligible pairs, and every conflict set of the rules that stay hard (those
+    `policy.soften` names are not: solve keeps as many of them as it can)."""
+    from optimizer import soft
     from optimizer.diagnosis import diagnose
     from optimizer.eligibility import eligible_pairs
     from reports.terminal import ProgressLine
 
     scenario = load_scenario(scenario_path, allow_outside_paths)
     pairs = eligible_pairs(scenario)
+    params = SolveParams(time_limit_s=time_limit)
+    hard = soft.hardened(scenario, soft.families(scenario, params))
     with ProgressLine() as progress:
         progress(_("feasibility checks"), None, None, 0.0)
-        conflicts = diagnose(scenario, pairs, SolveParams(time_limit_s=time_limit))
+        conflicts = diagnose(hard, pairs, params)
     return scenario, pairs, conflicts
 
 

@@ -196,3 +196,24 @@ def test_the_auditor_catches_a_false_broken_list(tmp_path: Path, solved):
         (folder / "plan.json").write_text(json.dumps({**claims, **lie}), encoding="utf-8")
         found = audit(s, folder)[0]
         assert found and {v.rule for v in found} <= {"broken", "objective"}, found
+
+
+def test_policy_soften_in_the_yaml(tmp_path: Path):
+    """policy.soften in scenario.yaml does what --soften does; validate then checks only the rules
+    that stay hard, so the bundled scenario at 150 km is valid and solves with its broken items listed."""
+    import shutil
+
+    folder = Path(shutil.copytree(BUNDLED, tmp_path / "db150"))
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    text = text.replace("max_distance_km: 250", "max_distance_km: 150").replace(
+        "  objectives: [coverage, fairness, distance]",
+        "  objectives: [coverage, fairness, distance]\n  soften: [pins, min_coverage]",
+    )
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate", str(folder)]).exit_code == 0
+    result = runner.invoke(main, ["solve", str(folder), "--out", str(tmp_path / "plan")])
+    assert result.exit_code == 0, result.output
+    assert "6 softened rule(s) broken" in result.output
+    violations, broken = audit(load_scenario(folder), tmp_path / "plan")
+    assert violations == [] and len(broken) == 6
