@@ -48,14 +48,21 @@ def read_boundaries(
             commune_id = _commune_id(feature, commune_ids)
             boundary = _boundary(commune_id, feature.get("geometry"), budget)
         except _Refused as refused:
-            problems.append(InputProblem(spec, refused.expected, column=f"features[{n}]{refused.where}",
-                                         value=refused.value))
+            problems.append(
+                InputProblem(
+                    spec, refused.expected, column=f"features[{n}]{refused.where}", value=refused.value
+                )
+            )
             continue
         if commune_id in found:
             problems.append(
-                InputProblem(spec, f"commune {commune_id} already has a polygon (features[{found[commune_id][0]}]);"
-                             " give one feature per commune (a MultiPolygon for several parts)",
-                             column=f"features[{n}].id", value=commune_id)
+                InputProblem(
+                    spec,
+                    f"commune {commune_id} already has a polygon (features[{found[commune_id][0]}]);"
+                    " give one feature per commune (a MultiPolygon for several parts)",
+                    column=f"features[{n}].id",
+                    value=commune_id,
+                )
             )
         elif boundary is not None:
             found[commune_id] = (n, boundary)
@@ -85,7 +92,9 @@ def _parsed(data: bytes, refuse: Any) -> Any:
 def _features(content: Any, refuse: Any, communes: int) -> list[dict[str, Any]]:
     """The features of a FeatureCollection, at most one per commune."""
     if not isinstance(content, dict) or content.get("type") != "FeatureCollection":
-        raise refuse('expected a GeoJSON FeatureCollection ({"type": "FeatureCollection", "features": [...]})')
+        raise refuse(
+            'expected a GeoJSON FeatureCollection ({"type": "FeatureCollection", "features": [...]})'
+        )
     features = content.get("features")
     if not isinstance(features, list):
         raise refuse("expected `features` to be a list of GeoJSON features")
@@ -95,7 +104,9 @@ def _features(content: Any, refuse: Any, communes: int) -> list[dict[str, Any]]:
             "each feature is the polygon of one commune"
         )
     if not all(isinstance(f, dict) and f.get("type") == "Feature" for f in features):
-        bad = next(n for n, f in enumerate(features) if not (isinstance(f, dict) and f.get("type") == "Feature"))
+        bad = next(
+            n for n, f in enumerate(features) if not (isinstance(f, dict) and f.get("type") == "Feature")
+        )
         raise refuse(f'features[{bad}] is not a GeoJSON feature ({{"type": "Feature", ...}})')
     return features
 
@@ -132,7 +143,9 @@ def _boundary(commune_id: str, geometry: Any, budget: list[int]) -> Boundary | N
     coordinates = geometry.get("coordinates")
     polygons = [coordinates] if kind == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
-        raise _Refused(".geometry.coordinates", f"a non-empty list of {'rings' if kind == 'Polygon' else 'polygons'}")
+        raise _Refused(
+            ".geometry.coordinates", f"a non-empty list of {'rings' if kind == 'Polygon' else 'polygons'}"
+        )
     parsed = []
     for p, polygon in enumerate(polygons):
         where = f".geometry.coordinates[{p}]" if kind == "MultiPolygon" else ".geometry.coordinates"
@@ -148,7 +161,9 @@ def _ring(ring: Any, where: str, budget: list[int]) -> tuple[tuple[float, float]
         raise _Refused(where, "a ring of at least 3 [lon, lat] positions")
     budget[0] -= len(ring)
     if budget[0] < 0:
-        raise _Refused(where, f"at most {MAX_POSITIONS:,} positions in the whole file (simplify the polygons)")
+        raise _Refused(
+            where, f"at most {MAX_POSITIONS:,} positions in the whole file (simplify the polygons)"
+        )
     points = []
     for k, position in enumerate(ring):
         if not (
@@ -162,7 +177,9 @@ def _ring(ring: Any, where: str, budget: list[int]) -> tuple[tuple[float, float]
             raise _Refused(f"{where}[{k}]", "finite numbers", _short(position))
         if not (VIETNAM_LON[0] <= lon <= VIETNAM_LON[1] and VIETNAM_LAT[0] <= lat <= VIETNAM_LAT[1]):
             swapped = VIETNAM_LON[0] <= lat <= VIETNAM_LON[1] and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1]
-            order = "GeoJSON positions are [lon, lat]; these look swapped" if swapped else "a point in Vietnam"
+            order = (
+                "GeoJSON positions are [lon, lat]; these look swapped" if swapped else "a point in Vietnam"
+            )
             raise _Refused(
                 f"{where}[{k}]",
                 f"{order} (longitude {VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g}, "

@@ -97,3 +97,16 @@ HEADLINE_LABELS = {
     "communes_with_nothing_filled": "communes with nothing filled",
     "gini_of_commune_shares": "Gini of communes' filled shares",
 }
+
+# Which way each headline figure improves; figures that only describe the scenario have none.
+BETTER_WHEN = {
+    "seats_filled": "higher",
+    "coverage_pct": "higher",
+    "communes_left_short": "lower",
+    "total_km": "lower",
+    "longest_km": "lower",
+    "mean_km": "lower",
+    "worst_commune_share": "higher",
+    "communes_with_nothing_filled": "lower",
+    "gini_of_commune_shares": "lower",
+}

@@ -22,7 +22,9 @@ def markup(template: str, /, **values: object) -> str:
 
     Numbers keep their format specs (`{share:.0%}`); anything else is escaped before it is inserted.
     """
-    safe = {k: v if isinstance(v, Number) and not isinstance(v, bool) else shown(v) for k, v in values.items()}
+    safe = {
+        k: v if isinstance(v, Number) and not isinstance(v, bool) else shown(v) for k, v in values.items()
+    }
     return template.format(**safe)
 
 

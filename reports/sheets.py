@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from models.scenario import CoverageFloor, Scenario
-from reports.compare import Comparison, effective_hash
+from reports.compare import Comparison, PlanAudit, effective_hash
 from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
 from reports.plan_data import PlanData
 
@@ -124,19 +124,45 @@ def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
     """Summary, Changes, Assignments, Unfilled, By commune, By specialty, By agency for two plans."""
     a, b = comparison.a, comparison.b
     facts = [
-        ("plan folder", str(a.folder), str(b.folder), None),
-        ("status", a.status, b.status, None),
-        ("scenario", a.scenario_name, b.scenario_name, None),
-        ("scenario sha256", effective_hash(a) or "", effective_hash(b) or "", None),
-        ("same scenario", _yes_no(comparison.same_scenario), "", None),
-        ("note", comparison.scenario_note, "", None),
+        ("plan folder", str(a.folder), str(b.folder), None, ""),
+        ("status", a.status, b.status, None, ""),
+        ("scenario", a.scenario_name, b.scenario_name, None, ""),
+        ("scenario sha256", effective_hash(a) or "", effective_hash(b) or "", None, ""),
+        ("same scenario", _yes_no(comparison.same_scenario), "", None, ""),
+        ("note", comparison.scenario_note, "", None, ""),
+        ("hard rules broken (audit)", *(_audited(audit) for audit in comparison.audits), None, ""),
     ]
-    facts += [(r.label, r.a, r.b, r.delta) for r in comparison.summary.itertuples()]
+    facts += [(r.label, r.a, r.b, r.delta, r.verdict) for r in comparison.summary.itertuples()]
     facts += [
-        (f"objective: {r.stage} ({r.sense})", r.a, r.b, r.delta) for r in comparison.objectives.itertuples()
+        (
+            f"objective: {r.stage} ({r.sense})",
+            r.a,
+            r.b,
+            r.delta,
+            {"A": "A better", "B": "B better"}.get(r.better, r.better),
+        )
+        for r in comparison.objectives.itertuples()
     ]
+    changes = comparison.scenario_changes
     return {
-        "Summary": pd.DataFrame(facts, columns=["item", "A", "B", "delta (B − A)"], dtype=object),
+        "Summary": pd.DataFrame(
+            facts, columns=["item", "A", "B", "delta (B − A)", "better or worse"], dtype=object
+        ),
+        "Scenario changes": changes
+        if changes is not None
+        else pd.DataFrame(
+            [
+                {
+                    "part": "",
+                    "key": "",
+                    "column": "",
+                    "change": "not compared: give --scenario twice",
+                    "a": "",
+                    "b": "",
+                }
+            ]
+        ),
+        "Audit": _audit_rows(comparison),
         "Changes": comparison.changes,
         "Assignments": _both_assignments(comparison),
         "Unfilled": comparison.unfilled,
@@ -144,6 +170,28 @@ def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
         "By specialty": comparison.by_specialty,
         "By agency": comparison.by_agency,
     }
+
+
+def _audited(audit: PlanAudit | None) -> object:
+    """How many hard rules a plan breaks, or why it was not audited."""
+    return "not audited (no scenario)" if audit is None else len(audit.hard)
+
+
+def _audit_rows(comparison: Comparison) -> pd.DataFrame:
+    """Every finding of the auditor in either plan: side, kind, rule, where, detail."""
+    rows = []
+    for side, audit in zip(("A", "B"), comparison.audits, strict=True):
+        if audit is None:
+            rows.append(
+                {"plan": side, "kind": "not audited", "rule": "", "where": "", "detail": "no scenario given"}
+            )
+            continue
+        for kind, found in (("hard rule broken", audit.hard), ("claim not borne out", audit.claims)):
+            rows += [
+                {"plan": side, "kind": kind, "rule": v.rule, "where": v.subject, "detail": v.detail}
+                for v in found
+            ]
+    return pd.DataFrame(rows, columns=["plan", "kind", "rule", "where", "detail"])
 
 
 def _yes_no(value: bool | None) -> str:

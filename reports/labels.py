@@ -1,0 +1,63 @@
+"""Map labels that do not collide: each name tries a few spots around its point, or is left to hover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reports.geometry import Frame
+
+# plotly textposition → where the text box sits relative to its point (dx, dy in box widths/heights)
+SPOTS = {
+    "middle center": (-0.5, -0.5),
+    "top center": (-0.5, 0.0),
+    "bottom center": (-0.5, -1.0),
+    "middle right": (0.0, -0.5),
+    "middle left": (-1.0, -0.5),
+}
+CHAR_WIDTH, LINE_HEIGHT, GAP = 0.62, 1.35, 4.0  # in units of the font size; GAP in pixels
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to place at a point, most important first."""
+
+    text: str
+    lon: float
+    lat: float
+
+
+def place(labels: list[Label], frame: Frame, font_px: float) -> list[tuple[str, str]]:
+    """For each label (in order), its text and plotly textposition, or ("", …) where none fits."""
+    taken: list[tuple[float, float, float, float]] = [
+        _box(*frame.pixels(label.lon, label.lat), 3.0, 3.0, (-0.5, -0.5)) for label in labels
+    ]
+    placed: list[tuple[str, str]] = []
+    for n, label in enumerate(labels):
+        x, y = frame.pixels(label.lon, label.lat)
+        width, height = CHAR_WIDTH * font_px * len(label.text) + 2, LINE_HEIGHT * font_px
+        choice = ("", "middle center")
+        for spot, shift in SPOTS.items():
+            if spot == "middle center":
+                continue  # the point's own dot sits there
+            box = _box(x, y, width, height, shift, GAP)
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= frame.width_px and box[3] <= frame.height_px
+            if inside and not any(_overlap(box, b) for k, b in enumerate(taken) if k != n):
+                taken.append(box)
+                choice = (label.text, spot)
+                break
+        placed.append(choice)
+    return placed
+
+
+def _box(
+    x: float, y: float, width: float, height: float, shift: tuple[float, float], gap: float = 0.0
+) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a box shifted from its point by fractions of its size and a gap."""
+    left = x + shift[0] * width + (gap if shift[0] == 0 else -gap if shift[0] == -1 else 0)
+    bottom = y + shift[1] * height + (gap if shift[1] == 0 else -gap if shift[1] == -1 else 0)
+    return left, bottom, left + width, bottom + height
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two boxes intersect."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
