@@ -143,8 +143,8 @@ def _scenario_note(a: PlanData, b: PlanData, same: bool | None) -> str:
     hash_b = effective_hash(b) or ""
     text = _(
         "The plans come from DIFFERENT scenarios: A from {name_a!r} ({hash_a}), "
-        "B from {name_b!r} ({hash_b}). Demand, seats and caps may differ; people, filled seats, travel and fairness are compared as they "
-        "stand."
+        "B from {name_b!r} ({hash_b}). Demand, seats and caps may differ; people, filled seats, "
+        "travel and fairness are compared as they stand."
     ).format(name_a=a.scenario_name, hash_a=hash_a[:12], name_b=b.scenario_name, hash_b=hash_b[:12])
     if not (a.scenario and b.scenario):
         text += " " + _("Give --scenario twice (A's, then B's) to see what differs between them.")
