@@ -14,7 +14,7 @@ SPOTS = {
     "middle right": (0.0, -0.5),
     "middle left": (-1.0, -0.5),
 }
-CHAR_WIDTH, LINE_HEIGHT, GAP = 0.62, 1.35, 4.0  # in units of the font size; GAP in pixels
+CHAR_WIDTH, LINE_HEIGHT, GAP = 0.66, 1.6, 4.0  # in units of the font size; GAP in pixels
 
 
 @dataclass(frozen=True)
