@@ -25,7 +25,17 @@ from reports.compare import verdict
 from reports.metrics import gini
 from reports.plan_data import read_plan_folder
 
-COMPARE_SHEETS = ["Summary", "Scenario changes", "Audit", "Changes", "Assignments", "Unfilled", "By commune", "By specialty", "By agency"]
+COMPARE_SHEETS = [
+    "Summary",
+    "Scenario changes",
+    "Audit",
+    "Changes",
+    "Assignments",
+    "Unfilled",
+    "By commune",
+    "By specialty",
+    "By agency",
+]
 
 
 def run(*args: object):
@@ -315,7 +325,9 @@ def test_no_nan_anywhere_without_a_scenario(bundled_plan, other_policy, tmp_path
     _, plan_b = other_policy
     result = run("compare", folder, plan_b)
     assert result.exit_code == 0, result.output
-    assert "nan" not in result.output.lower().split() and "give --scenario twice" in flat(result.output).lower()
+    assert (
+        "nan" not in result.output.lower().split() and "give --scenario twice" in flat(result.output).lower()
+    )
     texts = {}
     for suffix in (".html", ".json", ".xlsx"):
         target = tmp_path / f"diff{suffix}"
