@@ -50,7 +50,10 @@ def read_boundaries(
         except _Refused as refused:
             problems.append(
                 InputProblem(
-                    spec, refused.expected, column=f"features[{n}]{refused.where}", value=refused.value
+                    spec,
+                    f"expected {refused.expected}",
+                    column=f"features[{n}]{refused.where}",
+                    value=refused.value,
                 )
             )
             continue

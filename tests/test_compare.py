@@ -320,7 +320,7 @@ def test_a_hand_edit_that_breaks_a_hard_rule_is_flagged(bundled_plan, tmp_path: 
 
 
 def test_no_nan_anywhere_without_a_scenario(bundled_plan, other_policy, tmp_path: Path):
-    """Plans of two scenarios compared without --scenario: no `nan` in the terminal, page, JSON or workbook."""
+    """Plans of two scenarios compared without --scenario: no `nan` in terminal, page, JSON or workbook."""
     _, folder = bundled_plan
     _, plan_b = other_policy
     result = run("compare", folder, plan_b)
