@@ -135,7 +135,7 @@ def _map(scenario: Scenario, shading: Shading, hover: dict[str, str], title: str
         margin=MARGIN,
         plot_bgcolor="#f4f7fa",
         hovermode="closest",
-        legend={"x": DOMAIN + 0.12, "y": 1, "yanchor": "top"},
+        legend={"x": DOMAIN + 0.17, "y": 1, "yanchor": "top"},
         coloraxis={
             "colorscale": shading.scale,
             "cmin": shading.low,

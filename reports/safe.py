@@ -13,8 +13,11 @@ from numbers import Number
 
 
 def shown(value: object) -> str:
-    """Data as text for HTML or plotly: `<`, `>`, `&` and quotes escaped (plotly and browsers unescape)."""
-    return escape(str(value), quote=True)
+    """Data as text for HTML or plotly: `<`, `>`, `&` and quotes escaped.
+
+    Quotes become numeric references, the only form both browsers and plotly's labels read back.
+    """
+    return escape(str(value), quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
 
 def markup(template: str, /, **values: object) -> str:

@@ -15,6 +15,11 @@ from click.testing import CliRunner
 from conftest import BUNDLED
 
 from cli import main
+from models.loader import load_scenario
+from models.plan import SolveParams
+from models.plan_io import write_plan
+from optimizer.audit import audit_folder
+from optimizer.solve import solve
 from reports.workbook import write_workbook
 
 WORKBOOK_SHEETS = ["Summary", "Assignments", "Unfilled", "By commune", "By specialty", "By agency"]
@@ -196,14 +201,65 @@ def test_who_goes_where_is_searchable_and_sortable(browser, bundled_plan, report
 
 
 def test_comparison_page_in_headless_chromium(browser, bundled_plan, tmp_path: Path):
-    """The comparison page, too, loads offline without console errors."""
-    _, folder = bundled_plan
-    target = tmp_path / "compare.html"
-    assert run("compare", folder, folder, "--out", target).exit_code == 0
-    seen = open_page(browser, target, plots=2)
+    """The comparison of two policies loads offline: what differs, a map of the changes; screenshots."""
+    scenario, folder = bundled_plan
+    same = tmp_path / "same.html"
+    assert run("compare", folder, folder, "--out", same).exit_code == 0
+    seen = open_page(browser, same, plots=2)
     assert seen["errors"] == []
     assert all(url.startswith(("file:", "data:")) for url in seen["requests"])
     assert "0 added, 0 removed, 0 moved" in browser.find_element("css selector", "body").text
+
+    other = Path(shutil.copytree(BUNDLED, tmp_path / "other"))
+    yaml = other / "scenario.yaml"
+    text = yaml.read_text(encoding="utf-8").replace("max_distance_km: 250", "max_distance_km: 230")
+    yaml.write_text(text.replace("[coverage, fairness, distance]", "[coverage, distance]"), encoding="utf-8")
+    plan_b = tmp_path / "b"
+    other_scenario = load_scenario(other)
+    write_plan(solve(other_scenario, SolveParams(time_limit_s=30)), plan_b)
+    assert audit_folder(other_scenario, plan_b) == []
+    target = tmp_path / "compare.html"
+    result = run("compare", folder, plan_b, "--scenario", BUNDLED, "--scenario", other, "--out", target)
+    assert result.exit_code == 0, result.output
+    seen = open_page(browser, target, plots=3)
+    assert seen["errors"] == [] and all(url.startswith(("file:", "data:")) for url in seen["requests"])
+    text = browser.find_element("css selector", "body").text
+    assert "What differs between the scenarios" in text and "max_distance_km" in text
+    assert "Plan A: every hard rule holds (audited)" in text
+    fills = browser.execute_script(
+        "return [...document.querySelectorAll('#change-map path.js-fill')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 20).length"
+    )
+    assert fills == len(scenario.communes) == 45
+    verdicts = browser.execute_script("return [...document.querySelectorAll('td.better, td.worse')].length")
+    assert verdicts > 0
+    browser.set_window_size(1400, browser.execute_script("return document.documentElement.scrollHeight"))
+    assert browser.save_screenshot(str(tmp_path / "compare.png"))
+    browser.find_element("id", "change-map").screenshot(str(tmp_path / "change-map.png"))
+    assert (tmp_path / "change-map.png").stat().st_size > 50_000
+
+
+def test_markup_in_a_name_stays_text_in_the_browser(browser, tmp_path: Path):
+    """A commune named with an HTML link: no link anywhere on the page, the characters shown as typed."""
+    folder = Path(shutil.copytree(BUNDLED, tmp_path / "marked"))
+    communes = pd.read_csv(folder / "communes.csv", dtype=str, keep_default_na=False)
+    link = '<a href="https://example.invalid/">Xã Liên Kết</a>'
+    communes.loc[communes["id"] == "03158", "name"] = link
+    communes.to_csv(folder / "communes.csv", index=False)
+    scenario = load_scenario(folder)
+    plan = tmp_path / "plan"
+    write_plan(solve(scenario, SolveParams(time_limit_s=30)), plan)
+    assert audit_folder(scenario, plan) == []
+    target = tmp_path / "marked.html"
+    assert run("report", folder, plan, "--out", target).exit_code == 0
+    seen = open_page(browser, target, plots=5)
+    assert seen["errors"] == []
+    assert browser.execute_script("return document.querySelectorAll('a').length") == 0
+    ticks = browser.execute_script(
+        "return [...document.querySelectorAll('#heatmap .ytick text')].map(t => t.textContent)"
+    )
+    assert link in ticks
+    assert link in browser.find_element("id", "people").text
 
 
 def test_report_workbook(bundled_plan, tmp_path: Path):
