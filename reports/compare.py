@@ -101,10 +101,8 @@ def _scenario_for(files: PlanFiles, scenario: Scenario | None) -> tuple[Scenario
     recorded = (files.claims or {}).get("provenance", {}).get("scenario_sha256")
     if recorded in (None, scenario.sha256):
         return scenario, None
-    return (
-        None,
-        f"{files.folder} was made from another scenario than {scenario.name!r}, which is not used for it.",
-    )
+    note = _("{folder} was made from another scenario than {name!r}, which is not used for it.")
+    return None, note.format(folder=files.folder, name=scenario.name)
 
 
 def effective_hash(plan: PlanData) -> str | None:
@@ -137,13 +135,21 @@ def _scenario_note(a: PlanData, b: PlanData, same: bool | None) -> str:
     """One sentence on whether both plans answer the same scenario."""
     if same is None:
         missing = " and ".join(p for p, plan in (("A", a), ("B", b)) if effective_hash(plan) is None)
-        return f"Cannot tell whether both plans come from one scenario: {missing} records no scenario hash."
+        return _(
+            "Cannot tell whether both plans come from one scenario: {plans} records no scenario hash."
+        ).format(plans=missing)
     hash_a = effective_hash(a) or ""
     assumed = " and ".join(p for p, plan in (("A", a), ("B", b)) if not plan.scenario_sha256)
-    guess = f" ({assumed} records no scenario hash: taken to be of the scenario given)" if assumed else ""
+    guess = (
+        " " + _("({plans} records no scenario hash: taken to be of the scenario given)").format(plans=assumed)
+        if assumed
+        else ""
+    )
     if same:
         name = a.scenario_name or b.scenario_name
-        return f"Both plans come from the same scenario ({name}, {hash_a[:12]}){guess}."
+        return _("Both plans come from the same scenario ({name}, {digest}){guess}.").format(
+            name=name, digest=hash_a[:12], guess=guess
+        )
     hash_b = effective_hash(b) or ""
     text = _(
         "The plans come from DIFFERENT scenarios: A from {name_a!r} ({hash_a}), "

@@ -11,6 +11,7 @@ from reports.compare import Comparison, effective_hash
 from reports.console import delta, number, percent, post
 from reports.html_page import Cell, definitions, figure, page, table, warning
 from reports.maps import change_map
+from reports.readable import Names
 from reports.safe import lines, markup, shown
 from reports.scenario_diff import counts
 
@@ -22,14 +23,16 @@ def comparison_html(comparison: Comparison) -> str:
     a, b = comparison.a, comparison.b
     facts = [
         (
-            f"plan {side}",
+            _("plan {side}").format(side=side),
             f"{plan.folder} · {plan.status} · {plan.scenario_name} · {effective_hash(plan) or '?'}",
         )
         for side, plan in (("A", a), ("B", b))
     ]
     note = comparison.scenario_note
+    scenario = b.scenario or a.scenario
+    names = Names(scenario) if scenario else None
     body = [
-        "<h1>Secondment plans compared</h1>",
+        f"<h1>{shown(_('Secondment plans compared'))}</h1>",
         definitions(facts),
         f'<p class="ok">{shown(note)}</p>' if comparison.same_scenario else warning(note),
         *(warning(f"{side}: {n}") for side, plan in (("A", a), ("B", b)) for n in plan.notes),
@@ -53,9 +56,9 @@ def comparison_html(comparison: Comparison) -> str:
             scroll=False,
         ),
         *_change_map(comparison),
-        "<h2>Objective stages</h2>",
+        f"<h2>{shown(_('Objective stages'))}</h2>",
         table(
-            ["stage", "sense", "A", "B", "Δ", "better", "A from", "B from"],
+            [_("stage"), _("sense"), "A", "B", "Δ", _("better"), _("A from"), _("B from")],
             [
                 [
                     r.stage,
@@ -71,17 +74,17 @@ def comparison_html(comparison: Comparison) -> str:
             ],
             scroll=False,
         ),
-        f"<h2>People: {_counts(comparison)}</h2>",
+        f"<h2>{shown(_counts(comparison))}</h2>",
         _people(comparison),
         '<div class="row">',
         figure(_specialty_figure(comparison.by_specialty), "specialties"),
         figure(_commune_figure(comparison.by_commune), "communes"),
         "</div>",
-        "<h2>Seats per commune</h2>",
+        f"<h2>{shown(_('Seats per commune'))}</h2>",
         _communes(comparison.by_commune),
-        "<h2>Release per agency</h2>",
+        f"<h2>{shown(_('Release per agency'))}</h2>",
         table(
-            ["agency", "released A", "released B", "Δ", "max release"],
+            [_("agency"), _("released A"), _("released B"), "Δ", _("max release")],
             [
                 [
                     f"{r.agency_id} {r.agency_name}",
@@ -93,9 +96,9 @@ def comparison_html(comparison: Comparison) -> str:
                 for r in comparison.by_agency.itertuples()
             ],
         ),
-        "<h2>Unfilled seats</h2>",
+        f"<h2>{shown(_('Unfilled seats'))}</h2>",
         table(
-            ["commune", "specialty", "missing A", "missing B", "Δ", "why (B)"],
+            [_("commune"), _("specialty"), _("missing A"), _("missing B"), "Δ", _("why (B)")],
             [
                 [
                     f"{r.commune_name} ({r.commune_id})",
@@ -103,24 +106,28 @@ def comparison_html(comparison: Comparison) -> str:
                     r.missing_a,
                     r.missing_b,
                     delta(r.delta),
-                    r.reason_b,
+                    names.readable(r.reason_b) if names else r.reason_b,
                 ]
                 for r in comparison.unfilled.itertuples()
             ],
         ),
     ]
-    return page("Secondment plans compared", "\n".join(body))
+    return page(_("Secondment plans compared"), "\n".join(body))
 
 
 def _counts(comparison: Comparison) -> str:
-    moved = ", ".join(f"{comparison.count(c)} {c}" for c in ("added", "removed", "moved"))
-    return f"{moved}, {comparison.unchanged} unchanged"
+    return _("People: {added} added, {removed} removed, {moved} moved, {unchanged} unchanged").format(
+        added=comparison.count("added"),
+        removed=comparison.count("removed"),
+        moved=comparison.count("moved"),
+        unchanged=comparison.unchanged,
+    )
 
 
 def _people(comparison: Comparison) -> str:
     """Everyone added, removed or moved, from which post to which."""
     if comparison.changes.empty:
-        return "<p>Nobody was added, removed or moved.</p>"
+        return f"<p>{shown(_('Nobody was added, removed or moved.'))}</p>"
     rows = [
         [
             r.change,
@@ -132,7 +139,7 @@ def _people(comparison: Comparison) -> str:
         ]
         for r in comparison.changes.itertuples()
     ]
-    return table(["change", "person", "agency", "from", "to", "km"], rows)
+    return table([_("change"), _("person"), _("agency"), _("from"), _("to"), _("km")], rows)
 
 
 def _communes(frame: pd.DataFrame) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from i18n import _
 from models.scenario import CoverageFloor, Scenario
 from reports.compare import Comparison, PlanAudit, effective_hash
 from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
@@ -77,7 +78,7 @@ def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
         ("created at", plan.provenance.get("created_at", "")),
     ]
     items += [("note", note) for note in plan.notes]
-    items += [(label, figures[key]) for key, label in HEADLINE_LABELS.items()]
+    items += [(_(label), figures[key]) for key, label in HEADLINE_LABELS.items()]
     items += [(f"objective: {s.get('name')} ({s.get('sense')})", s.get("value")) for s in plan.objectives]
     if plan.scenario:
         items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario)]
@@ -132,7 +133,7 @@ def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
         ("note", comparison.scenario_note, "", None, ""),
         ("hard rules broken (audit)", *(_audited(audit) for audit in comparison.audits), None, ""),
     ]
-    facts += [(r.label, r.a, r.b, r.delta, r.verdict) for r in comparison.summary.itertuples()]
+    facts += [(_(r.label), r.a, r.b, r.delta, r.verdict) for r in comparison.summary.itertuples()]
     facts += [
         (
             f"objective: {r.stage} ({r.sense})",

@@ -134,3 +134,14 @@ def test_markup_in_any_text_field_is_shown_as_text(names: list[str], ids: list[s
             a for _, attrs in parser.tags for a, _ in attrs if a in ("href", "src") or a.startswith("on")
         ]
         assert shown(names[5]) in outside or shown(names[0]) in outside
+
+
+def test_one_escaping_function_serves_every_page():
+    """Only reports/safe.py escapes: no other report module brings its own escaping."""
+    root = Path(__file__).resolve().parent.parent / "reports"
+    own = [
+        path.name
+        for path in root.glob("*.py")
+        if path.name != "safe.py" and re.search(r"^from html import|^import html\b", path.read_text(), re.M)
+    ]
+    assert own == []
