@@ -208,6 +208,11 @@ def test_workbook_and_page_outputs(bundled_plan, edited, tmp_path: Path):
     book = openpyxl.load_workbook(book_path)
     assert book.sheetnames == COMPARE_SHEETS
     assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+    summary = book["Summary"]
+    rules = summary.conditional_formatting
+    assert [c.value for c in summary[1]][-1] == "better or worse"
+    assert any('"better"' in r.formula[0] for cf in rules for r in cf.rules)
+    assert any('"worse"' in r.formula[0] for cf in rules for r in cf.rules)
     changes = pd.read_excel(book_path, sheet_name="Changes", dtype={"from_commune_id": str})
     assert sorted(changes["change"]) == ["added", "moved", "removed"]
     communes = book["By commune"]
