@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from shapely import MultiPolygon, Polygon, unary_union
 from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
 
 from models.scenario import Scenario
 
@@ -45,7 +46,8 @@ def shapes(scenario: Scenario) -> dict[str, BaseGeometry]:
     positions = sum(len(ring) for b in scenario.boundaries for polygon in b.polygons for ring in polygon)
     tolerance = 0.0 if positions <= MAX_DRAWN_POSITIONS else 0.0005 * positions / MAX_DRAWN_POSITIONS
     for boundary in scenario.boundaries:
-        parts = [Polygon(polygon[0], polygon[1:]) for polygon in boundary.polygons]
+        # Holes wound against their outer ring, so the filled path leaves them empty (SVG nonzero rule).
+        parts = [orient(Polygon(polygon[0], polygon[1:])) for polygon in boundary.polygons]
         shape = parts[0] if len(parts) == 1 else MultiPolygon(parts)
         found[boundary.commune_id] = shape.simplify(tolerance) if tolerance else shape
     return found
@@ -76,13 +78,6 @@ def path(shape: BaseGeometry) -> tuple[list[float | None], list[float | None]]:
         x += [p[0] for p in ring] + [None]
         y += [p[1] for p in ring] + [None]
     return x[:-1], y[:-1]
-
-
-def label_point(shape: BaseGeometry) -> tuple[float, float]:
-    """A point well inside a commune's largest part, where its name goes."""
-    largest = max(shape.geoms, key=lambda g: g.area) if hasattr(shape, "geoms") else shape
-    point = largest.representative_point()
-    return point.x, point.y
 
 
 def frame_for(points: list[tuple[float, float]], width_px: float, height_px: float) -> Frame:

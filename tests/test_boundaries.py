@@ -16,6 +16,8 @@ from models import boundaries
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.scenario_writer import write_scenario
+from reports.geometry import path as path_of
+from reports.geometry import shapes
 from reports.maps import plan_map
 from reports.plan_data import read_plan_folder
 
@@ -151,3 +153,31 @@ def test_communes_without_an_outline_are_points(bundled_plan, copy: Path):
     outlined = {t.customdata[0] for t in areas}
     sizes = dict(zip(points.customdata, points.marker.size, strict=True))
     assert all(sizes[c] == 4 for c in outlined) and all(sizes[c] > 4 for c in sizes if c not in outlined)
+
+
+def test_a_hole_is_drawn_as_a_hole(copy: Path):
+    """A ring inside a commune's outline is wound against it, so the filled path leaves it empty."""
+    path = copy / "boundaries.geojson"
+    content = json.loads(path.read_text(encoding="utf-8"))
+    feature = content["features"][0]
+    lon, lat = 103.0, 21.4
+    square = [
+        [lon - 0.01, lat - 0.01],
+        [lon - 0.01, lat + 0.01],
+        [lon + 0.01, lat + 0.01],
+        [lon + 0.01, lat - 0.01],
+    ]
+    feature["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [
+            [[lon - 0.1, lat - 0.1], [lon + 0.1, lat - 0.1], [lon + 0.1, lat + 0.1], [lon - 0.1, lat + 0.1]],
+            square,
+        ],
+    }
+    path.write_text(json.dumps(content), encoding="utf-8")
+    scenario = load_scenario(copy)
+    outline = shapes(scenario)[feature["id"]]
+    assert len(outline.interiors) == 1
+    assert outline.exterior.is_ccw and not outline.interiors[0].is_ccw
+    x, _ = path_of(outline)
+    assert x.count(None) == 1
