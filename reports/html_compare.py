@@ -139,7 +139,8 @@ def _people(comparison: Comparison) -> str:
         ]
         for r in comparison.changes.itertuples()
     ]
-    return table([_("change"), _("person"), _("agency"), _("from"), _("to"), _("km")], rows)
+    headers = [_("change"), _("person"), _("agency"), _("from"), _("to"), _("km")]
+    return table(headers, rows, table_id="changes")
 
 
 def _communes(frame: pd.DataFrame) -> str:
@@ -156,9 +157,8 @@ def _communes(frame: pd.DataFrame) -> str:
         ]
         for r in frame.itertuples()
     ]
-    return table(
-        ["commune", "demanded A", "filled A", "share A", "demanded B", "filled B", "share B", "Δ"], rows
-    )
+    headers = [_("commune"), _("demanded A"), _("filled A"), _("share A"), _("demanded B"), _("filled B")]
+    return table([*headers, _("share B"), "Δ"], rows, table_id="communes-compared")
 
 
 def _specialty_figure(frame: pd.DataFrame) -> go.Figure:
