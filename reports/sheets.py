@@ -17,35 +17,41 @@ def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
     """The scenario's policy, pins and forbids as (item, value) lines people can read."""
     policy = scenario.policy
     lines = [
-        ("period", f"{scenario.period.start} – {scenario.period.end}" if scenario.period else "not set"),
-        ("objectives, in priority order", " → ".join(o.value for o in policy.objectives)),
-        ("max distance km", _or_none(policy.max_distance_km)),
-        ("max travel minutes", _or_none(policy.max_travel_minutes)),
-        ("detour factor", f"{policy.detour_factor:g}"),
-        ("speed km/h", f"{policy.speed_kmh:g}"),
-        ("avoid home commune", "yes" if policy.avoid_home_commune else "no"),
+        (
+            _("period"),
+            f"{scenario.period.start} – {scenario.period.end}" if scenario.period else _("not set"),
+        ),
+        (_("objectives, in priority order"), " → ".join(o.value for o in policy.objectives)),
+        (_("max distance km"), _or_none(policy.max_distance_km)),
+        (_("max travel minutes"), _or_none(policy.max_travel_minutes)),
+        (_("detour factor"), f"{policy.detour_factor:g}"),
+        (_("speed km/h"), f"{policy.speed_kmh:g}"),
+        (_("avoid home commune"), _("yes") if policy.avoid_home_commune else _("no")),
     ]
-    lines += [("coverage floor", _floor(floor)) for floor in policy.min_coverage]
+    lines += [(_("coverage floor"), _floor(floor)) for floor in policy.min_coverage]
     lines += [
-        ("pin", f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
+        (_("pin"), f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
         for p in scenario.pins
     ]
     lines += [
-        ("forbid", f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
+        (_("forbid"), f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
         for f in scenario.forbid
     ]
     return lines
 
 
 def _floor(floor: CoverageFloor) -> str:
-    """`at least 1 it seat in each commune tagged border`."""
+    """`at least 1 it seat(s) filled in each commune tagged border short of it`."""
     if floor.communes == "all":
-        target = "every commune"
-    elif isinstance(floor.communes, str):
-        target = f"each commune tagged {floor.communes.removeprefix('tag:')}"
-    else:
-        target = "each of " + ", ".join(floor.communes)
-    return f"at least {floor.at_least} {floor.specialty} seat(s) filled in {target} short of it"
+        text = _("at least {count} {field} seat(s) filled in every commune short of it")
+        return text.format(count=floor.at_least, field=floor.specialty)
+    if isinstance(floor.communes, str):
+        text = _("at least {count} {field} seat(s) filled in each commune tagged {tag} short of it")
+        return text.format(
+            count=floor.at_least, field=floor.specialty, tag=floor.communes.removeprefix("tag:")
+        )
+    text = _("at least {count} {field} seat(s) filled in each of {communes} short of it")
+    return text.format(count=floor.at_least, field=floor.specialty, communes=", ".join(floor.communes))
 
 
 def _who(scenario: Scenario, candidate_id: str) -> str:
@@ -58,11 +64,11 @@ def _where(scenario: Scenario, commune_id: str, specialty: str | None) -> str:
     """A commune's id and name, and the specialty or that any applies."""
     commune = scenario.commune_by_id.get(commune_id)
     name = f"{commune_id} {commune.name}" if commune else commune_id
-    return f"{name} / {specialty or 'any specialty'}"
+    return f"{name} / {specialty or _('any specialty')}"
 
 
 def _or_none(value: float | None) -> str:
-    return "none" if value is None else f"{value:g}"
+    return _("none") if value is None else f"{value:g}"
 
 
 def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
