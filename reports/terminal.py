@@ -73,6 +73,11 @@ def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
         f"{len(loaded.agencies)} agencies · {len(loaded.pins)} pins · {len(loaded.forbid)} forbids · "
         f"{len(pairs):,} eligible pairs"
     )
+    if loaded.boundaries:
+        out.print(
+            f"map outlines for {len(loaded.boundaries)} of {len(loaded.communes)} communes "
+            "(the others are drawn as points)"
+        )
     reachable = Counter(pairs.shortage.tolist())
     eligible_people: dict[str, set[int]] = {}
     for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True):
