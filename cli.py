@@ -267,10 +267,18 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
 @click.option(
     "--out", "out_file", required=True, type=click.Path(), help="FILE.html (offline report) or FILE.xlsx."
 )
-def report(scenario: str, plan_dir: str, out_file: str) -> None:
+@click.option(
+    "--levers",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0),
+    help="How many of the changes that buy the most the HTML page lists.",
+)
+def report(scenario: str, plan_dir: str, out_file: str, levers: int) -> None:
     """Write a plan as one offline HTML page (map, heat map, charts, unfilled seats, policy) or a workbook.
 
-    The HTML file embeds everything it needs and opens without a network; the .xlsx workbook has
+    The HTML file embeds everything it needs and opens without a network, and lists the single
+    changes that buy the most (each re-solved; --levers 0 skips them); the .xlsx workbook has
     Summary, Assignments, Unfilled, By commune, By specialty and By agency sheets.
 
     \b
@@ -279,7 +287,7 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
     """
     from commands.reading import report_plan
 
-    reported = report_plan(scenario, plan_dir, out_file)
+    reported = report_plan(scenario, plan_dir, out_file, levers)
     if reported.other_scenario:
         err.print(_("[yellow]warning:[/] the plan was made from another scenario than this one"))
     wrote(reported.target)

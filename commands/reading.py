@@ -157,15 +157,23 @@ class Reported:
     other_scenario: bool
 
 
-def report_plan(scenario_path: str, plan_dir: str, out_file: str) -> Reported:
-    """Write a plan folder as an offline HTML page or a workbook."""
+def report_plan(scenario_path: str, plan_dir: str, out_file: str, levers: int = 5) -> Reported:
+    """Write a plan folder as an offline HTML page (with the `levers` changes that buy the most) or a
+    workbook."""
+    from optimizer.levers import describe
+    from optimizer.solve import solve
     from reports.outputs import REPORT_SUFFIXES, write_report
     from reports.plan_data import read_plan_folder
 
     target = output_path(out_file, REPORT_SUFFIXES)
     scenario = load_scenario(scenario_path)
     plan = read_plan_folder(Path(plan_dir), scenario)
-    write_output(lambda: write_report(plan, scenario, target), target)
+    lines: list[str] = []
+    if levers and target.suffix.lower() == ".html":
+        params = SolveParams(time_limit_s=20)
+        found = all_levers(scenario, params, solve(scenario, params))[:levers]
+        lines = [describe(scenario, lever) for lever in found]
+    write_output(lambda: write_report(plan, scenario, target, lines), target)
     return Reported(target, bool(plan.scenario_sha256 and plan.scenario_sha256 != scenario.sha256))
 
 

@@ -96,3 +96,25 @@ def test_levers_command_lists_the_best(tmp_path):
     result = CliRunner().invoke(main, ["levers", str(tiny), str(plan), "--top", "3"])
     assert result.exit_code == 0, result.output
     assert "each re-solved exactly" in result.output or "No single change" in result.output
+
+
+def test_the_report_lists_the_changes_that_buy_the_most(bundled_plan, tmp_path):
+    """The HTML report of the bundled plan names the five best levers, the same ones `levers` ranks."""
+    from conftest import BUNDLED
+
+    scenario, folder = bundled_plan
+    page = tmp_path / "plan.html"
+    result = CliRunner().invoke(main, ["report", str(BUNDLED), str(folder), "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "The 5 change(s) that buy the most" in html
+    best = describe(scenario, top_levers(scenario, SolveParams(time_limit_s=20), 1)[0])
+    assert best.split(":")[0] in html
+    quiet = tmp_path / "quiet.html"
+    assert (
+        CliRunner()
+        .invoke(main, ["report", str(BUNDLED), str(folder), "--out", str(quiet), "--levers", "0"])
+        .exit_code
+        == 0
+    )
+    assert "buy the most" not in quiet.read_text(encoding="utf-8")
