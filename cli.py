@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -478,6 +479,45 @@ def generate(
         f"{len(scenario.candidates):,} candidates · {len(scenario.agencies):,} agencies",
         markup=False,
     )
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.option("--vary", multiple=True, metavar="KEY=V1,V2,...", help="A KEY and its values (repeatable).")
+@click.option("--grid", type=click.Path(), help="A sweep file (vary: and/or variants:).")
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Sweep folder (re-run: resume).")
+@click.option("--jobs", type=click.IntRange(1, 512), help="Local worker processes  [default: the cores].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Solve on this Dask distributed scheduler.")
+@click.option("--time-limit", "time_limit_s", default=60.0, show_default=True, help="Seconds per variant.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the solver.")
+@click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True)
+@click.option("--keep-plans", is_flag=True, help="Also write each variant's plan folder under DIR/plans/.")
+@click.option("--fresh", is_flag=True, help="Solve every variant again, forgetting those kept in DIR.")
+@click.option("--force", is_flag=True, help="Write into a folder that holds other files.")
+def sweep(scenario: str, **options: Any) -> None:
+    """Solve variants of a scenario and write one table (sweep.csv, sweep.xlsx) and one page (sweep.html).
+
+    A KEY is policy.NAME, TABLE.COLUMN (every row) or TABLE[ID].COLUMN (one row); a value is
+    absolute (120), relative (+1, -1), a factor (x1.2) or a range (100:200:50).
+
+    \b
+    Example:
+      secondment sweep scenarios/dien-bien-2025 --vary policy.max_distance_km=150,200,250 --out sweeps/km
+    """
+    from sweeps.command import SweepOptions
+    from sweeps.command import sweep as run_sweep
+    from sweeps.runner import SchedulerUnreachable
+    from sweeps.variants import VaryError
+
+    if options["jobs"] and options["scheduler"]:
+        raise click.UsageError("give --jobs or --scheduler, not both")
+    loaded = _load(scenario)
+    try:
+        code = run_sweep(loaded, SweepOptions(**options), out, err)
+    except (VaryError, SchedulerUnreachable, ValueError) as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code)
 
 
 def run() -> None:

@@ -20,17 +20,19 @@ def solve(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    pairs: Pairs | None = None,
 ) -> Plan:
     """Optimise the scenario's objectives in their declared order under every hard rule.
 
     Setting `stop` (e.g. on Ctrl-C) ends the search: the best plan found so far comes back, its
-    unfinished stages marked unproven.
+    unfinished stages marked unproven. `pairs`, when given, must be `eligible_pairs(scenario)`
+    (a sweep passes the ones it derived from its base scenario's).
 
     The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
     otherwise (or when asked) CP-SAT does, warm-started stage after stage.
     """
     params = params or SolveParams()
-    pairs = eligible_pairs(scenario)
+    pairs = eligible_pairs(scenario) if pairs is None else pairs
     engines: list[type[Runner]] = {
         "auto": [FlowRunner, CpSatRunner],
         "flow": [FlowRunner],
