@@ -121,7 +121,7 @@ def sweep(scenario: Scenario, options: SweepOptions, console: Console, err: Cons
     written = write_outputs(options.out, scenario, frame, keys, facts)
     _summary(console, frame, keys)
     console.print(
-        _("{count} variants ({reused} reused) in {seconds:.1f} s on {place}").format(
+        _("{count} variant(s) ({reused} reused) in {seconds:.1f} s on {place}").format(
             count=len(prepared), reused=progress.reused, seconds=elapsed, place=place
         ),
         markup=False,

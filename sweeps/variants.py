@@ -332,5 +332,8 @@ def product(axes: Sequence[Axis], listed: Sequence[Variant] = ()) -> list[Varian
 
 
 def columns(variants: Sequence[Variant]) -> list[str]:
-    """Every KEY the variants set, in order of first appearance."""
-    return list(dict.fromkeys(k for v in variants for k in v.keys_set()))
+    """Every KEY the variants set: those only some set first, then those all set; each in order of first
+    appearance (so a sweep file's listed variants come before its axes)."""
+    found = list(dict.fromkeys(k for v in variants for k in v.keys_set()))
+    everywhere = [k for k in found if all(k in v.keys_set() for v in variants)]
+    return [k for k in found if k not in everywhere] + everywhere
