@@ -502,7 +502,7 @@ def sweep(scenario: str, **options: Any) -> None:
 
     \b
     Example:
-      secondment sweep scenarios/dien-bien-2025 --vary policy.max_distance_km=150,200,250 --out sweeps/km
+      secondment sweep scenarios/dien-bien-2025 --vary policy.max_distance_km=240,250,260 --out what-if/km
     """
     from sweeps.command import SweepOptions
     from sweeps.command import sweep as run_sweep

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run                     # all instances (about 20 minutes on 2 cores)
     .venv/bin/python -m bench.run --only province     # one instance
+    .venv/bin/python -m bench.sweep                   # the sweep throughput alone (also run by a full run)
 
 Each measurement runs in its own process (peak memory is that process's; HiGHS and OR-Tools never
 share one). Ratios are against the bare min-cost flow measured in the same run.
@@ -23,6 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench import sweep as sweep_bench
 from models.scenario_writer import write_scenario
 from models.synthetic import province_scenario
 
@@ -72,6 +74,8 @@ def main() -> None:
     args.out.write_text(_report(results, command, args), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
+    if not args.only:
+        sweep_bench.main(args.out)
 
 
 def _instance(name: str, work: Path) -> Path:

@@ -75,15 +75,14 @@ def line_figure(frame: pd.DataFrame, key: str, keys: list[str], measures: list[s
     values, numeric = axis_values(frame, key)
     groups = list(frame.groupby(others, sort=False)) if others else [((), frame)]
     fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, subplot_titles=measures)
+    texts = _texts(frame, key)
+    traces, rows_at = [], []
     for g, (group_key, rows) in enumerate(groups[:MAX_LINES]):
         label = ", ".join(f"{k}={v}" for k, v in zip(others, _tuple(group_key), strict=True)) or key
-        ordered = rows.assign(_x=rows[key].astype(str)).set_index("_x")
+        by_value = dict(zip(rows[key].astype(str), rows[measures].to_dict("records"), strict=True))
         for m, measure in enumerate(measures, start=1):
-            y = [
-                _number(ordered[measure].get(str(t))) if str(t) in ordered.index else None
-                for t in _texts(frame, key)
-            ]
-            fig.add_trace(
+            y = [_number(by_value[t][measure]) if t in by_value else None for t in texts]
+            traces.append(
                 go.Scatter(
                     x=values,
                     y=y,
@@ -93,10 +92,10 @@ def line_figure(frame: pd.DataFrame, key: str, keys: list[str], measures: list[s
                     showlegend=m == 1 and bool(others),
                     line={"color": _colour(g)},
                     hovertemplate=f"{key}=%{{x}}<br>{measure}: %{{y}}<extra>{label}</extra>",
-                ),
-                row=m,
-                col=1,
+                )
             )
+            rows_at.append(m)
+    fig.add_traces(traces, rows=rows_at, cols=[1] * len(traces))
     fig.update_xaxes(title_text=key, row=len(measures), col=1, type="linear" if numeric else "category")
     if len(groups) > MAX_LINES:
         fig.add_annotation(
