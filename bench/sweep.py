@@ -13,6 +13,7 @@ process, so overhead per variant = 1-process sweep phase / variants - one in-pro
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -61,15 +62,29 @@ def sweep(out: Path, where: list[str]) -> dict[str, Any]:
     """One `secondment sweep` process: its wall time, the sweep phase it reports, its table."""
     command = [str(Path(sys.executable).with_name("secondment")), "sweep", str(BUNDLED), *vary()]
     command += ["--out", str(out), "--fresh", *where]
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - started
+    load = max(load, os.getloadavg()[0])
     found = re.search(r"(\d+) variant\(s\) \(\d+ reused\) in ([\d.]+) s", done.stdout)
     if done.returncode != 0 or not found:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:], "wall_s": wall}
     variants, phase = int(found[1]), float(found[2])
     table = (out / "sweep.csv").read_bytes()
-    return {"variants": variants, "sweep_s": phase, "wall_s": wall, "rate": variants / phase, "table": table}
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "variants").glob("*.json")]
+    cpu = sum(r["cpu_seconds"] for r in records) / len(records)
+    solve = sum(r["seconds"] for r in records) / len(records)
+    return {
+        "variants": variants,
+        "sweep_s": phase,
+        "wall_s": wall,
+        "rate": variants / phase,
+        "worker_cpu_s": cpu,
+        "worker_wall_s": solve,
+        "load": load,
+        "table": table,
+    }
 
 
 def measure() -> dict[str, Any]:
@@ -103,17 +118,19 @@ def section(results: dict[str, Any]) -> str:
         "caps), each configuration one `secondment sweep --fresh` process. Sweep phase: variants prepared, "
         "solved and stored, as the command reports it; wall: the whole process (start-up, outputs).",
         "",
-        "| where | sweep phase s | variants/s | ratio to 1 process | process wall s |",
-        "|---|---:|---:|---:|---:|",
+        "| where | sweep phase s | variants/s | ratio to 1 process | process wall s | solve in worker: "
+        "wall ms / CPU ms | load average |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name in ("1 process", "jobs 2", "Dask, 2 workers"):
         row = results[name]
         if "error" in row:
-            lines.append(f"| {name} | failed: {' '.join(row['error'])} | | | {row['wall_s']:.1f} |")
+            lines.append(f"| {name} | failed: {' '.join(row['error'])} | | | {row['wall_s']:.1f} | | |")
             continue
         ratio = row["rate"] / one["rate"] if "rate" in one else float("nan")
         lines.append(
-            f"| {name} | {row['sweep_s']:.1f} | {row['rate']:.1f} | {ratio:.2f} | {row['wall_s']:.1f} |"
+            f"| {name} | {row['sweep_s']:.1f} | {row['rate']:.1f} | {ratio:.2f} | {row['wall_s']:.1f} | "
+            f"{1000 * row['worker_wall_s']:.0f} / {1000 * row['worker_cpu_s']:.0f} | {row['load']:.1f} |"
         )
     overhead = one["sweep_s"] / one["variants"] - ref["per_variant_s"] if "rate" in one else float("nan")
     lines += [
@@ -125,7 +142,9 @@ def section(results: dict[str, Any]) -> str:
         f"overhead is {1000 * overhead:+.1f} ms a variant (preparing, hashing, solving with the "
         "eligibility derived from the base's pairs, storing its record; below zero when the warm "
         "eligibility saves more than the rest costs).",
-        f"The three tables are byte-identical: {results['same_table']}.",
+        f"The three tables are byte-identical: {results['same_table']}. A worker's solve taking more wall "
+        "than CPU time is time spent waiting for a core: on a machine busy with other work (load average "
+        f"above its {os.cpu_count()} cores) the parallel rates fall with it.",
         "",
     ]
     for name, target in TARGETS.items():

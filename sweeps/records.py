@@ -8,7 +8,6 @@ final (FEASIBLE or UNKNOWN: the time limit ended the search) is only reused with
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ KPI_FIELDS = ("seats_filled", "seats_demanded", "total_km", "coverage_pct", "peo
 
 @dataclass(frozen=True)
 class Record:
-    """One variant's outcome: status, each objective's value, the headline figures, how it was solved."""
+    """One variant's outcome: status, each objective's value, the headline figures, how it was solved
+    (wall and CPU seconds of the solve in its worker)."""
 
     scenario_sha256: str
     status: str
@@ -32,10 +32,11 @@ class Record:
     params: dict[str, Any]
     solver: str = ""
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     conflicts: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, plan: Plan, params: SolveParams, seconds: float) -> Record:
+    def of(cls, plan: Plan, params: SolveParams, seconds: float, cpu_seconds: float) -> Record:
         """The record of a solved variant's plan."""
         kpis = plan.kpis.model_dump()
         return cls(
@@ -46,6 +47,7 @@ class Record:
             params=params.model_dump(include={"time_limit_s", "seed", "engine"}),
             solver=plan.provenance.solver,
             seconds=round(seconds, 4),
+            cpu_seconds=round(cpu_seconds, 4),
             conflicts=[f"{c.rule}: {c.item}" for c in plan.conflicts],
         )
 
@@ -59,7 +61,8 @@ class Record:
 
 
 class Store:
-    """Records as DIR/variants/<scenario sha256>.json, each written whole or not at all."""
+    """Records as DIR/variants/<scenario sha256>.json, each renamed into place whole (a crash of
+    the sweep loses no record it wrote; one lost to a power cut is solved again)."""
 
     def __init__(self, out: Path) -> None:
         self.folder = Path(out) / RECORDS
@@ -77,11 +80,4 @@ class Store:
         """Keep a record (replacing an older one of the same variant)."""
         text = json.dumps(asdict(record), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         path = self.folder / f"{record.scenario_sha256}.json"
-
-        def write(target: Path) -> None:
-            with target.open("w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-
-        write_atomically(path, write)
+        write_atomically(path, lambda target: target.write_text(text, encoding="utf-8"))

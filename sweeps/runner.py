@@ -49,10 +49,15 @@ def variant_scenario(base: Scenario, changes: Changes) -> Scenario:
 
 def solve_variant(base: Scenario, job: Job, params: SolveParams, keep_plan: bool) -> Outcome:
     """Apply a variant's changes to the base scenario and solve it."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     plan = Warm.of(base).solve(variant_scenario(base, job.changes), params)
-    record = Record.of(plan, params, time.perf_counter() - started)
+    record = Record.of(plan, params, time.perf_counter() - started, time.thread_time() - cpu)
     return Outcome(job.index, record, plan if keep_plan else None)
+
+
+def solve_batch(base: Scenario, jobs: Sequence[Job], params: SolveParams, keep_plan: bool) -> list[Outcome]:
+    """Several variants in one task (short solves would otherwise cost more to send than to solve)."""
+    return [solve_variant(base, job, params, keep_plan) for job in jobs]
 
 
 _BASES: dict[str, Scenario] = {}
@@ -65,13 +70,45 @@ def _start_worker(base: Scenario) -> None:
     _BASES[base.sha256] = base
 
 
-def _pooled(base_sha: str, job: Job, params: SolveParams, keep_plan: bool) -> Outcome:
-    """A variant solved in a pool worker, against the base it was started with."""
-    return solve_variant(_BASES[base_sha], job, params, keep_plan)
+def _pooled(base_sha: str, jobs: Sequence[Job], params: SolveParams, keep_plan: bool) -> list[Outcome]:
+    """Variants solved in a pool worker, against the base it was started with."""
+    return solve_batch(_BASES[base_sha], jobs, params, keep_plan)
 
 
 Running = Callable[[int], None]
 """Told how many variants are being solved right now."""
+
+
+class Batches:
+    """Hands out the variants: one at a time until solve times are known, then batches of about
+    BATCH_S seconds each, never so large that the last workers would wait on one."""
+
+    def __init__(self, todo: Sequence[Job], workers: int) -> None:
+        self.queue = list(reversed(todo))
+        self.workers = workers
+        self.seconds: list[float] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.queue)
+
+    def take(self) -> list[Job]:
+        """The next batch to send."""
+        size = 1
+        if self.seconds:
+            mean = max(sum(self.seconds) / len(self.seconds), 1e-3)
+            fair = len(self.queue) // (BALANCE * self.workers)
+            size = max(1, min(MAX_BATCH, round(BATCH_S / mean), fair))
+        return [self.queue.pop() for _ in range(min(size, len(self.queue)))]
+
+    def solved(self, outcomes: Sequence[Outcome]) -> None:
+        """Learn from the solve times of a finished batch."""
+        self.seconds += [o.record.seconds for o in outcomes]
+
+
+BATCH_S = 0.5
+MAX_BATCH = 64
+BALANCE = 4
+"""At the end of a sweep each worker should still have about BALANCE batches to take."""
 
 
 @dataclass(frozen=True)
@@ -83,28 +120,27 @@ class Local:
     def run(
         self, base: Scenario, todo: Sequence[Job], params: SolveParams, keep: bool, running: Running
     ) -> Iterator[Outcome]:
-        """Each outcome as soon as it is ready (in completion order)."""
+        """Each outcome as soon as its batch is ready."""
         if self.jobs == 1 or len(todo) <= 1:
             for job in todo:
                 running(1)
                 yield solve_variant(base, job, params, keep)
             return
         workers = min(self.jobs, len(todo))
+        batches = Batches(todo, workers)
         with ProcessPoolExecutor(workers, _context(), _start_worker, (base,)) as pool:
             waiting: set[Future] = set()
-            queue = iter(todo)
             try:
                 while True:
-                    for job in queue:
-                        waiting.add(pool.submit(_pooled, base.sha256, job, params, keep))
-                        if len(waiting) >= 2 * workers:
-                            break
+                    while batches and len(waiting) < 2 * workers:
+                        waiting.add(pool.submit(_pooled, base.sha256, batches.take(), params, keep))
                     if not waiting:
                         return
                     running(min(len(waiting), workers))
                     done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                    for future in sorted(done, key=lambda f: f.result().index):
-                        yield future.result()
+                    for future in done:
+                        batches.solved(future.result())
+                        yield from future.result()
             finally:
                 for future in waiting:
                     future.cancel()
@@ -147,16 +183,26 @@ class Dask:
                 raise SchedulerUnreachable(f"{self.address}: no worker joined: {error}") from None
             threads = max(1, sum(client.nthreads().values()))
             shared = client.scatter(base, broadcast=True, hash=False)
-            futures = [
-                client.submit(solve_variant, shared, job, params, keep, pure=False, retries=1) for job in todo
-            ]
-            pending = len(futures)
+            batches = Batches(todo, threads)
+            flowing = as_completed(loop=client.loop)
+            sent: list = []
+
+            def send() -> None:
+                while batches and flowing.count() < 2 * threads:
+                    future = client.submit(
+                        solve_batch, shared, batches.take(), params, keep, pure=False, retries=1
+                    )
+                    sent.append(future)
+                    flowing.add(future)
+
+            send()
             try:
-                for future in as_completed(futures, loop=client.loop):
-                    running(min(pending, threads))
-                    outcome = future.result()
-                    pending -= 1
+                for future in flowing:
+                    outcomes = future.result()
                     future.release()
-                    yield outcome
+                    batches.solved(outcomes)
+                    send()
+                    running(min(flowing.count(), threads))
+                    yield from outcomes
             finally:
-                client.cancel([f for f in futures if not f.done()])
+                client.cancel([f for f in sent if not f.done()])
