@@ -520,6 +520,44 @@ def sweep(scenario: str, **options: Any) -> None:
     sys.exit(code)
 
 
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.option("--trade", required=True, metavar="FIRST:SECOND", help="Two of coverage, distance, preference.")
+@click.option("--points", default="11", show_default=True, help="Points spread over FIRST's range, or all.")
+@click.option("--others", type=click.Choice(["ignore", "hold"]), default="ignore", show_default=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Folder to write.")
+@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for each solve of a point.")
+@click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
+def frontier(
+    scenario: str, trade: str, points: str, others: str, out_dir: str, time_limit: float, force: bool
+) -> None:
+    """The exact Pareto front between two objectives, its knee and marginal rates, each point a plan.
+
+    --others hold optimises and keeps the scenario's other objectives first; ignore drops them.
+
+    \b
+    Example:
+      secondment frontier scenarios/dien-bien-2025 --trade coverage:distance --points 5 --out what-if/front
+    """
+    from optimizer.stages import NoSolution
+    from sweeps.frontier import TradeError
+    from sweeps.frontier_command import run_frontier
+
+    if not (points == "all" or (points.isdigit() and int(points) >= 2)):
+        raise click.UsageError(f"--points {points}: expected a whole number >= 2 or all")
+    loaded = _load(scenario)
+    try:
+        count = None if points == "all" else int(points)
+        params = SolveParams(time_limit_s=time_limit)
+        run_frontier(loaded, trade, count, others == "hold", params, Path(out_dir), force, out, err)
+    except (TradeError, OutputExists, OSError) as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(EXIT_BAD_INPUT)
+    except NoSolution:
+        err.print("[bold red]infeasible:[/] no plan meets the hard rules; see: secondment solve")
+        sys.exit(EXIT_INFEASIBLE)
+
+
 def run() -> None:
     """Console entry point: a bug is reported in one line, never as a traceback."""
     try:

@@ -16,6 +16,7 @@ from optimizer.eligibility import eligible_pairs
 from optimizer.tradeoff import TRADABLE, Point, Tradeoff, flow_extreme, linear
 
 FLOW, CPSAT = "min-cost flow", "CP-SAT"
+POINTS = "points"
 
 
 class TradeError(ValueError):
@@ -54,9 +55,14 @@ class Front:
     points: list[FrontPoint]
     scales: tuple[float, float]
 
-    def values(self, point: FrontPoint) -> tuple[float, float]:
-        """A point's two objective values in their units (km for distance)."""
-        return point.at.first / self.scales[0], point.at.second / self.scales[1]
+    def values(self, point: FrontPoint) -> tuple[float | int, float | int]:
+        """A point's two objective values in their units (km for distance), whole numbers as int."""
+        return _tidy(point.at.first / self.scales[0]), _tidy(point.at.second / self.scales[1])
+
+
+def _tidy(value: float) -> float | int:
+    """Whole numbers as int, others to 6 decimals."""
+    return int(value) if float(value).is_integer() else round(value, 6)
 
 
 def frontier(
@@ -111,11 +117,14 @@ def front_frame(front: Front) -> pd.DataFrame:
     rows = []
     for n, point in enumerate(front.points):
         x, y = front.values(point)
-        rate = None
+        kpis = point.plan.kpis
+        rate = per_seat = None
         if n:
             px, py = front.values(front.points[n - 1])
             rate = round((y - py) / (x - px), 6) if x != px else None
-        kpis = point.plan.kpis
+            before = front.points[n - 1].plan.kpis
+            seats = kpis.seats_filled - before.seats_filled
+            per_seat = round((kpis.total_km - before.total_km) / seats, 3) if seats else None
         rows.append(
             {
                 "point": n + 1,
@@ -128,7 +137,8 @@ def front_frame(front: Front) -> pd.DataFrame:
                 "seats_filled": kpis.seats_filled,
                 "seats_demanded": kpis.seats_demanded,
                 "total_km": kpis.total_km,
-                "plan": f"points/{n + 1:03d}",
+                "km_per_extra_seat": per_seat,
+                "plan": f"{POINTS}/{n + 1:03d}",
             }
         )
     return pd.DataFrame(rows)
