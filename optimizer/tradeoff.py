@@ -18,10 +18,10 @@ from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Objective, Scenario
 from optimizer.cpsat_runner import SOLVED, CpSatRunner
 from optimizer.eligibility import Pairs
-from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.objectives import coverage, distance, preference, run_stage
 from optimizer.plan_builder import build_plan
 from optimizer.stages import Linear, NoSolution, stage_result
+from optimizer.tradeoff_hull import Hull
 
 TRADABLE = (Objective.COVERAGE, Objective.DISTANCE, Objective.PREFERENCE)
 
@@ -48,6 +48,11 @@ class Point:
     chosen: np.ndarray
 
 
+def gain_of(objective: Linear, value: int) -> int:
+    """A value as a gain (larger is better), or a gain back as a value: the same sign flip."""
+    return value if objective.maximize else -value
+
+
 def _at_least(model: cp_model.CpModel, expr: cp_model.LinearExpr, objective: Linear, value: int) -> None:
     """The objective at least as good as `value` (>= when maximised, <= when minimised)."""
     model.add(expr >= value if objective.maximize else expr <= value)
@@ -72,6 +77,7 @@ class Tradeoff:
         stop: threading.Event | None = None,
     ) -> None:
         self.scenario, self.pairs, self.params = scenario, pairs, params
+        self.hull: Hull | None = None
         self.first, self.second = linear(first, scenario, pairs), linear(second, scenario, pairs)
         self.runner = CpSatRunner(scenario, pairs, params, None, stop)
         self.held = [run_stage(self.runner, objective) for objective in held]
@@ -100,41 +106,61 @@ class Tradeoff:
 
     def _bounded(self, bounded: Linear, bound: int, best: Linear) -> Point | None:
         """Optimise `best` with `bounded` at least as good as `bound`; then optimise `bounded` with
-        `best` held, so the point is not dominated."""
+        `best` held, so the point is not dominated. With a hull, each step also gets the hull's
+        bound as a (valid) constraint, so reaching it ends the search proven."""
         model = self.runner.sm.model.clone()
         _at_least(model, self._expr(model, bounded), bounded, bound)
-        b, proven_b = self._optimise(model, best)
+        b, proven_b = self._optimise(model, best, self._cap(best, bounded, bound))
         if b is None:
             return None
         model.clear_objective()
         _at_least(model, self._expr(model, best), best, b)
-        a, proven_a = self._optimise(model, bounded)
+        a, proven_a = self._optimise(model, bounded, self._cap(bounded, best, b))
         assert a is not None and self.runner.chosen is not None
         values = (a, b) if bounded is self.first else (b, a)
         return Point(*values, proven_a and proven_b, self.runner.chosen.copy())
 
-    def _optimise(self, model: cp_model.CpModel, objective: Linear) -> tuple[int | None, bool]:
-        """Optimise one objective on a model; its value and whether it is proven."""
-        expr = self._expr(model, objective)
-        model.maximize(expr) if objective.maximize else model.minimize(expr)
+    def _cap(self, objective: Linear, other: Linear, bound: int) -> int | None:
+        """The hull's bound on `objective` when `other` is at least as good as `bound`."""
+        if self.hull is None:
+            return None
+        if objective is self.second:
+            gain = self.hull.cap_second(gain_of(other, bound))
+        else:
+            gain = self.hull.cap_first(gain_of(other, bound))
+        return None if gain is None else gain_of(objective, gain)
+
+    def _optimise(
+        self, model: cp_model.CpModel, objective: Linear, cap: int | None
+    ) -> tuple[int | None, bool]:
+        """Optimise one objective on a model, told it cannot beat `cap` (a proven bound), so the search
+        ends as soon as it reaches it; its value and whether it is proven."""
+        trial = model
+        if cap is not None:
+            trial = model.clone()
+            expr = self._expr(trial, objective)
+            trial.add(expr <= cap if objective.maximize else expr >= cap)
+        expr = self._expr(trial, objective)
+        trial.maximize(expr) if objective.maximize else trial.minimize(expr)
         self.runner.deadline = time.monotonic() + self.params.time_limit_s
-        status, solver = self.runner._solve(model, objective.name, objective.scale)
+        status, solver = self.runner._solve(trial, objective.name, objective.scale)
         if status not in SOLVED:
             if status == cp_model.INFEASIBLE:
                 return None, True
             raise NoSolution(infeasible=False)
         self.runner.chosen = np.array(
-            [solver.boolean_value(model.get_bool_var_from_proto_index(x.index)) for x in self.runner.sm.x],
+            [solver.boolean_value(trial.get_bool_var_from_proto_index(x.index)) for x in self.runner.sm.x],
             dtype=np.int64,
         )
-        return objective.value(self.runner.chosen, self.runner.index), status == cp_model.OPTIMAL
+        value = objective.value(self.runner.chosen, self.runner.index)
+        return value, status == cp_model.OPTIMAL or value == cap
 
     def _expr(self, model: cp_model.CpModel, objective: Linear) -> cp_model.LinearExpr:
         """The objective over a model's own pair variables."""
         variables = [model.get_bool_var_from_proto_index(x.index) for x in self.runner.sm.x]
         return cp_model.LinearExpr.weighted_sum(variables, objective.pair_weights.tolist())
 
-    def plan(self, point: Point) -> Plan:
+    def plan(self, point: Point, engine: str = "CP-SAT ε-constraint") -> Plan:
         """The plan of a point, its stages the held ones, then the two traded objectives."""
         stages: list[StageResult] = [*self.held]
         for objective, value in ((self.first, point.first), (self.second, point.second)):
@@ -142,30 +168,4 @@ class Tradeoff:
                 stage_result(objective.name, objective.maximize, value, None, point.proven, objective.scale)
             )
         status = SolveStatus.OPTIMAL if point.proven else SolveStatus.FEASIBLE
-        engine = "CP-SAT ε-constraint"
         return build_plan(self.scenario, self.pairs, point.chosen, status, stages, self.params, engine)
-
-
-def flow_extreme(
-    scenario: Scenario,
-    pairs: Pairs,
-    held: tuple[Objective, ...],
-    trade: tuple[Objective, Objective],
-    params: SolveParams,
-    second_first: bool = False,
-) -> tuple[Point, Plan] | None:
-    """An end of the front on the exact min-cost flow engine: the held stages, then the traded
-    objectives lexicographically (the second before the first when `second_first`); None when the
-    folded costs do not fit the flow solver."""
-    order = tuple(reversed(trade)) if second_first else trade
-    try:
-        runner = FlowRunner(scenario, pairs, params, None)
-        stages = [run_stage(runner, objective) for objective in held]
-        for objective in order:
-            stages.append(runner.optimize(linear(objective, scenario, pairs)))
-    except FlowUnsuited:
-        return None
-    assert runner.chosen is not None
-    first, second = (linear(o, scenario, pairs).value(runner.chosen, runner.index) for o in trade)
-    plan = build_plan(scenario, pairs, runner.chosen, SolveStatus.OPTIMAL, stages, params, runner.engine)
-    return Point(first, second, True, runner.chosen.copy()), plan

@@ -13,7 +13,8 @@ from i18n import _
 from models.plan import Plan, SolveParams, SolveStatus
 from models.scenario import Objective, Scenario
 from optimizer.eligibility import eligible_pairs
-from optimizer.tradeoff import TRADABLE, Point, Tradeoff, flow_extreme, linear
+from optimizer.tradeoff import TRADABLE, Point, Tradeoff, linear
+from optimizer.tradeoff_flow import flow_extreme, hull_of, supported_points
 
 FLOW, CPSAT = "min-cost flow", "CP-SAT"
 POINTS = "points"
@@ -90,10 +91,17 @@ def frontier(
         ends = [FrontPoint(p, CPSAT, engine.plan(p)) for p in engine.ends()]
     top, bottom = ends
     points = {(p.at.first, p.at.second): p for p in ends}
+    vertices = supported_points(scenario, pairs, held, trade, params, (top.at, bottom.at))
+    tick()
+    if vertices is not None:
+        engine.hull = hull_of(vertices, (engine.first, engine.second))
+    supported = {v.first: v for v in vertices or []}
 
     def add(found: Point | None) -> Point | None:
-        if found is not None:
-            points.setdefault((found.first, found.second), FrontPoint(found, CPSAT, engine.plan(found)))
+        if found is not None and (found.first, found.second) not in points:
+            vertex = supported.get(found.first)
+            proof = FLOW if vertex is not None and vertex.second == found.second else CPSAT
+            points[(found.first, found.second)] = FrontPoint(found, proof, engine.plan(found, proof))
         tick()
         return found
 
@@ -104,7 +112,8 @@ def frontier(
     else:
         low, high = bottom.at.first, top.at.first
         for k in range(1, count - 1):
-            add(engine.point(low + math.ceil(k * (high - low) / (count - 1))))
+            bound = low + math.ceil(k * (high - low) / (count - 1))
+            add(supported[bound] if bound in supported else engine.point(bound))
     ordered = sorted(points.values(), key=lambda p: p.at.first, reverse=not engine.first.maximize)
     scales = (linear(first, scenario, pairs).scale, linear(second, scenario, pairs).scale)
     return Front(first, second, held, ordered, scales)

@@ -23,6 +23,8 @@ from models.scenario import Objective, Scenario
 from models.scenario_writer import write_scenario
 from optimizer.audit import audit_folder
 from optimizer.eligibility import eligible_pairs
+from optimizer.tradeoff import linear
+from optimizer.tradeoff_flow import flow_extreme, hull_of, supported_points
 from sweeps.frontier import CPSAT, FLOW, front_frame, frontier
 
 COVERAGE_DISTANCE = (Objective.COVERAGE, Objective.DISTANCE)
@@ -97,12 +99,30 @@ def test_every_point_including_unsupported_ones(tmp_path: Path):
     expected = [(0, 0.0), (1, 10.0), (2, 30.0), (3, 40.0), (5, 60.0), (6, 70.0), (7, 90.0), (8, 100.0)]
     assert brute_front(s) == expected
     assert points(front) == expected
-    assert [p.proof for p in front.points] == [FLOW] + [CPSAT] * 6 + [FLOW]
+    # The envelope's vertices are (0, 0), (1, 10), (6, 70), (8, 100): the flow proves those.
+    assert [p.proof for p in front.points] == [FLOW, FLOW, CPSAT, CPSAT, CPSAT, FLOW, CPSAT, FLOW]
     assert all(p.plan.status.value == "OPTIMAL" for p in front.points)
     audited(front, s, tmp_path)
     frame = front_frame(front)
     assert frame["marginal_distance_per_coverage"].tolist()[1:3] == [10.0, 20.0]
     assert frame["km_per_extra_seat"].tolist()[1] == 10.0
+
+
+def test_hull_bounds_every_plan():
+    """No plan beats the flow's envelope: at each coverage c the best km is at least the hull's bound."""
+    s = weighted_case()
+    pairs = eligible_pairs(s)
+    first, second = (linear(o, s, pairs) for o in COVERAGE_DISTANCE)
+    ends = tuple(
+        flow_extreme(s, pairs, (), COVERAGE_DISTANCE, SolveParams(), flag)[0] for flag in (False, True)
+    )
+    vertices = supported_points(s, pairs, (), COVERAGE_DISTANCE, SolveParams(), ends)
+    hull = hull_of(vertices, (first, second))
+    assert [v.first for v in vertices] == [0, 1, 6, 8]
+    for coverage, km in brute_front(s):
+        assert -hull.cap_second(coverage) <= round(km * 1000)
+        assert hull.cap_first(-round(km * 1000)) >= coverage
+    assert hull.cap_second(9) is None
 
 
 @pytest.mark.parametrize("seed", range(5))
