@@ -116,9 +116,11 @@ class Tradeoff:
         model.clear_objective()
         _at_least(model, self._expr(model, best), best, b)
         a, proven_a = self._optimise(model, bounded, self._cap(bounded, best, b))
-        assert a is not None and self.runner.chosen is not None
-        values = (a, b) if bounded is self.first else (b, a)
-        return Point(*values, proven_a and proven_b, self.runner.chosen.copy())
+        chosen = self.runner.chosen
+        assert a is not None and chosen is not None
+        # Unproven, the second step may also improve `best`: report what the plan reaches.
+        values = (objective.value(chosen, self.runner.index) for objective in (self.first, self.second))
+        return Point(*values, proven_a and proven_b, chosen.copy())
 
     def _cap(self, objective: Linear, other: Linear, bound: int) -> int | None:
         """The hull's bound on `objective` when `other` is at least as good as `bound`."""

@@ -85,7 +85,12 @@ def _summary(console: Console, front: Front, frame: pd.DataFrame) -> None:
             str(row["seats_filled"]),
             "" if pd.isna(row[rate]) else f"{row[rate]:,.4g}",
             "" if pd.isna(row["km_per_extra_seat"]) else f"{row['km_per_extra_seat']:,.1f}",
-            _("knee") if row["knee"] else ("" if row["status"] == "OPTIMAL" else row["status"]),
+            ", ".join(
+                [
+                    *([] if row["status"] == "OPTIMAL" else [row["status"]]),
+                    *([_("knee")] if row["knee"] else []),
+                ]
+            ),
         )
     console.print(table)
     knee = frame[frame["knee"]]
