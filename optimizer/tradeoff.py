@@ -18,24 +18,21 @@ from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Objective, Scenario
 from optimizer.cpsat_runner import SOLVED, CpSatRunner
 from optimizer.eligibility import Pairs
-from optimizer.objectives import coverage, distance, preference, run_stage
 from optimizer.plan_builder import build_plan
+from optimizer.rules.objectives import OBJECTIVE, OBJECTIVES, ObjectiveRule, run_stage
 from optimizer.stages import Linear, NoSolution, stage_result
 from optimizer.tradeoff_hull import Hull
 
-TRADABLE = (Objective.COVERAGE, Objective.DISTANCE, Objective.PREFERENCE)
+TRADABLE = tuple(rule.name for rule in OBJECTIVES if type(rule).linear is not ObjectiveRule.linear)
+"""The objectives the catalogue defines as sums over pairs: those a front can trade."""
 
 
 def linear(objective: Objective, scenario: Scenario, pairs: Pairs) -> Linear:
-    """A tradable objective as integer weights over the pairs."""
-    match objective:
-        case Objective.COVERAGE:
-            return coverage(scenario, pairs)
-        case Objective.DISTANCE:
-            return distance(pairs)
-        case Objective.PREFERENCE:
-            return preference(scenario, pairs)
-    raise ValueError(f"{objective} cannot be traded; expected one of {', '.join(TRADABLE)}")
+    """A tradable objective as integer weights over the pairs, as the catalogue defines it."""
+    found = OBJECTIVE[objective].linear(scenario, pairs)
+    if found is None:
+        raise ValueError(f"{objective} cannot be traded; expected one of {', '.join(TRADABLE)}")
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from models.plan import Plan, SolveParams, SolveStatus
 from models.scenario import Objective, Scenario
 from optimizer.eligibility import Pairs
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
-from optimizer.objectives import run_stage
 from optimizer.plan_builder import build_plan
+from optimizer.rules.objectives import run_stage
 from optimizer.stages import Linear
 from optimizer.tradeoff import Point, gain_of, linear
 from optimizer.tradeoff_hull import Hull

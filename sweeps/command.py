@@ -96,12 +96,6 @@ def sweep(scenario: Scenario, options: SweepOptions, console: Console, err: Cons
                 scenario, prepared, options.params, options.out, where, options.keep_plans, progress
             )
     except KeyboardInterrupt:
-        err.print(
-            _(
-                "interrupted: the variants solved so far are kept in {folder}; run the same command to resume"
-            ).format(folder=options.out),
-            markup=False,
-        )
         return 130
     keys = columns(variants)
     frame = sweep_frame(scenario, prepared, records, options.keep_plans)

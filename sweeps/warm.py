@@ -15,7 +15,8 @@ import numpy as np
 
 from models.plan import Plan, SolveParams
 from models.scenario import Scenario
-from optimizer.eligibility import CAP_TOLERANCE, Pairs, eligible_pairs
+from optimizer.eligibility import Pairs, eligible_pairs
+from optimizer.rules.pair_view import CAP_TOLERANCE
 from optimizer.solve import solve
 
 CAPS = ("max_distance_km", "max_travel_minutes")
