@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
+from i18n import _
 from models.plan import Plan, SolveParams
 from models.scenario import Scenario
 from sweeps.records import Record
@@ -175,12 +176,20 @@ class Dask:
         try:
             client = Client(self.address, timeout=self.connect_s, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
-            raise SchedulerUnreachable(f"{self.address}: {error}") from None
+            raise SchedulerUnreachable(
+                _("cannot reach the Dask scheduler at {address}: {error}").format(
+                    address=self.address, error=error
+                )
+            ) from None
         with client:
             try:
                 client.wait_for_workers(1, timeout=self.connect_s)
             except (OSError, TimeoutError) as error:
-                raise SchedulerUnreachable(f"{self.address}: no worker joined: {error}") from None
+                raise SchedulerUnreachable(
+                    _("no worker joined the Dask scheduler at {address}: {error}").format(
+                        address=self.address, error=error
+                    )
+                ) from None
             threads = max(1, sum(client.nthreads().values()))
             shared = client.scatter(base, broadcast=True, hash=False)
             batches = Batches(todo, threads)
