@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from i18n import _
-from models.plan import Plan, SolveParams, SolveStatus
+from models.plan import Plan, SolveParams
 from models.scenario import Objective, Scenario
 from optimizer.eligibility import eligible_pairs
 from optimizer.tradeoff import TRADABLE, Point, Tradeoff, linear
@@ -165,8 +165,3 @@ def knee_index(front: Front) -> int | None:
     distance = [abs(y[-1] * x[n] - x[-1] * y[n]) / length for n in range(len(x))]
     best = max(range(1, len(x) - 1), key=distance.__getitem__)
     return best if distance[best] > 1e-9 else None
-
-
-def proven(front: Front) -> bool:
-    """Whether every point is proven optimal."""
-    return all(p.plan.status == SolveStatus.OPTIMAL for p in front.points)

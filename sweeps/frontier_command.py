@@ -46,7 +46,7 @@ def run_frontier(
         disable=not err.is_terminal,
     )
     with bar:
-        task = bar.add_task("", total=None if points is None else points)
+        task = bar.add_task("", total=None if points is None else points + 1)  # the ends, the hull, the rest
         front = frontier(scenario, chosen, points, hold_others, params, lambda: bar.advance(task))
     frame = front_frame(front)
     held = ", ".join(str(o) for o in front.held) or _("none")

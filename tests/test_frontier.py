@@ -150,6 +150,18 @@ def test_random_tiny_fronts_match_brute_force(seed: int, tmp_path: Path):
     audited(front, s, tmp_path)
 
 
+def test_without_the_flow_cp_sat_alone_finds_the_same_front(monkeypatch: pytest.MonkeyPatch):
+    """When the flow's costs do not fit (here: made to not fit), the ends and every point come from CP-SAT."""
+    import sweeps.frontier as module
+
+    monkeypatch.setattr(module, "flow_extreme", lambda *args: None)
+    monkeypatch.setattr(module, "supported_points", lambda *args: None)
+    s = weighted_case()
+    front = frontier(s, COVERAGE_DISTANCE, None, False, SolveParams(time_limit_s=20))
+    assert points(front) == brute_front(s)
+    assert {p.proof for p in front.points} == {CPSAT}
+
+
 def test_spread_points_lie_on_the_whole_front():
     """--points 4: both ends and two points between, each one of the full front's."""
     s = weighted_case()
