@@ -148,11 +148,10 @@ class Local:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Fork from a server that has imported the solver once (spawn where fork does not exist)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sweeps.runner"])
-        return context
+    """Fork where the system can: a worker starts in milliseconds with the solver already imported
+    (a fresh interpreter takes a second or more), and this process holds no solver threads then."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
