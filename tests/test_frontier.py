@@ -207,6 +207,17 @@ def test_cli_writes_table_page_and_audited_plans(tmp_path: Path):
     assert run("frontier", folder, "--trade", "coverage:distance", "--out", out).exit_code == 2
 
 
+def test_infeasible_scenario_exits_3(tmp_path: Path):
+    """A pin nobody can meet: no front, exit 3, nothing written."""
+    from models.scenario import Pin
+
+    stranded = weighted_case().model_copy(update={"pins": (Pin(candidate="P1", commune="03127"),)})
+    folder = write_scenario(stranded, tmp_path / "scenario")
+    result = run("frontier", folder, "--trade", "coverage:distance", "--out", tmp_path / "front")
+    assert result.exit_code == 3, result.output
+    assert not (tmp_path / "front").exists()
+
+
 def test_help_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The example in `frontier --help` runs as written on the bundled scenario."""
     example = re.search(r"Example:\s*\n\s*(secondment frontier .+)", run("frontier", "--help").output)

@@ -176,6 +176,18 @@ def test_an_interrupted_sweep_keeps_what_it_solved(folder: Path, tmp_path: Path)
     assert "8 variant(s) (2 reused)" in sweep(folder, out, "--jobs", 1).output
 
 
+def test_an_infeasible_variant_is_a_row_not_an_error(tmp_path: Path):
+    """A cap that strands a pin: that row is INFEASIBLE with no objective values; the sweep exits 0."""
+    tiny = REPO / "tests" / "data" / "tiny"
+    result = run(
+        "sweep", tiny, "--vary", "policy.max_distance_km=1,250", "--out", tmp_path / "s", "--jobs", 1
+    )
+    assert result.exit_code == 0, result.output
+    low, high = rows(tmp_path / "s" / "sweep.csv")
+    assert low["status"] == "INFEASIBLE" and low["coverage"] == "" and low["seats_filled"] == "0"
+    assert high["status"] == "OPTIMAL" and int(high["coverage"]) > 0
+
+
 def test_bad_input_exits_2_and_writes_nothing(folder: Path, tmp_path: Path):
     """An unknown column, a value that breaks a row, a bad sweep file: a message, exit 2, no folder."""
     out = tmp_path / "sweep"
