@@ -16,8 +16,8 @@ from reports.terminal import err, out
 def sweep_variants(scenario_path: str, **options: Any) -> None:
     """Solve every variant the options declare and write the sweep's table, workbook and page."""
     from sweeps.command import SweepOptions, sweep
+    from sweeps.keys import VaryError
     from sweeps.runner import SchedulerUnreachable
-    from sweeps.variants import VaryError
 
     if options["jobs"] and options["scheduler"]:
         raise CliError(_("give --jobs or --scheduler, not both"))

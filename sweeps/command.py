@@ -18,13 +18,14 @@ from models.plan import SolveParams
 from models.plan_io import OutputExists, check_output
 from models.scenario import Scenario
 from sweeps.grid import read_grid
+from sweeps.keys import VaryError
 from sweeps.outputs import CSV, write_outputs
 from sweeps.progress import SweepProgress
 from sweeps.records import RECORDS
 from sweeps.runner import Dask, Local
 from sweeps.sweep import PLANS, prepare, run_sweep
 from sweeps.table import sweep_frame
-from sweeps.variants import Variant, VaryError, columns, parse_vary, product
+from sweeps.variants import Variant, columns, parse_vary, product
 
 SUMMARY_ROWS = 25
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from i18n import _
-from sweeps.variants import Axis, Change, Key, Variant, VaryError, expand
+from sweeps.keys import Change, Key, VaryError
+from sweeps.variants import Axis, Variant, expand
 
 GRID_KEYS = ("vary", "variants")
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from i18n import _
 from models.plan import Plan, SolveParams
 from models.scenario import Scenario
+from sweeps.keys import Change, Key
 from sweeps.records import Record
-from sweeps.variants import Change, Key, apply
+from sweeps.variants import apply
 from sweeps.warm import Warm
 
 Changes = tuple[tuple[str, str], ...]

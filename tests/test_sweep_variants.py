@@ -13,8 +13,9 @@ from conftest import BUNDLED
 from models.loader import load_scenario
 from optimizer.eligibility import eligible_pairs
 from sweeps.grid import read_grid
+from sweeps.keys import Key, VaryError
 from sweeps.runner import variant_scenario
-from sweeps.variants import Axis, Key, VaryError, apply, columns, expand, parse_vary, product
+from sweeps.variants import Axis, apply, columns, expand, parse_vary, product
 from sweeps.warm import Warm
 
 
