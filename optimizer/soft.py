@@ -16,7 +16,7 @@ from models.scenario import Scenario, Softenable
 from optimizer.conflict_text import broken_detail
 from optimizer.diagnosis import why_broken
 from optimizer.eligibility import PairIndex, Pairs
-from optimizer.rules import GROUP_RULES, GroupRule, Instance
+from optimizer.rules import GROUP_RULES, Instance, SoftGroupRule
 from optimizer.rules.base import KeptStage
 from optimizer.stages import Linear
 
@@ -29,9 +29,9 @@ def families(scenario: Scenario, params: SolveParams) -> tuple[str, ...]:
     return tuple(str(f) for f in Softenable if str(f) in asked)
 
 
-def soft_rules(softened: tuple[str, ...]) -> list[GroupRule]:
+def soft_rules(softened: tuple[str, ...]) -> list[SoftGroupRule]:
     """The catalogue's rules those families make soft."""
-    return [rule for rule in GROUP_RULES if rule.family in softened]
+    return [rule for rule in GROUP_RULES if isinstance(rule, SoftGroupRule) and rule.family in softened]
 
 
 def hardened(scenario: Scenario, softened: tuple[str, ...]) -> Scenario:

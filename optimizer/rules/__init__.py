@@ -22,7 +22,7 @@ diagnosis can describe it. The engines, the diagnosis and `explain` loop over th
 """
 
 from models.rules import Rule
-from optimizer.rules.base import GroupRule, HardRule, Instance, PairRule
+from optimizer.rules.base import GroupRule, HardRule, Instance, PairRule, SoftGroupRule
 from optimizer.rules.group_rules import GROUP_RULES
 from optimizer.rules.pair_rules import PAIR_RULES
 
@@ -47,4 +47,5 @@ __all__ = [
     "HardRule",
     "Instance",
     "PairRule",
+    "SoftGroupRule",
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from models.rules import Rule
-from models.scenario import Scenario
+from models.scenario import Scenario, Shortage
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -52,7 +53,7 @@ class HardRule:
         return []
 
 
-class GroupRule(HardRule):
+class GroupRule(HardRule, ABC):
     """A rule that bounds a sum over pairs: a CP-SAT row and a bound on one named network segment."""
 
     segments: ClassVar[tuple[str, ...]]
@@ -60,29 +61,35 @@ class GroupRule(HardRule):
     family: ClassVar[str | None] = None
     """The `soften` family that makes the rule soft (None: it is always hard)."""
 
-    def without(self, scenario: Scenario) -> Scenario:
-        """The scenario with none of the rule's instances: what the engines solve once it is soft."""
-        raise NotImplementedError
-
-    def kept(self, instance: Instance, stage: KeptStage) -> None:
-        """Count the instance in the `rules_kept` stage: one when it holds (for a soft rule)."""
-        raise NotImplementedError
-
+    @abstractmethod
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         """Every place the rule applies, in a stable order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def constrain(self, sm: SecondmentModel, instance: Instance) -> cp_model.Constraint:
         """The instance as a CP-SAT constraint (`sm.total` sums its pairs)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self, scenario: Scenario, instance: Instance, pairs: Pairs | None = None) -> str:
         """The instance where the planner will find it, with the numbers (pairs: say who can go)."""
-        raise NotImplementedError
 
     def impossible_alone(self, instance: Instance, pairs: Pairs) -> bool:
         """Whether the eligible pairs alone already make the instance fail (checked before any search)."""
         return False
+
+
+class SoftGroupRule(GroupRule):
+    """A group rule that a `soften` family can make soft: it can be dropped and counted instead."""
+
+    family: ClassVar[str]
+
+    @abstractmethod
+    def without(self, scenario: Scenario) -> Scenario:
+        """The scenario with none of the rule's instances: what the engines solve once it is soft."""
+
+    @abstractmethod
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """Count the instance in the `rules_kept` stage: one when it holds."""
 
 
 @dataclass
@@ -97,20 +104,20 @@ class KeptStage:
     """Groups of pairs of which so many must be chosen to keep an instance (all or nothing)."""
 
 
-class PairRule(HardRule):
+class PairRule(HardRule, ABC):
     """A rule about one person at one seat: eligibility drops the pairs that break it."""
 
+    @abstractmethod
     def keeps(self, view: PairView) -> np.ndarray | None:
         """Which holder x shortage pairs of the view the rule allows (None: all of them)."""
-        raise NotImplementedError
 
     def figure(self, view: PairView) -> np.ndarray | None:
         """The km or minutes a certificate quotes for the holders the rule keeps out (None: no figure)."""
         return None
 
-    def blocked(self, scenario: Scenario, count: int, nearest: float) -> str:
+    @abstractmethod
+    def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         """Why `count` holders of a short specialty cannot go (nearest: their best km or minutes)."""
-        raise NotImplementedError
 
     def bars(self, scenario: Scenario, candidate: int, shortage: int, figure: float) -> list[Instance]:
         """The rule's instances that keep this candidate from this shortage, as conflicts name them
@@ -119,6 +126,6 @@ class PairRule(HardRule):
         item = f"{person.id}@{seat.commune_id}"
         return [Instance(self.name, item, (candidate, shortage, figure), np.zeros(0, dtype=np.int64), 0)]
 
+    @abstractmethod
     def describe(self, scenario: Scenario, instance: Instance) -> str:
         """One of the rule's barring instances where the planner will find it, with the numbers."""
-        raise NotImplementedError

@@ -14,7 +14,7 @@ import numpy as np
 from i18n import N_, _
 from models.rules import Rule
 from models.scenario import CoverageFloor, Pin, Scenario, Shortage
-from optimizer.rules.base import GroupRule, Instance, KeptStage
+from optimizer.rules.base import GroupRule, Instance, KeptStage, SoftGroupRule
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -213,7 +213,7 @@ def pin_matches(pin: Pin, shortage: Shortage) -> bool:
     return shortage.commune_id == pin.commune and pin.specialty in (None, shortage.specialty)
 
 
-class PinRule(GroupRule):
+class PinRule(SoftGroupRule):
     """Each pinned candidate is seconded to the pinned commune (and specialty, if given)."""
 
     name = Rule.PIN
@@ -315,7 +315,7 @@ def _blocking(scenario: Scenario, candidate_id: str, shortage: Shortage) -> str:
     return ", ".join(found)
 
 
-class MinCoverage(GroupRule):
+class MinCoverage(SoftGroupRule):
     """Each selected commune short in the floor's specialty gets at least min(at_least, seats)."""
 
     name = Rule.MIN_COVERAGE
