@@ -62,6 +62,11 @@ def main(lang: str | None) -> None:
 OUTSIDE_PATHS = click.option(
     "--allow-outside-paths", is_flag=True, help="Let scenario.yaml name tables outside its own folder."
 )
+BASELINE = click.option(
+    "--baseline",
+    type=click.Path(),
+    help="The previous round's plan folder (wins over scenario.yaml's baseline:): keep what still works.",
+)
 
 
 @main.command()
@@ -99,6 +104,7 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
     "--full-out", type=click.Path(), help="With --redact: also write the full plan (for HR) to this folder."
 )
 @OUTSIDE_PATHS
+@BASELINE
 def solve(
     scenario: str,
     out_dir: str,
@@ -110,6 +116,7 @@ def solve(
     redact: bool,
     full_out: str | None,
     allow_outside_paths: bool,
+    baseline: str | None,
 ) -> None:
     """Find the best secondment plan and write it as a plan folder.
 
@@ -120,13 +127,17 @@ def solve(
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
+      secondment solve scenarios/dien-bien-2025-round2 --out plans/round2
+      secondment solve scenarios/dien-bien-2025-round2 --out plans/round2b --baseline plans/round2
     """
     from commands.solving import solve_into
+    from reports.round_changes import print_changes
     from reports.terminal import print_summary
 
     settings = {"time_limit_s": time_limit, "seed": seed, "workers": workers, "engine": engine}
-    solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths)
+    solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, baseline)
     print_summary(solved.scenario, solved.plan, solved.folder, solved.seconds)
+    print_changes(solved.scenario, solved.plan)
     if solved.plan.status == SolveStatus.INFEASIBLE:
         finish(ExitCode.INFEASIBLE)
 
@@ -134,7 +145,8 @@ def solve(
 @main.command()
 @click.argument("scenario", type=click.Path())
 @click.argument("plan_dir", type=click.Path())
-def audit(scenario: str, plan_dir: str) -> None:
+@BASELINE
+def audit(scenario: str, plan_dir: str, baseline: str | None) -> None:
     """Re-check every hard rule, KPI and objective of a plan folder, independently of the solver.
 
     Exit 0 when the plan holds, 1 when it breaks anything (each violation is listed).
@@ -146,7 +158,7 @@ def audit(scenario: str, plan_dir: str) -> None:
     from commands.reading import audit_plan
     from reports.terminal import print_audit
 
-    audited = audit_plan(scenario, plan_dir)
+    audited = audit_plan(scenario, plan_dir, baseline)
     print_audit(audited)
     if audited.violations:
         finish(ExitCode.AUDIT)
@@ -158,8 +170,14 @@ def audit(scenario: str, plan_dir: str) -> None:
 @click.option("--shortage", "shortage_key", metavar="COMMUNE:SPECIALTY", help="Explain this shortage only.")
 @click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
 @click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@BASELINE
 def explain(
-    scenario: str, plan_dir: str, shortage_key: str | None, candidate_id: str | None, time_limit: float
+    scenario: str,
+    plan_dir: str,
+    shortage_key: str | None,
+    candidate_id: str | None,
+    time_limit: float,
+    baseline: str | None,
 ) -> None:
     """Say why seats stay empty and what relaxing each cause would gain; or what a person's alternatives cost.
 
@@ -172,7 +190,7 @@ def explain(
     from commands.reading import explain_plan
     from reports.terminal import print_explanation
 
-    print_explanation(explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit))
+    print_explanation(explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit, baseline))
 
 
 @main.command()
@@ -210,7 +228,8 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
 @click.option(
     "--out", "out_file", required=True, type=click.Path(), help="FILE.html (offline report) or FILE.xlsx."
 )
-def report(scenario: str, plan_dir: str, out_file: str) -> None:
+@BASELINE
+def report(scenario: str, plan_dir: str, out_file: str, baseline: str | None) -> None:
     """Write a plan as one offline HTML page (map, heat map, charts, unfilled seats, policy) or a workbook.
 
     The HTML file embeds everything it needs and opens without a network; the .xlsx workbook has
@@ -222,7 +241,7 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
     """
     from commands.reading import report_plan
 
-    reported = report_plan(scenario, plan_dir, out_file)
+    reported = report_plan(scenario, plan_dir, out_file, baseline)
     if reported.other_scenario:
         err.print(_("[yellow]warning:[/] the plan was made from another scenario than this one"))
     wrote(reported.target)

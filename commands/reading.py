@@ -43,11 +43,11 @@ class Audited:
     claimed: dict[str, object]
 
 
-def audit_plan(scenario_path: str, plan_dir: str) -> Audited:
-    """Re-check a plan folder against its scenario with the independent auditor."""
+def audit_plan(scenario_path: str, plan_dir: str, baseline: str | None = None) -> Audited:
+    """Re-check a plan folder against its scenario (and baseline) with the independent auditor."""
     from optimizer.audit import audit_folder, costs
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, baseline=baseline)
     folder = Path(plan_dir)
     if not (folder / ASSIGNMENTS_FILE).is_file():
         raise CliError(_("{folder} is not a plan folder (no assignments.csv)").format(folder=folder))
@@ -69,11 +69,12 @@ def explain_plan(
     shortage_key: str | None = None,
     candidate_id: str | None = None,
     time_limit: float = 20.0,
+    baseline: str | None = None,
 ) -> Explained:
     """Read a plan folder and set up its explanations: one person's, one shortage's or every empty seat's."""
     from optimizer.explain import Explainer
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, baseline=baseline)
     rows = read_plan_files(Path(plan_dir)).checked((ASSIGNMENTS_FILE,)).assignment_keys()
     if candidate_id is not None and candidate_id not in scenario.candidate_by_id:
         raise CliError(_("--candidate {id}: no such candidate in the scenario").format(id=candidate_id))
@@ -99,13 +100,13 @@ class Reported:
     other_scenario: bool
 
 
-def report_plan(scenario_path: str, plan_dir: str, out_file: str) -> Reported:
+def report_plan(scenario_path: str, plan_dir: str, out_file: str, baseline: str | None = None) -> Reported:
     """Write a plan folder as an offline HTML page or a workbook."""
     from reports.outputs import REPORT_SUFFIXES, write_report
     from reports.plan_data import read_plan_folder
 
     target = output_path(out_file, REPORT_SUFFIXES)
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, baseline=baseline)
     plan = read_plan_folder(Path(plan_dir), scenario)
     write_output(lambda: write_report(plan, scenario, target), target)
     return Reported(target, bool(plan.scenario_sha256 and plan.scenario_sha256 != scenario.sha256))

@@ -30,7 +30,17 @@ def solve(
     otherwise (or when asked) CP-SAT does, warm-started stage after stage.
     """
     params = params or SolveParams()
-    pairs = eligible_pairs(scenario)
+    return _plan(scenario, eligible_pairs(scenario), params, progress, stop)
+
+
+def run_stages(
+    scenario: Scenario,
+    pairs: Pairs,
+    params: SolveParams,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[Runner, list[StageResult]]:
+    """Every stage on the engine `params` asks for; the runner holds the choice (NoSolution: none)."""
     engines: list[type[Runner]] = {
         "auto": [FlowRunner, CpSatRunner],
         "flow": [FlowRunner],
@@ -38,26 +48,42 @@ def solve(
     }[params.engine]
     for engine in engines:
         try:
-            return _run(engine(scenario, pairs, params, progress, stop), scenario, pairs, params)
+            return _stages(engine(scenario, pairs, params, progress, stop), scenario)
         except FlowUnsuited:
             if engine is engines[-1]:
                 raise
     raise AssertionError("unreachable")
 
 
-def _run(runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams) -> Plan:
-    """All stages on one engine, then the plan (or the diagnosis when no plan exists)."""
-    stages: list[StageResult] = []
+def _stages(runner: Runner, scenario: Scenario) -> tuple[Runner, list[StageResult]]:
+    """All stages on one engine, then a canonical choice among the plans equal on every stage."""
+    stages = [run_stage(runner, objective) for objective in scenario.policy.objectives]
+    if runner.chosen is None:
+        runner.settle()
+    runner.canonicalize()
+    return runner, stages
+
+
+def _plan(
+    scenario: Scenario,
+    pairs: Pairs,
+    params: SolveParams,
+    progress: Progress | None,
+    stop: threading.Event | None,
+) -> Plan:
+    """The plan of every stage (or the diagnosis when no plan exists), with its baseline's changes."""
     try:
-        for objective in scenario.policy.objectives:
-            stages.append(run_stage(runner, objective))
-        if runner.chosen is None:
-            runner.settle()
-        runner.canonicalize()
+        runner, stages = run_stages(scenario, pairs, params, progress, stop)
     except NoSolution as failure:
         if failure.infeasible:
             return empty_plan(scenario, SolveStatus.INFEASIBLE, params, diagnose(scenario, pairs, params))
         return empty_plan(scenario, SolveStatus.UNKNOWN, params, [])
     assert runner.chosen is not None
     status = SolveStatus.OPTIMAL if all(stage.proven for stage in stages) else SolveStatus.FEASIBLE
-    return build_plan(scenario, pairs, runner.chosen, status, stages, params, runner.engine)
+    plan = build_plan(scenario, pairs, runner.chosen, status, stages, params, runner.engine)
+    if scenario.baseline is None:
+        return plan
+    from optimizer.rounds import baseline_changes
+
+    changes = baseline_changes(scenario, pairs, runner.chosen, stages, params, progress, stop)
+    return plan.model_copy(update={"baseline": changes})

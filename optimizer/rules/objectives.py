@@ -60,6 +60,16 @@ class Preference(ObjectiveRule):
         return score.preference(scenario, pairs)
 
 
+class Stability(ObjectiveRule):
+    """Baseline assignments kept, maximised."""
+
+    name = Objective.STABILITY
+    statement = N_("Keep as many of the baseline plan's assignments as possible.")
+
+    def linear(self, scenario: Scenario, pairs: Pairs) -> Linear:
+        return score.stability(scenario, pairs)
+
+
 class Fairness(ObjectiveRule):
     """The worst commune's filled share, maximised; then the communes served."""
 
@@ -90,7 +100,14 @@ class Disruption(ObjectiveRule):
         return runner.threshold(score.disruption(runner.scenario, runner.index))
 
 
-OBJECTIVES: tuple[ObjectiveRule, ...] = (Coverage(), Fairness(), Distance(), Preference(), Disruption())
+OBJECTIVES: tuple[ObjectiveRule, ...] = (
+    Coverage(),
+    Stability(),
+    Fairness(),
+    Distance(),
+    Preference(),
+    Disruption(),
+)
 OBJECTIVE = {o.name: o for o in OBJECTIVES}
 
 

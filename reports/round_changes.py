@@ -1,0 +1,94 @@
+"""A round's changes against its baseline plan: each assignment's fate, and who arrives and leaves where."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+from rich.markup import escape
+from rich.table import Table
+
+from i18n import _
+from models.plan import Plan
+from models.scenario import Scenario
+from reports.terminal import out
+
+
+
+def changes_frame(plan: Plan) -> pd.DataFrame:
+    """Every baseline assignment: person, from, status, to and why (plan.json's `baseline`)."""
+    columns = [
+        "candidate_id",
+        "candidate_name",
+        "status",
+        "from_commune_id",
+        "from_specialty",
+        "to_commune_id",
+        "to_specialty",
+        "cause",
+        "reason",
+    ]
+    return pd.DataFrame([change.model_dump() for change in plan.baseline], columns=columns)
+
+
+def effect_frames(scenario: Scenario, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per agency and per commune: people the baseline had there, arriving, leaving, and the plan's."""
+    before = {(c.candidate_id, c.from_commune_id) for c in plan.baseline}
+    after = {(a.candidate_id, a.commune_id) for a in plan.assignments}
+    agency = {c.id: c.agency_id for c in scenario.candidates}
+    rows = {"agency_id": Counter[tuple[str, str]](), "commune_id": Counter[tuple[str, str]]()}
+    for side, pairs in (("baseline", before), ("plan", after)):
+        for person, commune in pairs:
+            rows["agency_id"][(agency.get(person, "?"), side)] += 1
+            rows["commune_id"][(commune, side)] += 1
+    for person, commune in before - after:
+        rows["commune_id"][(commune, "leaving")] += 1
+    for person, commune in after - before:
+        rows["commune_id"][(commune, "arriving")] += 1
+    people_before, people_after = {p for p, _c in before}, {p for p, _c in after}
+    for person in people_before - people_after:
+        rows["agency_id"][(agency.get(person, "?"), "returning")] += 1
+    for person in people_after - people_before:
+        rows["agency_id"][(agency.get(person, "?"), "newly released")] += 1
+    sides = {
+        "agency_id": ("baseline", "returning", "newly released", "plan"),
+        "commune_id": ("baseline", "leaving", "arriving", "plan"),
+    }
+    frames = []
+    for key, counts in rows.items():
+        ids = sorted({k for k, _side in counts})
+        frames.append(
+            pd.DataFrame(
+                [{key: i, **{side: counts[(i, side)] for side in sides[key]}} for i in ids],
+                columns=[key, *sides[key]],
+            )
+        )
+    return frames[0], frames[1]
+
+
+def print_changes(scenario: Scenario, plan: Plan) -> None:
+    """The baseline's fate in the solve summary: the counts, then each changed assignment and why."""
+    if scenario.baseline is None or not plan.assignments:
+        return
+    counts = Counter(change.status for change in plan.baseline)
+    out.print(
+        _("Baseline: {kept} of {total} assignments kept · {moved} moved · {released} released").format(
+            kept=counts["kept"], total=len(plan.baseline), moved=counts["moved"], released=counts["released"]
+        ),
+        markup=False,
+    )
+    changed = [change for change in plan.baseline if change.status != "kept"]
+    if not changed:
+        return
+    table = Table(title=_("Baseline assignments not kept"))
+    for column in (_("person"), _("from"), _("to"), _("why")):
+        table.add_column(column, overflow="fold")
+    for change in changed:
+        to = f"{change.to_commune_id}/{change.to_specialty}" if change.status == "moved" else _("released")
+        table.add_row(
+            escape(change.candidate_id),
+            escape(f"{change.from_commune_id}/{change.from_specialty}"),
+            escape(to),
+            escape(change.reason),
+        )
+    out.print(table)
