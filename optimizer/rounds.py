@@ -20,7 +20,7 @@ from models.rules import Rule
 from models.scenario import BaselineAssignment, Pin, Scenario
 from optimizer.eligibility import Pairs
 from optimizer.reasons import Certifier
-from optimizer.stages import NoSolution, Progress
+from optimizer.stages import NoSolution, Progress, ceiling_of
 
 SHOWN = 3
 PAIR_REASONS = {
@@ -145,7 +145,8 @@ class _Changes:
         left = max(0.1, self.deadline - time.monotonic())
         params = self.params.model_copy(update={"time_limit_s": left})
         try:
-            runner, stages = run_stages(held, self.pairs, params, stop=self.stop)
+            ceiling = ceiling_of(self.stages)
+            runner, stages = run_stages(held, self.pairs, params, stop=self.stop, ceiling=ceiling)
         except NoSolution as failure:
             if not failure.infeasible:
                 return "unexamined", _("not re-solved: the time limit was reached")

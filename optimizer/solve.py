@@ -12,7 +12,7 @@ from optimizer.eligibility import Pairs, eligible_pairs
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.plan_builder import build_plan, empty_plan
 from optimizer.rules.objectives import run_stage
-from optimizer.stages import NoSolution, Progress, Runner
+from optimizer.stages import Linear, NoSolution, Progress, Runner, reaches
 
 
 def solve(
@@ -39,8 +39,15 @@ def run_stages(
     params: SolveParams,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    keep: Linear | None = None,
+    keep_first: bool = False,
+    ceiling: dict[str, float | int] | None = None,
 ) -> tuple[Runner, list[StageResult]]:
-    """Every stage on the engine `params` asks for; the runner holds the choice (NoSolution: none)."""
+    """Every stage on the engine `params` asks for; the runner holds the choice (NoSolution: none).
+
+    `keep` is one more stage, held but not reported: first with `keep_first`, else a last tie-break.
+    `ceiling`: the stage values of a less constrained scenario (the free optimum of a re-solve).
+    """
     engines: list[type[Runner]] = {
         "auto": [FlowRunner, CpSatRunner],
         "flow": [FlowRunner],
@@ -48,16 +55,27 @@ def run_stages(
     }[params.engine]
     for engine in engines:
         try:
-            return _stages(engine(scenario, pairs, params, progress, stop), scenario)
+            runner = engine(scenario, pairs, params, progress, stop)
+            runner.ceiling = dict(ceiling or {})
+            return _stages(runner, scenario, keep, keep_first)
         except FlowUnsuited:
             if engine is engines[-1]:
                 raise
     raise AssertionError("unreachable")
 
 
-def _stages(runner: Runner, scenario: Scenario) -> tuple[Runner, list[StageResult]]:
+def _stages(
+    runner: Runner, scenario: Scenario, keep: Linear | None, keep_first: bool
+) -> tuple[Runner, list[StageResult]]:
     """All stages on one engine, then a canonical choice among the plans equal on every stage."""
-    stages = [run_stage(runner, objective) for objective in scenario.policy.objectives]
+    if keep is not None and keep_first:
+        runner.optimize(keep)
+    stages = []
+    for objective in scenario.policy.objectives:
+        stages.append(run_stage(runner, objective))
+        runner.at_ceiling = runner.at_ceiling and reaches(stages[-1], runner.ceiling)
+    if keep is not None and not keep_first:
+        runner.optimize(keep)
     if runner.chosen is None:
         runner.settle()
     runner.canonicalize()

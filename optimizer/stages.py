@@ -19,6 +19,8 @@ from models.plan import SolveParams, StageResult
 from models.scenario import Scenario
 from optimizer.eligibility import PairIndex, Pairs
 
+ROUNDING = 5e-7
+"""How far a stage value written to 6 decimals may be from the exact fraction."""
 Progress = Callable[[str, float | None, float | None, float], None]
 
 
@@ -98,6 +100,10 @@ class Runner(ABC):
         self.deadline = self.started + params.time_limit_s
         self.chosen: np.ndarray | None = None
         self.held_bounds = Bounds()
+        self.ceiling: dict[str, float | int] = {}
+        """Stage values no plan of this runner can beat while every earlier stage reaches its own
+        (those of a less constrained scenario): a threshold stage then bisects below them only."""
+        self.at_ceiling = True
 
     def remaining(self) -> float:
         """Seconds left of the overall time limit (none once a stop is asked for)."""
@@ -136,7 +142,7 @@ class Runner(ABC):
             raise NoSolution(infeasible=True)
         assert self.chosen is not None
         best = fractions.index(objective.achieved(self.chosen))
-        limit, proven = len(fractions) - 1, True
+        limit, proven = max(best, self._limit(objective, fractions)), True
         while best < limit:
             probe = (best + limit + 2) // 2
             outcome = self._probe(
@@ -154,6 +160,34 @@ class Runner(ABC):
             self.progress(objective.name, float(fractions[best]), float(fractions[limit]), self.elapsed())
         self._hold(objective.bounds(fractions[best]))
         return stage_result(objective.name, objective.maximize, fractions[best], fractions[limit], proven)
+
+    def _limit(self, objective: Threshold, fractions: tuple[Fraction, ...]) -> int:
+        """The best position the bisection must consider: the last, or the ceiling's when it holds."""
+        cap = self.ceiling.get(objective.name) if self.at_ceiling else None
+        if cap is None:
+            return len(fractions) - 1
+        sign = 1 if objective.maximize else -1
+        reachable = [i for i, f in enumerate(fractions) if sign * (float(f) - cap) <= ROUNDING]
+        return max(reachable, default=0)
+
+
+def ceiling_of(stages: list[StageResult]) -> dict[str, float | int]:
+    """The values of solved stages (fairness' communes served too), as a ceiling for a re-solve."""
+    found: dict[str, float | int] = {}
+    for stage in stages:
+        found[stage.name] = stage.value
+        served = getattr(stage, "communes_served", None)
+        if served is not None:
+            found["communes_served"] = served
+    return found
+
+
+def reaches(stage: StageResult, ceiling: dict[str, float | int]) -> bool:
+    """Whether a stage reaches the ceiling's value (and communes served, for fairness)."""
+    served = getattr(stage, "communes_served", None)
+    return stage.value == ceiling.get(stage.name) and (
+        served is None or served == ceiling.get("communes_served")
+    )
 
 
 def stage_result(
