@@ -194,6 +194,41 @@ def explain(
 
 
 @main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option(
+    "--seat", required=True, metavar="COMMUNE:SPECIALTY", help="The seat to fill (empty or filled)."
+)
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many to show.")
+@click.option("--keep-others", is_flag=True, help="Move only what must move from the plan (else: all free).")
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@BASELINE
+def suggest(
+    scenario: str,
+    plan_dir: str,
+    seat: str,
+    top: int,
+    keep_others: bool,
+    time_limit: float,
+    baseline: str | None,
+) -> None:
+    """Rank who could take a seat: each held there and re-solved, with the cost on every objective.
+
+    Also says how many others of the plan would move, and why each other holder of the specialty
+    cannot take the seat. The mirror of `explain --candidate`.
+
+    \b
+    Example:
+      secondment suggest scenarios/dien-bien-2025 plans/dien-bien-2025 --seat 03203:health --top 5
+      secondment suggest scenarios/dien-bien-2025 plans/dien-bien-2025 --seat 03160:it --keep-others
+    """
+    from commands.reading import suggest_for_seat
+    from reports.round_changes import print_suggestions
+
+    print_suggestions(suggest_for_seat(scenario, plan_dir, seat, keep_others, time_limit, baseline), top)
+
+
+@main.command()
 @click.argument("plan_a", type=click.Path())
 @click.argument("plan_b", type=click.Path())
 @click.option(

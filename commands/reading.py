@@ -1,4 +1,4 @@
-"""Commands that read a scenario and a plan folder: validate, audit, explain, report, compare."""
+"""Commands that read a scenario and a plan folder: validate, audit, explain, suggest, report, compare."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from optimizer.audit import Violation
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer
+    from optimizer.suggest import Suggestions
     from reports.compare import Comparison
 
 
@@ -90,6 +91,26 @@ def explain_plan(
     if candidate_id is not None:
         return Explained(explainer, candidate_id, [])
     return Explained(explainer, None, [wanted] if wanted is not None else explainer.unfilled())
+
+
+def suggest_for_seat(
+    scenario_path: str,
+    plan_dir: str,
+    seat: str,
+    keep_others: bool = False,
+    time_limit: float = 20.0,
+    baseline: str | None = None,
+) -> Suggestions:
+    """Everyone who could take the seat `COMMUNE:SPECIALTY`, ranked, and why the others cannot."""
+    from optimizer.suggest import Suggester
+
+    scenario = load_scenario(scenario_path, baseline=baseline)
+    rows = read_plan_files(Path(plan_dir)).checked((ASSIGNMENTS_FILE,)).assignment_keys()
+    commune_id, _colon, specialty = seat.partition(":")
+    if (commune_id, specialty) not in scenario.shortage_index:
+        raise CliError(_("--seat {key}: no such shortage; expected COMMUNE:SPECIALTY").format(key=seat))
+    suggester = Suggester(scenario, rows, SolveParams(time_limit_s=time_limit), keep_others)
+    return suggester.seat(commune_id, specialty)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class Suggestion:
     moved: int
     feasible: bool = True
     reason: str = ""
+    in_plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,9 @@ class Suggester:
         assert runner.chosen is not None
         values = {stage.name: stage.value for stage in stages if stage.name in self.optimum}
         costs = {key: _delta(values[key], self.optimum[key]) for key in values}
-        return Suggestion(
-            candidate_id, name, values, costs, self._moved(held, pairs, runner.chosen, candidate_id)
-        )
+        moved = self._moved(held, pairs, runner.chosen, candidate_id)
+        here = self.seat_of.get(candidate_id) == (commune_id, specialty)
+        return Suggestion(candidate_id, name, values, costs, moved, in_plan=here)
 
     def _pinned(self, candidate_id: str, commune_id: str, specialty: str) -> str:
         """Why pins rule the choice out: the person is pinned elsewhere, or the seat's seats are pinned."""

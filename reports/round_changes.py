@@ -11,8 +11,8 @@ from rich.table import Table
 from i18n import _
 from models.plan import Plan
 from models.scenario import Scenario
+from optimizer.suggest import Suggestions
 from reports.terminal import out
-
 
 
 def changes_frame(plan: Plan) -> pd.DataFrame:
@@ -41,9 +41,9 @@ def effect_frames(scenario: Scenario, plan: Plan) -> tuple[pd.DataFrame, pd.Data
         for person, commune in pairs:
             rows["agency_id"][(agency.get(person, "?"), side)] += 1
             rows["commune_id"][(commune, side)] += 1
-    for person, commune in before - after:
+    for _person, commune in before - after:
         rows["commune_id"][(commune, "leaving")] += 1
-    for person, commune in after - before:
+    for _person, commune in after - before:
         rows["commune_id"][(commune, "arriving")] += 1
     people_before, people_after = {p for p, _c in before}, {p for p, _c in after}
     for person in people_before - people_after:
@@ -92,3 +92,33 @@ def print_changes(scenario: Scenario, plan: Plan) -> None:
             escape(change.reason),
         )
     out.print(table)
+
+
+def print_suggestions(found: Suggestions, top: int) -> None:
+    """suggest's result: the best `top` people with each stage's cost, then who cannot and why."""
+    title = _("Who could take {commune}/{specialty}: each held there, cost against the optimum").format(
+        commune=found.commune_id, specialty=found.specialty
+    )
+    table = Table(title=escape(title))
+    table.add_column("#", justify="right")
+    table.add_column(_("person"))
+    table.add_column(_("name"), overflow="fold")
+    for stage, value in found.optimum.items():
+        table.add_column(f"{stage}\n({value:g})", justify="right")
+    table.add_column(_("others moved"), justify="right")
+    for rank, suggestion in enumerate(found.ranked[:top], start=1):
+        costs = [
+            f"{suggestion.costs[stage]:+.6g}" if suggestion.costs[stage] else "0" for stage in found.optimum
+        ]
+        person = suggestion.candidate_id + (" ◀" if suggestion.in_plan else "")
+        table.add_row(str(rank), escape(person), escape(suggestion.name), *costs, str(suggestion.moved))
+    out.print(table)
+    out.print(_("◀ holds the seat in the plan"), markup=False)
+    if len(found.ranked) > top:
+        out.print(
+            _("… and {count} more who could take it").format(count=len(found.ranked) - top), markup=False
+        )
+    if found.cannot:
+        out.print(_("Cannot take it:"), markup=False)
+        for person, reason in found.cannot:
+            out.print(f"  {person}: {reason}", markup=False)

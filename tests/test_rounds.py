@@ -110,7 +110,11 @@ def test_coverage_first_moves_a_person_to_the_seat_only_they_can_fill(solved):
 def test_stability_ranked_first_keeps_the_person_at_the_cost_of_coverage(solved):
     """Ranked before coverage, stability keeps P1 at C1/it (kept 1): coverage falls to 3 (P2 has no land)."""
     s = moved_for_land()
-    s = s.model_copy(update={"policy": s.policy.model_copy(update={"objectives": (Objective.STABILITY, Objective.COVERAGE)})})
+    s = s.model_copy(
+        update={
+            "policy": s.policy.model_copy(update={"objectives": (Objective.STABILITY, Objective.COVERAGE)})
+        }
+    )
     plan = solved(with_baseline(s, kept("P1@C1/it")))
     assert [(o.name, o.value) for o in plan.objectives] == [("stability", 1), ("coverage", 3)]
 
@@ -128,10 +132,14 @@ def test_stability_goes_right_after_coverage_or_first():
     """Unranked, stability follows coverage; without coverage it comes first; ranked, it stays put."""
     s = twins()
     assert with_baseline(s, ()).policy.objectives == ("coverage", "stability", "distance")
-    distance_only = s.model_copy(update={"policy": s.policy.model_copy(update={"objectives": (Objective.DISTANCE,)})})
+    distance_only = s.model_copy(
+        update={"policy": s.policy.model_copy(update={"objectives": (Objective.DISTANCE,)})}
+    )
     assert with_baseline(distance_only, ()).policy.objectives == ("stability", "distance")
     ranked = s.model_copy(
-        update={"policy": s.policy.model_copy(update={"objectives": (Objective.DISTANCE, Objective.STABILITY)})}
+        update={
+            "policy": s.policy.model_copy(update={"objectives": (Objective.DISTANCE, Objective.STABILITY)})
+        }
     )
     assert with_baseline(ranked, ()).policy.objectives == ("distance", "stability")
 
