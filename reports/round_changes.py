@@ -80,18 +80,18 @@ def print_changes(scenario: Scenario, plan: Plan) -> None:
     changed = [change for change in plan.baseline if change.status != "kept"]
     if not changed:
         return
-    table = Table(title=_("Baseline assignments not kept"))
-    for column in (_("person"), _("from"), _("to"), _("why")):
-        table.add_column(column, overflow="fold")
+    out.print(_("Not kept, and why:"), markup=False)
     for change in changed:
-        to = f"{change.to_commune_id}/{change.to_specialty}" if change.status == "moved" else _("released")
-        table.add_row(
-            escape(change.candidate_id),
-            escape(f"{change.from_commune_id}/{change.from_specialty}"),
-            escape(to),
-            escape(change.reason),
+        seat = f"{change.from_commune_id}/{change.from_specialty}"
+        if change.status == "moved":
+            text = _("{person} {name}: {seat} → {to}: {reason}")
+        else:
+            text = _("{person} {name}: {seat} → released: {reason}")
+        to = f"{change.to_commune_id}/{change.to_specialty}"
+        line = text.format(
+            person=change.candidate_id, name=change.candidate_name, seat=seat, to=to, reason=change.reason
         )
-    out.print(table)
+        out.print("  " + line, markup=False)
 
 
 def print_suggestions(found: Suggestions, top: int) -> None:
