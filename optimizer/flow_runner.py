@@ -79,7 +79,8 @@ class FlowRunner(Runner):
             return chosen
 
     def _ahead(self, name: str) -> list[Linear]:
-        """The linear stages declared right after this one (communes served counts as fairness)."""
+        """The linear stages declared right after this one (communes served counts as fairness), and
+        the tail's when no threshold stage comes between."""
         declared = [str(o) for o in self.scenario.policy.objectives]
         name = str(Objective.FAIRNESS) if name == "communes_served" else name
         if name not in declared:
@@ -88,9 +89,9 @@ class FlowRunner(Runner):
         for objective in self.scenario.policy.objectives[declared.index(name) + 1 :]:
             linear = OBJECTIVE[objective].linear(self.scenario, self.pairs)
             if linear is None:
-                break
+                return ahead
             ahead.append(linear)
-        return ahead
+        return ahead + self.tail
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:
         if self.remaining() <= 0:

@@ -70,6 +70,8 @@ def _stages(
     """All stages on one engine, then a canonical choice among the plans equal on every stage."""
     if keep is not None and keep_first:
         runner.optimize(keep)
+    elif keep is not None:
+        runner.tail = [keep]
     stages = []
     for objective in scenario.policy.objectives:
         stages.append(run_stage(runner, objective))

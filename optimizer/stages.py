@@ -104,6 +104,8 @@ class Runner(ABC):
         """Stage values no plan of this runner can beat while every earlier stage reaches its own
         (those of a less constrained scenario): a threshold stage then bisects below them only."""
         self.at_ceiling = True
+        self.tail: list[Linear] = []
+        """Linear stages that run after the declared ones (an engine may fold them in early)."""
 
     def remaining(self) -> float:
         """Seconds left of the overall time limit (none once a stop is asked for)."""
@@ -143,8 +145,11 @@ class Runner(ABC):
         assert self.chosen is not None
         best = fractions.index(objective.achieved(self.chosen))
         limit, proven = max(best, self._limit(objective, fractions)), True
+        ceiling_first = limit < len(fractions) - 1
+        """Under a ceiling the ceiling itself is the likeliest answer: probe it before bisecting."""
         while best < limit:
-            probe = (best + limit + 2) // 2
+            probe = limit if ceiling_first else (best + limit + 2) // 2
+            ceiling_first = False
             outcome = self._probe(
                 objective.bounds(fractions[probe]), f"{objective.name} {float(fractions[probe]):.3f}?"
             )

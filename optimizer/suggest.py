@@ -66,6 +66,14 @@ class Suggester:
         self.optimum = {stage.name: stage.value for stage in stages}
         self.ceiling = ceiling_of(stages)
         self.sense = {stage.name: stage.sense for stage in stages}
+        self.in_plan = np.array(
+            [
+                self.seat_of.get(scenario.candidates[c].id) == scenario.shortages[s].key
+                for c, s in zip(self.pairs.candidate.tolist(), self.pairs.shortage.tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        """1 for the pairs the plan holds."""
 
     def seat(self, commune_id: str, specialty: str) -> Suggestions:
         """Every holder of the specialty: held at the seat and ranked, or the reason they cannot go."""
@@ -139,16 +147,9 @@ class Suggester:
         return ""
 
     def _keeping(self, candidate_id: str) -> Linear:
-        """A first stage that keeps as many of the plan's other assignments as it can."""
-        scenario, pairs = self.scenario, self.pairs
-        weights = np.array(
-            [
-                scenario.candidates[c].id != candidate_id
-                and self.seat_of.get(scenario.candidates[c].id) == scenario.shortages[s].key
-                for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True)
-            ],
-            dtype=np.int64,
-        )
+        """A stage that keeps as many of the plan's other assignments as it can."""
+        weights = self.in_plan.copy()
+        weights[self.pairs.candidate == self.scenario.candidate_index[candidate_id]] = 0
         return Linear("plan_kept", True, weights)
 
     def _moved(self, scenario: Scenario, pairs: Pairs, chosen: np.ndarray, candidate_id: str) -> int:
