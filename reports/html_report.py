@@ -9,6 +9,7 @@ from reports import charts
 from reports.html_page import cards, definitions, figure, page, table, warning
 from reports.metrics import headline
 from reports.plan_data import PlanData
+from reports.round_changes import round_html
 from reports.sheets import policy_lines
 
 
@@ -40,6 +41,7 @@ def report_html(plan: PlanData, scenario: Scenario) -> str:
         _stages(plan),
         f"<h2>Unfilled seats ({int(plan.shortages['missing'].sum())})</h2>",
         _unfilled(plan),
+        *round_html(plan, scenario),
         "<h2>Policy</h2>",
         definitions(policy_lines(scenario)),
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from test_cli import run
+from test_report import browser  # noqa: F401  (the headless Chromium fixture)
 
 from models.loader import load_scenario
 from models.plan import SolveParams, SolveStatus
@@ -188,3 +189,36 @@ def test_suggest_refuses_an_unknown_seat(bundled_plan):
     _scenario, folder = bundled_plan
     result = run("suggest", ROUND1, folder, "--seat", "03203:astronomy")
     assert result.exit_code == 2 and "COMMUNE:SPECIALTY" in result.output
+
+
+def test_round_workbook_has_the_changes_and_who_arrives_and_leaves(round2, tmp_path: Path):
+    """report --out .xlsx: Round changes (one row per baseline assignment), Round by agency / commune."""
+    import pandas as pd
+
+    _scenario, plan, folder = round2
+    target = tmp_path / "round2.xlsx"
+    assert run("report", ROUND2, folder, "--out", target).exit_code == 0
+    sheets = pd.read_excel(target, sheet_name=None, dtype={"commune_id": str})
+    assert len(sheets["Round changes"]) == 122
+    agencies = sheets["Round by agency"].set_index("agency_id")
+    assert agencies.loc["SGDDT"].tolist() == [2, 1, 0, 1]  # its cap fell from 2 to 1
+    communes = sheets["Round by commune"].set_index("commune_id")
+    leaving = sum(c.status != "kept" for c in plan.baseline)
+    assert communes["leaving"].sum() == leaving
+    assert (communes["baseline"] - communes["leaving"] + communes["arriving"] == communes["plan"]).all()
+
+
+def test_round_section_of_the_report_in_headless_chromium(browser, round2, tmp_path: Path):  # noqa: F811
+    """The HTML report of round 2 loads offline without errors and shows the changes; a screenshot."""
+    from test_report import open_page
+
+    _scenario, _plan, folder = round2
+    target = tmp_path / "round2.html"
+    assert run("report", ROUND2, folder, "--out", target).exit_code == 0
+    seen = open_page(browser, target, plots=5)
+    assert seen["errors"] == []
+    assert all(url.startswith(("file:", "data:")) for url in seen["requests"])
+    heading = browser.find_element("xpath", "//h2[text()='Against the baseline']")
+    browser.execute_script("arguments[0].scrollIntoView();", heading)
+    assert "110 of 122 baseline assignments kept" in browser.find_element("css selector", "body").text
+    assert browser.save_screenshot(str(tmp_path / "round2.png"))
