@@ -225,7 +225,8 @@ def suggest(
     from commands.reading import suggest_for_seat
     from reports.round_changes import print_suggestions
 
-    print_suggestions(suggest_for_seat(scenario, plan_dir, seat, keep_others, time_limit, baseline), top)
+    found = suggest_for_seat(scenario, plan_dir, seat, keep_others, time_limit, baseline, top)
+    print_suggestions(found, top)
 
 
 @main.command()

@@ -100,6 +100,7 @@ def suggest_for_seat(
     keep_others: bool = False,
     time_limit: float = 20.0,
     baseline: str | None = None,
+    top: int | None = None,
 ) -> Suggestions:
     """Everyone who could take the seat `COMMUNE:SPECIALTY`, ranked, and why the others cannot."""
     from optimizer.suggest import Suggester
@@ -110,7 +111,7 @@ def suggest_for_seat(
     if (commune_id, specialty) not in scenario.shortage_index:
         raise CliError(_("--seat {key}: no such shortage; expected COMMUNE:SPECIALTY").format(key=seat))
     suggester = Suggester(scenario, rows, SolveParams(time_limit_s=time_limit), keep_others)
-    return suggester.seat(commune_id, specialty)
+    return suggester.seat(commune_id, specialty, top)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ class Suggestions:
     optimum: dict[str, float | int]
     ranked: tuple[Suggestion, ...]
     cannot: tuple[tuple[str, str], ...]
+    unranked: int = 0
+    """Eligible people not re-solved: even at no cost they could not enter the top asked for."""
 
 
 class Suggester:
@@ -66,31 +68,60 @@ class Suggester:
         self.optimum = {stage.name: stage.value for stage in stages}
         self.ceiling = ceiling_of(stages)
         self.sense = {stage.name: stage.sense for stage in stages}
-        self.in_plan = np.array(
+        ids = [scenario.candidates[c].id for c in self.pairs.candidate.tolist()]
+        keys = [scenario.shortages[s].key for s in self.pairs.shortage.tolist()]
+        self.unchanged = np.array(
             [
-                self.seat_of.get(scenario.candidates[c].id) == scenario.shortages[s].key
-                for c, s in zip(self.pairs.candidate.tolist(), self.pairs.shortage.tolist(), strict=True)
+                1 if self.seat_of.get(i) == key else 0 if i in self.seat_of else -1
+                for i, key in zip(ids, keys, strict=True)
             ],
             dtype=np.int64,
         )
-        """1 for the pairs the plan holds."""
+        """Per pair: +1 when the plan holds it, -1 when it seconds someone the plan does not: their sum,
+        maximised, is the fewest people whose seat changes."""
 
-    def seat(self, commune_id: str, specialty: str) -> Suggestions:
-        """Every holder of the specialty: held at the seat and ranked, or the reason they cannot go."""
+    def seat(self, commune_id: str, specialty: str, top: int | None = None) -> Suggestions:
+        """Every holder of the specialty: held at the seat and ranked, or the reason they cannot go.
+
+        With `top`, only the best `top` are ranked exactly: a person is re-solved unless even the
+        best they could reach (every stage at the optimum, the fewest moves possible) ranks below
+        the `top` found so far.
+        """
         scenario = self.scenario
         s = scenario.shortage_index[(commune_id, specialty)]
         eligible = self.pairs.candidate[self.pairs.shortage == s].tolist()
-        ranked = [self._held(scenario.candidates[c].id, commune_id, specialty) for c in eligible]
-        ranked.sort(key=self._rank)
-        cannot = [(s_.candidate_id, s_.reason) for s_ in ranked if not s_.feasible]
+        holders = {p for p, seat in self.seat_of.items() if seat == (commune_id, specialty)}
+        full = len(holders) >= scenario.shortages[s].seats
+        ids = sorted((scenario.candidates[c].id for c in eligible), key=lambda i: (i not in holders, i))
+        ranked: list[Suggestion] = []
+        cannot: list[tuple[str, str]] = []
+        unranked = 0
+        for candidate_id in ids:
+            blocked = self._pinned(candidate_id, commune_id, specialty)
+            if blocked:
+                cannot.append((candidate_id, blocked))
+                continue
+            fewest = int(full and candidate_id not in holders)
+            if (
+                top is not None
+                and len(ranked) >= top
+                and self._best_case(candidate_id, fewest) > self._rank(ranked[top - 1])
+            ):
+                unranked += 1
+                continue
+            found = self._held(candidate_id, commune_id, specialty)
+            if found.feasible:
+                ranked.append(found)
+                ranked.sort(key=self._rank)
+            else:
+                cannot.append((candidate_id, found.reason))
         cannot += self._ineligible(s, set(eligible))
-        return Suggestions(
-            commune_id,
-            specialty,
-            self.optimum,
-            tuple(r for r in ranked if r.feasible),
-            tuple(cannot),
-        )
+        return Suggestions(commune_id, specialty, self.optimum, tuple(ranked), tuple(cannot), unranked)
+
+    def _best_case(self, candidate_id: str, fewest: int) -> tuple:
+        """The best rank a person could reach: every stage at the optimum, `fewest` others moved."""
+        best = Suggestion(candidate_id, "", dict(self.optimum), {}, fewest)
+        return self._rank(best)
 
     def _rank(self, suggestion: Suggestion) -> tuple:
         """Better stage values first (in priority order), then fewer others moved, then the id."""
@@ -147,8 +178,8 @@ class Suggester:
         return ""
 
     def _keeping(self, candidate_id: str) -> Linear:
-        """A stage that keeps as many of the plan's other assignments as it can."""
-        weights = self.in_plan.copy()
+        """A stage that changes as few of the plan's other people as it can."""
+        weights = self.unchanged.copy()
         weights[self.pairs.candidate == self.scenario.candidate_index[candidate_id]] = 0
         return Linear("plan_kept", True, weights)
 

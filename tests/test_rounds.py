@@ -228,3 +228,22 @@ def test_the_auditor_catches_a_false_baseline_claim(tmp_path, bad):
     claims["baseline"][0]["status"] = bad
     path.write_text(json.dumps(claims), encoding="utf-8")
     assert [v.rule for v in audit_folder(s, tmp_path / "plan")] == ["baseline"]
+
+
+def test_suggest_ranks_the_holder_then_a_swap_and_names_who_cannot(tmp_path):
+    """Seat C2/it, plan P1@C2 and P2@C1: P1 costs nothing and moves nobody; P2 costs nothing but moves
+    P1 (to C1); P3, capped at 30 km, cannot reach C2 (50 km)."""
+    from optimizer.suggest import Suggester
+
+    s = twins().model_copy(
+        update={
+            "candidates": (person("P1", "it"), person("P2", "it"), person("P3", "it", max_distance_km=30))
+        }
+    )
+    found = Suggester(s, [("P1", "C2", "it"), ("P2", "C1", "it")], SolveParams()).seat("C2", "it")
+    assert [(r.candidate_id, r.costs, r.moved, r.in_plan) for r in found.ranked] == [
+        ("P1", {"coverage": 0, "distance": 0}, 0, True),
+        ("P2", {"coverage": 0, "distance": 0}, 1, False),
+    ]
+    assert [p for p, _reason in found.cannot] == ["P3"] and "personal travel cap" in found.cannot[0][1]
+    assert found.optimum == {"coverage": 8, "distance": 60}

@@ -222,3 +222,18 @@ def test_round_section_of_the_report_in_headless_chromium(browser, round2, tmp_p
     browser.execute_script("arguments[0].scrollIntoView();", heading)
     assert "110 of 122 baseline assignments kept" in browser.find_element("css selector", "body").text
     assert browser.save_screenshot(str(tmp_path / "round2.png"))
+
+
+def test_suggest_top_n_is_the_head_of_the_full_ranking(bundled_plan):
+    """Ranking only the top 5 skips people who could not enter it, and gives the full ranking's head."""
+    from models.plan_files import read_plan_files
+    from optimizer.suggest import Suggester
+
+    scenario, folder = bundled_plan
+    rows = read_plan_files(folder).checked().assignment_keys()
+    suggester = Suggester(scenario, rows, SolveParams(time_limit_s=20), keep_others=True)
+    top = suggester.seat("03203", "health", top=5)
+    full = suggester.seat("03203", "health")
+    assert [r.candidate_id for r in top.ranked[:5]] == [r.candidate_id for r in full.ranked[:5]]
+    assert top.unranked > 0 and len(top.ranked) + top.unranked == len(full.ranked)
+    assert top.cannot == full.cannot
