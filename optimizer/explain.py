@@ -69,7 +69,7 @@ class Explainer:
             if row in position:
                 self.chosen[position[row]] = 1
         self.certifier = Certifier(scenario, self.pairs, self.chosen)
-        self.optimum = solve(scenario, params)
+        self.optimum = solve(scenario, params, changes=False)
 
     def unfilled(self) -> list[int]:
         """Shortages the plan leaves short, in scenario order."""
@@ -82,7 +82,7 @@ class Explainer:
         key = certificate.shortage.key
         what_ifs = []
         for change, relaxed in _relaxations(self.scenario, certificate):
-            plan = solve(relaxed, self.params)
+            plan = solve(relaxed, self.params, changes=False)
             what_ifs.append(
                 WhatIf(change, _filled(plan, key) - _filled(self.optimum, key), stage_values(plan))
             )
@@ -98,12 +98,12 @@ class Explainer:
             shortage = scenario.shortages[s]
             communes.add(shortage.commune_id)
             pin = Pin(candidate=candidate_id, commune=shortage.commune_id, specialty=shortage.specialty)
-            plan = solve(scenario.model_copy(update={"pins": (*others, pin)}), self.params)
+            plan = solve(scenario.model_copy(update={"pins": (*others, pin)}), self.params, changes=False)
             options.append(
                 Alternative(f"{shortage.commune_id}/{shortage.specialty}", plan.status, stage_values(plan))
             )
         home = (*scenario.forbid, *(Forbid(candidate=candidate_id, commune=k) for k in sorted(communes)))
-        plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params)
+        plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params, changes=False)
         options.append(Alternative("not seconded", plan.status, stage_values(plan)))
         return options
 

@@ -20,17 +20,19 @@ def solve(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    changes: bool = True,
 ) -> Plan:
     """Optimise the scenario's objectives in their declared order under every hard rule.
 
     Setting `stop` (e.g. on Ctrl-C) ends the search: the best plan found so far comes back, its
-    unfinished stages marked unproven.
+    unfinished stages marked unproven. With a baseline, `changes` says what became of each of its
+    assignments (re-solving those still possible but not kept).
 
     The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
     otherwise (or when asked) CP-SAT does, warm-started stage after stage.
     """
     params = params or SolveParams()
-    return _plan(scenario, eligible_pairs(scenario), params, progress, stop)
+    return _plan(scenario, eligible_pairs(scenario), params, progress, stop, changes)
 
 
 def run_stages(
@@ -90,6 +92,7 @@ def _plan(
     params: SolveParams,
     progress: Progress | None,
     stop: threading.Event | None,
+    changes: bool,
 ) -> Plan:
     """The plan of every stage (or the diagnosis when no plan exists), with its baseline's changes."""
     try:
@@ -101,7 +104,7 @@ def _plan(
     assert runner.chosen is not None
     status = SolveStatus.OPTIMAL if all(stage.proven for stage in stages) else SolveStatus.FEASIBLE
     plan = build_plan(scenario, pairs, runner.chosen, status, stages, params, runner.engine)
-    if scenario.baseline is None:
+    if scenario.baseline is None or not changes:
         return plan
     from optimizer.rounds import baseline_changes
 
