@@ -77,6 +77,8 @@ class Threshold:
     fractions: tuple[Fraction, ...]
     bounds: Callable[[Fraction], Bounds]
     achieved: Callable[[np.ndarray], Fraction]
+    then: Linear | None = None
+    """The linear stage its objective optimises right after it (fairness: the communes served)."""
 
 
 class Runner(ABC):
@@ -130,8 +132,9 @@ class Runner(ABC):
         """Optimise a linear objective, then hold its value."""
 
     @abstractmethod
-    def _probe(self, bounds: Bounds, label: str) -> bool | None:
-        """Whether the bounds can hold with everything held so far (None: undecided in time)."""
+    def _probe(self, bounds: Bounds, label: str, objective: Threshold | None = None) -> bool | None:
+        """Whether the bounds can hold with everything held so far (None: undecided in time); an engine
+        may break ties by the stages after the objective, so a probe can be its next solve too."""
 
     @abstractmethod
     def _hold(self, bounds: Bounds) -> None:
@@ -140,7 +143,7 @@ class Runner(ABC):
     def threshold(self, objective: Threshold) -> StageResult:
         """Bisect the sorted fractions for the best one whose bounds can hold, then hold it."""
         fractions = objective.fractions if objective.maximize else tuple(reversed(objective.fractions))
-        if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name):
+        if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name, objective):
             raise NoSolution(infeasible=True)
         assert self.chosen is not None
         best = fractions.index(objective.achieved(self.chosen))
@@ -150,9 +153,8 @@ class Runner(ABC):
         while best < limit:
             probe = limit if ceiling_first else (best + limit + 2) // 2
             ceiling_first = False
-            outcome = self._probe(
-                objective.bounds(fractions[probe]), f"{objective.name} {float(fractions[probe]):.3f}?"
-            )
+            label = f"{objective.name} {float(fractions[probe]):.3f}?"
+            outcome = self._probe(objective.bounds(fractions[probe]), label, objective)
             if outcome is None:
                 proven = False
                 break

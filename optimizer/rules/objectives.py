@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from i18n import N_
 from models.plan import StageResult
 from models.scenario import Objective, Scenario
@@ -79,8 +81,9 @@ class Fairness(ObjectiveRule):
     )
 
     def run(self, runner: Runner) -> StageResult:
-        share = runner.threshold(score.fairness(runner.scenario, runner.index))
-        served = runner.optimize(score.communes_served(runner.pairs))
+        communes = score.communes_served(runner.pairs)
+        share = runner.threshold(replace(score.fairness(runner.scenario, runner.index), then=communes))
+        served = runner.optimize(communes)
         return share.model_copy(
             update={
                 "proven": share.proven and served.proven,
