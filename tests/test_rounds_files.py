@@ -237,3 +237,15 @@ def test_suggest_top_n_is_the_head_of_the_full_ranking(bundled_plan):
     assert [r.candidate_id for r in top.ranked[:5]] == [r.candidate_id for r in full.ranked[:5]]
     assert top.unranked > 0 and len(top.ranked) + top.unranked == len(full.ranked)
     assert top.cannot == full.cannot
+
+
+def test_both_engines_keep_as_many_of_round1_in_round2(round2):
+    """CP-SAT, on its own, proves the flow engine's coverage and kept count on the bundled round 2."""
+    from models.scenario import Objective
+
+    scenario, plan, _folder = round2
+    ranked = (Objective.COVERAGE, Objective.STABILITY)
+    short = scenario.model_copy(update={"policy": scenario.policy.model_copy(update={"objectives": ranked})})
+    cpsat = solve(short, SolveParams(engine="cpsat", time_limit_s=60), changes=False)
+    assert cpsat.status == SolveStatus.OPTIMAL
+    assert [o.value for o in cpsat.objectives] == [o.value for o in plan.objectives[:2]]
