@@ -9,6 +9,7 @@ measured in the same run. Loading the scenario and the plan folder is excluded, 
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -65,6 +66,8 @@ def measure() -> str:
             f"| {label} | {statistics.median(seconds):.3f} | {seconds[int(0.9 * len(seconds))]:.3f} | "
             f"{slowest[0]:.3f} | {slowest[0] / reference:.1f} | {slowest[1]} |"
         )
+    load = os.getloadavg()[1]
+    lines += ["", f"Load average over the last 5 minutes at the end: {load:.1f} on {os.cpu_count()} cores."]
     return "\n".join(lines) + "\n"
 
 
