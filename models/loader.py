@@ -12,11 +12,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.baseline import read_baseline, with_baseline
+from models.boundaries import read_boundaries
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
 from models.references import check_references
 from models.scenario import (
     DEFAULT_SPECIALTIES,
+    Boundary,
     Forbid,
     Objective,
     Period,
@@ -48,6 +50,7 @@ class TablePaths(BaseModel):
     agencies: Text
     distances: Text | None = None
     adjacency: Text | None = None
+    boundaries: Text | None = None
 
 
 class ScenarioFile(BaseModel):
@@ -84,6 +87,7 @@ def load_scenario(
     raw: dict[str, Table] = {}
     tables: dict[str, list[tuple[int, Row]]] = {}
     names = header.tables.model_dump(exclude_none=True)
+    outlines = names.pop("boundaries", None)
     for table, spec in names.items():
         try:
             raw[table] = read_table(spec, yaml_path.parent, allow_outside_paths)
@@ -92,9 +96,17 @@ def load_scenario(
             continue
         tables[table] = _parse_rows(raw[table], TABLE_MODELS[table], problems)
     problems.extend(check_references(header, tables, raw, names, source))
+    boundaries: tuple[Boundary, ...] = ()
+    if outlines and "communes" in tables:
+        communes = {row.id for _, row in tables["communes"]}
+        try:
+            boundaries = read_boundaries(outlines, yaml_path.parent, communes, allow_outside_paths)
+        except ScenarioError as error:
+            problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
     scenario = Scenario(
+        boundaries=boundaries,
         name=header.name,
         description=header.description,
         period=header.period,
