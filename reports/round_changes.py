@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from html import escape
 
 import pandas as pd
-from rich.markup import escape as markup
+from rich.markup import escape as rich_text
 from rich.table import Table
 
 from i18n import _
@@ -16,6 +15,7 @@ from models.scenario import Scenario
 from optimizer.suggest import Suggestions
 from reports.html_page import table
 from reports.plan_data import PlanData
+from reports.safe import shown
 from reports.terminal import out
 
 CHANGE_COLUMNS = [
@@ -99,9 +99,9 @@ def round_html(plan: PlanData, scenario: Scenario) -> list[str]:
     moved = communes[(communes["leaving"] > 0) | (communes["arriving"] > 0)]
     shifted = agencies[(agencies["returning"] > 0) | (agencies["newly released"] > 0)]
     return [
-        "<h2>" + escape(_("Against the baseline")) + "</h2>",
+        "<h2>" + shown(_("Against the baseline")) + "</h2>",
         "<p>"
-        + escape(
+        + shown(
             _("{kept} of {total} baseline assignments kept; each change and its reason:").format(
                 kept=kept, total=len(changes)
             )
@@ -163,7 +163,7 @@ def print_suggestions(found: Suggestions, top: int) -> None:
     title = _("Who could take {commune}/{specialty}: each held there, cost against the optimum").format(
         commune=found.commune_id, specialty=found.specialty
     )
-    grid = Table(title=markup(title))
+    grid = Table(title=rich_text(title))
     grid.add_column("#", justify="right")
     grid.add_column(_("person"))
     grid.add_column(_("name"), overflow="fold")
@@ -175,7 +175,7 @@ def print_suggestions(found: Suggestions, top: int) -> None:
             f"{suggestion.costs[stage]:+.6g}" if suggestion.costs[stage] else "0" for stage in found.optimum
         ]
         person = suggestion.candidate_id + (" ◀" if suggestion.in_plan else "")
-        grid.add_row(str(rank), markup(person), markup(suggestion.name), *costs, str(suggestion.moved))
+        grid.add_row(str(rank), rich_text(person), rich_text(suggestion.name), *costs, str(suggestion.moved))
     out.print(grid)
     out.print(_("◀ holds the seat in the plan"), markup=False)
     if len(found.ranked) > top:
