@@ -178,10 +178,14 @@ def print_suggestions(found: Suggestions, top: int) -> None:
         grid.add_row(str(rank), rich_text(person), rich_text(suggestion.name), *costs, str(suggestion.moved))
     out.print(grid)
     out.print(_("◀ holds the seat in the plan"), markup=False)
-    if len(found.ranked) > top:
-        out.print(
-            _("… and {count} more who could take it").format(count=len(found.ranked) - top), markup=False
+    more = len(found.ranked) - top
+    if more > 0:
+        out.print(_("… and {count} more who could take it, ranked lower").format(count=more), markup=False)
+    if found.unranked:
+        text = _(
+            "{count} more eligible, not re-solved: none of them could rank in the top {top} (raise --top)"
         )
+        out.print(text.format(count=found.unranked, top=top), markup=False)
     if found.cannot:
         out.print(_("Cannot take it:"), markup=False)
         for person, reason in found.cannot:

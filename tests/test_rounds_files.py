@@ -180,6 +180,7 @@ def test_suggest_ranks_the_holder_first_and_says_why_others_cannot(bundled_plan)
     assert result.exit_code == 0, result.output
     first = next(line for line in result.output.splitlines() if line.startswith("│ 1 "))
     assert "◀" in first
+    assert "could rank in the top 5" in " ".join(result.output.split())
     assert "no longer available" in result.output or "not available" in result.output
     assert run("suggest", ROUND1, folder, "--seat", "03160:it", "--keep-others").exit_code == 0
 
