@@ -20,7 +20,7 @@ from models.rules import Rule
 from models.scenario import BaselineAssignment, Pin, Scenario
 from optimizer.eligibility import Pairs
 from optimizer.reasons import Certifier
-from optimizer.stages import NoSolution, Progress, ceiling_of
+from optimizer.stages import Linear, NoSolution, Progress, ceiling_of
 
 SHOWN = 3
 PAIR_REASONS = {
@@ -41,9 +41,12 @@ def baseline_changes(
     params: SolveParams,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    first: Linear | None = None,
 ) -> tuple[BaselineChange, ...]:
-    """Every baseline assignment as kept, moved or released, with the reason for each change."""
+    """Every baseline assignment as kept, moved or released, with the reason for each change
+    (`first`: the soft rules' stage the plan ran before the declared ones, if any)."""
     explainer = _Changes(scenario, pairs, chosen, stages, params, progress, stop)
+    explainer.first = first
     return tuple(explainer.change(entry) for entry in scenario.baseline or ())
 
 
@@ -77,6 +80,7 @@ class _Changes:
         }
         self.filled = Counter(self.seat.values())
         self.examined = 0
+        self.first: Linear | None = None
 
     def change(self, entry: BaselineAssignment) -> BaselineChange:
         """Kept, moved or released, and why."""
@@ -146,7 +150,9 @@ class _Changes:
         params = self.params.model_copy(update={"time_limit_s": left})
         try:
             ceiling = ceiling_of(self.stages)
-            runner, stages = run_stages(held, self.pairs, params, stop=self.stop, ceiling=ceiling)
+            runner, stages = run_stages(
+                held, self.pairs, params, stop=self.stop, ceiling=ceiling, first=self.first
+            )
         except NoSolution as failure:
             if not failure.infeasible:
                 return "unexamined", _("not re-solved: the time limit was reached")
