@@ -62,6 +62,11 @@ def main(lang: str | None) -> None:
 OUTSIDE_PATHS = click.option(
     "--allow-outside-paths", is_flag=True, help="Let scenario.yaml name tables outside its own folder."
 )
+BASELINE = click.option(
+    "--baseline",
+    type=click.Path(),
+    help="The previous round's plan folder (wins over scenario.yaml's baseline:): keep what still works.",
+)
 
 
 @main.command()
@@ -112,6 +117,7 @@ def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> Non
     "--full-out", type=click.Path(), help="With --redact: also write the full plan (for HR) to this folder."
 )
 @OUTSIDE_PATHS
+@BASELINE
 def solve(
     scenario: str,
     out_dir: str,
@@ -124,6 +130,7 @@ def solve(
     redact: bool,
     full_out: str | None,
     allow_outside_paths: bool,
+    baseline: str | None,
 ) -> None:
     """Find the best secondment plan and write it as a plan folder.
 
@@ -135,8 +142,11 @@ def solve(
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
       secondment solve scenarios/dien-bien-2025 --out plans/soft --soften pins,min_coverage
+      secondment solve scenarios/dien-bien-2025-round2 --out plans/round2
+      secondment solve scenarios/dien-bien-2025-round2 --out plans/round2b --baseline plans/round2
     """
     from commands.solving import solve_into
+    from reports.round_changes import print_changes
     from reports.terminal import print_summary
 
     families = tuple(f.strip() for f in soften.split(",") if f.strip())
@@ -151,8 +161,9 @@ def solve(
         "engine": engine,
         "soften": families,
     }
-    solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths)
+    solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, baseline)
     print_summary(solved.scenario, solved.plan, solved.folder, solved.seconds)
+    print_changes(solved.scenario, solved.plan)
     if solved.plan.status == SolveStatus.INFEASIBLE:
         finish(ExitCode.INFEASIBLE)
 
@@ -160,7 +171,8 @@ def solve(
 @main.command()
 @click.argument("scenario", type=click.Path())
 @click.argument("plan_dir", type=click.Path())
-def audit(scenario: str, plan_dir: str) -> None:
+@BASELINE
+def audit(scenario: str, plan_dir: str, baseline: str | None) -> None:
     """Re-check every hard rule, KPI and objective of a plan folder, independently of the solver.
 
     Exit 0 when the plan holds, 1 when it breaks anything (each violation is listed).
@@ -172,7 +184,7 @@ def audit(scenario: str, plan_dir: str) -> None:
     from commands.reading import audit_plan
     from reports.terminal import print_audit
 
-    audited = audit_plan(scenario, plan_dir)
+    audited = audit_plan(scenario, plan_dir, baseline)
     print_audit(audited)
     if audited.violations:
         finish(ExitCode.AUDIT)
@@ -185,6 +197,7 @@ def audit(scenario: str, plan_dir: str) -> None:
 @click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
 @click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(0), help="Changes to list first.")
+@BASELINE
 def explain(
     scenario: str,
     plan_dir: str,
@@ -192,6 +205,7 @@ def explain(
     candidate_id: str | None,
     time_limit: float,
     top: int,
+    baseline: str | None,
 ) -> None:
     """Say which changes buy the most, then why each seat stays empty and what fills it; or what a
     person's alternatives cost.
@@ -205,10 +219,46 @@ def explain(
     from commands.reading import explain_plan
     from reports.terminal import print_explanation
 
-    explained = explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit, top)
+    explained = explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit, top, baseline)
     print_explanation(explained)
     if explained.candidate_id is None and explained.explainer.optimum.status == SolveStatus.INFEASIBLE:
         finish(ExitCode.INFEASIBLE)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option(
+    "--seat", required=True, metavar="COMMUNE:SPECIALTY", help="The seat to fill (empty or filled)."
+)
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many to show.")
+@click.option("--keep-others", is_flag=True, help="Move only what must move from the plan (else: all free).")
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@BASELINE
+def suggest(
+    scenario: str,
+    plan_dir: str,
+    seat: str,
+    top: int,
+    keep_others: bool,
+    time_limit: float,
+    baseline: str | None,
+) -> None:
+    """Rank who could take a seat: each held there and re-solved, with the cost on every objective.
+
+    Also says how many others of the plan would move, and why each other holder of the specialty
+    cannot take the seat. The mirror of `explain --candidate`.
+
+    \b
+    Example:
+      secondment suggest scenarios/dien-bien-2025 plans/dien-bien-2025 --seat 03203:health --top 5
+      secondment suggest scenarios/dien-bien-2025 plans/dien-bien-2025 --seat 03160:it --keep-others
+    """
+    from commands.reading import suggest_for_seat
+    from reports.round_changes import print_suggestions
+
+    found = suggest_for_seat(scenario, plan_dir, seat, keep_others, time_limit, baseline, top)
+    print_suggestions(found, top)
 
 
 @main.command("levers")
@@ -274,7 +324,8 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
     type=click.IntRange(0),
     help="How many of the changes that buy the most the HTML page lists.",
 )
-def report(scenario: str, plan_dir: str, out_file: str, levers: int) -> None:
+@BASELINE
+def report(scenario: str, plan_dir: str, out_file: str, levers: int, baseline: str | None) -> None:
     """Write a plan as one offline HTML page (map, heat map, charts, unfilled seats, policy) or a workbook.
 
     The HTML file embeds everything it needs and opens without a network, and lists the single
@@ -287,7 +338,7 @@ def report(scenario: str, plan_dir: str, out_file: str, levers: int) -> None:
     """
     from commands.reading import report_plan
 
-    reported = report_plan(scenario, plan_dir, out_file, levers)
+    reported = report_plan(scenario, plan_dir, out_file, levers, baseline)
     if reported.other_scenario:
         err.print(_("[yellow]warning:[/] the plan was made from another scenario than this one"))
     wrote(reported.target)

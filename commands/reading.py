@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer
     from optimizer.levers import Lever
+    from optimizer.suggest import Suggestions
     from reports.compare import Comparison
 
 
@@ -58,11 +59,11 @@ class Audited:
     claimed: dict[str, object]
 
 
-def audit_plan(scenario_path: str, plan_dir: str) -> Audited:
-    """Re-check a plan folder against its scenario with the independent auditor."""
+def audit_plan(scenario_path: str, plan_dir: str, baseline: str | None = None) -> Audited:
+    """Re-check a plan folder against its scenario (and baseline) with the independent auditor."""
     from optimizer.audit import audit, costs
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, baseline=baseline)
     folder = Path(plan_dir)
     if not (folder / ASSIGNMENTS_FILE).is_file():
         raise CliError(_("{folder} is not a plan folder (no assignments.csv)").format(folder=folder))
@@ -87,12 +88,13 @@ def explain_plan(
     candidate_id: str | None = None,
     time_limit: float = 20.0,
     top: int = 5,
+    baseline: str | None = None,
 ) -> Explained:
     """Read a plan folder and set up its explanations: one person's, or the levers and then one
     shortage's or every empty seat's (the specialty of `--shortage` in any case)."""
     from optimizer.explain import Explainer
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, baseline=baseline)
     rows = read_plan_files(Path(plan_dir)).checked((ASSIGNMENTS_FILE,)).assignment_keys()
     if candidate_id is not None and candidate_id not in scenario.candidate_by_id:
         raise CliError(_("--candidate {id}: no such candidate in the scenario").format(id=candidate_id))
@@ -149,6 +151,27 @@ def levers_of_plan(scenario_path: str, plan_dir: str, top: int = 10, time_limit:
     return Levered(scenario, len(rows), optimum, all_levers(scenario, params, optimum), top)
 
 
+def suggest_for_seat(
+    scenario_path: str,
+    plan_dir: str,
+    seat: str,
+    keep_others: bool = False,
+    time_limit: float = 20.0,
+    baseline: str | None = None,
+    top: int | None = None,
+) -> Suggestions:
+    """Everyone who could take the seat `COMMUNE:SPECIALTY`, ranked, and why the others cannot."""
+    from optimizer.suggest import Suggester
+
+    scenario = load_scenario(scenario_path, baseline=baseline)
+    rows = read_plan_files(Path(plan_dir)).checked((ASSIGNMENTS_FILE,)).assignment_keys()
+    commune_id, _colon, specialty = seat.partition(":")
+    if (commune_id, specialty) not in scenario.shortage_index:
+        raise CliError(_("--seat {key}: no such shortage; expected COMMUNE:SPECIALTY").format(key=seat))
+    suggester = Suggester(scenario, rows, SolveParams(time_limit_s=time_limit), keep_others)
+    return suggester.seat(commune_id, specialty, top)
+
+
 @dataclass(frozen=True)
 class Reported:
     """The report written, and whether the plan records another scenario than the one given."""
@@ -157,7 +180,9 @@ class Reported:
     other_scenario: bool
 
 
-def report_plan(scenario_path: str, plan_dir: str, out_file: str, levers: int = 5) -> Reported:
+def report_plan(
+    scenario_path: str, plan_dir: str, out_file: str, levers: int = 5, baseline: str | None = None
+) -> Reported:
     """Write a plan folder as an offline HTML page (with the `levers` changes that buy the most) or a
     workbook."""
     from optimizer.levers import describe
@@ -166,7 +191,7 @@ def report_plan(scenario_path: str, plan_dir: str, out_file: str, levers: int = 
     from reports.plan_data import read_plan_folder
 
     target = output_path(out_file, REPORT_SUFFIXES)
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, baseline=baseline)
     plan = read_plan_folder(Path(plan_dir), scenario)
     lines: list[str] = []
     if levers and target.suffix.lower() == ".html":

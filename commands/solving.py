@@ -40,14 +40,15 @@ def solve_into(
     redact: bool = False,
     full_out: str | None = None,
     allow_outside_paths: bool = False,
+    baseline: str | None = None,
 ) -> Solved:
     """Solve a scenario with SolveParams(**settings) and write its plan folder (pseudonyms with `redact`,
-    the full plan then to `full_out`)."""
+    the full plan then to `full_out`; `baseline`: the previous round's plan folder)."""
     from models.redact import redact_plan
     from optimizer.solve import solve as optimise
 
     started = time.monotonic()
-    scenario = load_scenario(scenario_path, allow_outside_paths)
+    scenario = load_scenario(scenario_path, allow_outside_paths, baseline)
     if full_out is not None and (not redact or Path(full_out).resolve() == Path(out_dir).resolve()):
         raise click.UsageError(_("--full-out needs --redact and a folder other than --out"))
     outputs = [(Path(out_dir), redact)] + ([(Path(full_out), False)] if full_out is not None else [])

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.baseline import read_baseline, with_baseline
 from models.boundaries import read_boundaries
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
@@ -19,6 +20,7 @@ from models.scenario import (
     DEFAULT_SPECIALTIES,
     Boundary,
     Forbid,
+    Objective,
     Period,
     Pin,
     Policy,
@@ -67,12 +69,16 @@ class ScenarioFile(BaseModel):
     policy: Policy = Policy()
     pins: tuple[Pin, ...] = ()
     forbid: tuple[Forbid, ...] = ()
+    baseline: Text | None = None
 
 
-def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenario:
+def load_scenario(
+    path: str | Path, allow_outside_paths: bool = False, baseline: str | Path | None = None
+) -> Scenario:
     """Read and cross-check a scenario; raise ScenarioError listing every problem found.
 
-    Tables must lie inside the scenario's folder unless `allow_outside_paths` is set.
+    Tables (and the `baseline:` plan folder) must lie inside the scenario's folder unless
+    `allow_outside_paths` is set. A `baseline` given here wins over the YAML's key.
     """
     yaml_path = _scenario_yaml(Path(path))
     source = read_yaml(yaml_path)
@@ -99,7 +105,7 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(
+    scenario = Scenario(
         boundaries=boundaries,
         name=header.name,
         description=header.description,
@@ -110,6 +116,51 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
         forbid=header.forbid,
         **{table: tuple(row for _, row in rows) for table, rows in tables.items()},
     )
+    return _attach_baseline(scenario, source, header, yaml_path, allow_outside_paths, baseline)
+
+
+def _attach_baseline(
+    scenario: Scenario,
+    source: YamlSource,
+    header: ScenarioFile,
+    yaml_path: Path,
+    allow_outside_paths: bool,
+    flag: str | Path | None,
+) -> Scenario:
+    """The scenario with its baseline plan (the flag's, else the YAML key's, relative to the YAML)."""
+    if flag is not None:
+        return with_baseline(scenario, read_baseline(Path(flag)))
+    if header.baseline is None:
+        if Objective.STABILITY in header.policy.objectives:
+            line, _ = source.locate(("policy", "objectives"))
+            raise ScenarioError(
+                [
+                    InputProblem(
+                        source.name,
+                        "`stability` needs a baseline plan: add `baseline: PLAN_DIR` or pass --baseline",
+                        row=line,
+                        column="policy.objectives",
+                        value="stability",
+                    )
+                ]
+            )
+        return scenario
+    folder = yaml_path.parent / header.baseline
+    if not allow_outside_paths and not folder.resolve().is_relative_to(yaml_path.parent.resolve()):
+        line, _ = source.locate(("baseline",))
+        raise ScenarioError(
+            [
+                InputProblem(
+                    source.name,
+                    f"is outside the scenario folder {yaml_path.parent}: copy the plan into the folder, "
+                    "or pass --allow-outside-paths if that is intended",
+                    row=line,
+                    column="baseline",
+                    value=header.baseline,
+                )
+            ]
+        )
+    return with_baseline(scenario, read_baseline(folder))
 
 
 def _scenario_yaml(path: Path) -> Path:

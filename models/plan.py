@@ -123,6 +123,21 @@ class Broken(Frozen):
     detail: str
 
 
+class BaselineChange(Frozen):
+    """What became of one baseline assignment: kept, moved (from → to) or released, and why."""
+
+    candidate_id: str
+    candidate_name: str
+    status: Literal["kept", "moved", "released"]
+    from_commune_id: str
+    from_specialty: str
+    to_commune_id: str = ""
+    to_specialty: str = ""
+    cause: str = ""
+    """A stable code: `person_gone`, `shortage_closed`, a rule name, `displaced`, `tie`, …"""
+    reason: str = ""
+
+
 class Plan(Frozen):
     """A whole plan as written to plan.json."""
 
@@ -133,4 +148,5 @@ class Plan(Frozen):
     kpis: Kpis
     provenance: Provenance
     conflicts: tuple[Conflict, ...] = ()
+    baseline: tuple[BaselineChange, ...] = ()
     broken: tuple[Broken, ...] = ()

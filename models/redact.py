@@ -52,6 +52,16 @@ def redact_plan(plan: Plan, scenario: Scenario) -> Plan:
                 )
                 for c in plan.conflicts
             ),
+            "baseline": tuple(
+                b.model_copy(
+                    update={
+                        "candidate_id": names.get(b.candidate_id, WITHHELD),
+                        "candidate_name": "",
+                        "reason": scrub(b.reason),
+                    }
+                )
+                for b in plan.baseline
+            ),
             "provenance": plan.provenance.model_copy(update={"redacted": True}),
         }
     )

@@ -106,6 +106,7 @@ class Objective(StrEnum):
     DISTANCE = "distance"
     PREFERENCE = "preference"
     DISRUPTION = "disruption"
+    STABILITY = "stability"
 
 
 class Specialty(Frozen):
@@ -156,6 +157,20 @@ class Forbid(Frozen):
     candidate: Text
     commune: Text
     specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+
+
+class BaselineAssignment(Frozen):
+    """One assignment of the baseline plan (the published previous round)."""
+
+    candidate: Text
+    commune: Text
+    specialty: Text
+    candidate_name: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(candidate id, commune id, specialty): what `stability` compares."""
+        return (self.candidate, self.commune, self.specialty)
 
 
 def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
@@ -307,6 +322,8 @@ class Scenario(Frozen):
     policy: Policy = Policy()
     pins: tuple[Pin, ...] = ()
     forbid: tuple[Forbid, ...] = ()
+    baseline: tuple[BaselineAssignment, ...] | None = None
+    """The previous round's assignments (None: no baseline), for the `stability` objective."""
 
     def model_copy(self, *, update: dict[str, object] | None = None, deep: bool = False) -> Scenario:
         """A copy with some fields replaced; lookups cached on the original are not carried over."""
@@ -350,6 +367,11 @@ class Scenario(Frozen):
     def shortage_by_key(self) -> dict[tuple[str, str], Shortage]:
         """Shortages by (commune id, specialty)."""
         return {s.key: s for s in self.shortages}
+
+    @cached_property
+    def baseline_keys(self) -> frozenset[tuple[str, str, str]]:
+        """The baseline's (candidate, commune, specialty) keys (empty without a baseline)."""
+        return frozenset(b.key for b in self.baseline or ())
 
     @cached_property
     def measured(self) -> dict[tuple[str, str], tuple[float, float | None]]:

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from models.plan import StageResult
 from optimizer.model import SecondmentModel
-from optimizer.stages import Bounds, Linear, NoSolution, Runner, stage_result
+from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 TIE_RANGE = 2**20
@@ -125,7 +125,7 @@ class CpSatRunner(Runner):
             expr += met
         return expr
 
-    def _probe(self, bounds: Bounds, label: str) -> bool | None:
+    def _probe(self, bounds: Bounds, label: str, objective: Threshold | None = None) -> bool | None:
         """Solve a copy of the model with the bounds added."""
         probe = self.sm.model.clone()
         self._add_bounds(probe, bounds)

@@ -84,7 +84,7 @@ class Explainer:
             if row in position:
                 self.chosen[position[row]] = 1
         self.certifier = Certifier(scenario, self.pairs, self.chosen)
-        self.optimum = solve(scenario, params)
+        self.optimum = solve(scenario, params, changes=False)
 
     def unfilled(self) -> list[int]:
         """Shortages the plan leaves short, in scenario order."""
@@ -102,7 +102,7 @@ class Explainer:
             return SeatExplanation(certificate, reason, (), lever)
         what_ifs = []
         for change, relaxed in _relaxations(self.scenario, certificate, travel_only=levers is not None):
-            plan = solve(relaxed, self.params)
+            plan = solve(relaxed, self.params, changes=False)
             gained = _filled(plan, key) - _filled(self.optimum, key)
             if gained > 0:
                 what_ifs.append(WhatIf(change, gained, stage_values(plan)))
@@ -118,12 +118,12 @@ class Explainer:
             shortage = scenario.shortages[s]
             communes.add(shortage.commune_id)
             pin = Pin(candidate=candidate_id, commune=shortage.commune_id, specialty=shortage.specialty)
-            plan = solve(scenario.model_copy(update={"pins": (*others, pin)}), self.params)
+            plan = solve(scenario.model_copy(update={"pins": (*others, pin)}), self.params, changes=False)
             options.append(
                 Alternative(f"{shortage.commune_id}/{shortage.specialty}", plan.status, stage_values(plan))
             )
         home = (*scenario.forbid, *(Forbid(candidate=candidate_id, commune=k) for k in sorted(communes)))
-        plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params)
+        plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params, changes=False)
         options.append(Alternative("not seconded", plan.status, stage_values(plan)))
         return options
 

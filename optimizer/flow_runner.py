@@ -15,7 +15,7 @@ from models.plan import StageResult
 from models.scenario import Objective
 from optimizer.flow import FlowModel
 from optimizer.rules.objectives import OBJECTIVE
-from optimizer.stages import Bounds, Linear, NoSolution, Runner, stage_result
+from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
 
 
 class FlowUnsuited(Exception):
@@ -81,7 +81,8 @@ class FlowRunner(Runner):
             return chosen
 
     def _ahead(self, name: str) -> list[Linear]:
-        """The linear stages declared right after this one (communes served counts as fairness)."""
+        """The linear stages declared right after this one (communes served counts as fairness), and
+        the tail's when no threshold stage comes between."""
         declared = [str(o) for o in self.scenario.policy.objectives]
         name = str(Objective.FAIRNESS) if name == "communes_served" else name
         if name not in declared:
@@ -90,17 +91,32 @@ class FlowRunner(Runner):
         for objective in self.scenario.policy.objectives[declared.index(name) + 1 :]:
             linear = OBJECTIVE[objective].linear(self.scenario, self.pairs)
             if linear is None:
-                break
+                return ahead
             ahead.append(linear)
-        return ahead
+        return ahead + self.tail
 
-    def _probe(self, bounds: Bounds, label: str) -> bool | None:
+    def _probe(self, bounds: Bounds, label: str, objective: Threshold | None = None) -> bool | None:
+        """Feasibility under the bounds, ties broken by the stages after the objective: if these bounds
+        are the ones held, that same solve is the next stage's answer."""
         if self.remaining() <= 0:
             return None
         self.progress(label, None, None, self.elapsed())
-        chosen = self._solve(self.held, self.held_bounds.merged(bounds))
+        merged = self.held_bounds.merged(bounds)
+        held = [stage for stage, _ in self.held]
+        after = [] if objective is None else self._ahead(objective.name)
+        after = [objective.then, *after] if objective is not None and objective.then is not None else after
+        while True:
+            try:
+                chosen = self._solve([(stage, 0) for stage in [*held, *after]], merged)
+                break
+            except FlowUnsuited:
+                if not after:
+                    raise
+                after = after[:-1]
         if chosen is None or not self._keeps_held(chosen):
             return False
+        if after:
+            self._last = ([*held, *after], merged, chosen)
         self.chosen = chosen
         return True
 

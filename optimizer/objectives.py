@@ -38,6 +38,19 @@ def preference(scenario: Scenario, pairs: Pairs) -> Linear:
     return Linear("preference", True, scores)
 
 
+def stability(scenario: Scenario, pairs: Pairs) -> Linear:
+    """Maximise the baseline assignments kept (the same person at the same commune and specialty)."""
+    kept = scenario.baseline_keys
+    weights = np.array(
+        [
+            (scenario.candidates[c].id, *scenario.shortages[s].key) in kept
+            for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    return Linear("stability", True, weights)
+
+
 def communes_served(pairs: Pairs) -> Linear:
     """Maximise the number of communes with at least one seat filled (fairness' second part)."""
     return Linear("communes_served", True, np.zeros(len(pairs), dtype=np.int64), served_weight=1)

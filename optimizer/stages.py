@@ -19,6 +19,8 @@ from models.plan import SolveParams, StageResult
 from models.scenario import Scenario
 from optimizer.eligibility import PairIndex, Pairs
 
+ROUNDING = 5e-7
+"""How far a stage value written to 6 decimals may be from the exact fraction."""
 Progress = Callable[[str, float | None, float | None, float], None]
 
 
@@ -83,6 +85,8 @@ class Threshold:
     fractions: tuple[Fraction, ...]
     bounds: Callable[[Fraction], Bounds]
     achieved: Callable[[np.ndarray], Fraction]
+    then: Linear | None = None
+    """The linear stage its objective optimises right after it (fairness: the communes served)."""
 
 
 class Runner(ABC):
@@ -106,6 +110,12 @@ class Runner(ABC):
         self.deadline = self.started + params.time_limit_s
         self.chosen: np.ndarray | None = None
         self.held_bounds = Bounds()
+        self.ceiling: dict[str, float | int] = {}
+        """Stage values no plan of this runner can beat while every earlier stage reaches its own
+        (those of a less constrained scenario): a threshold stage then bisects below them only."""
+        self.at_ceiling = True
+        self.tail: list[Linear] = []
+        """Linear stages that run after the declared ones (an engine may fold them in early)."""
 
     def remaining(self) -> float:
         """Seconds left of the overall time limit (none once a stop is asked for)."""
@@ -130,8 +140,9 @@ class Runner(ABC):
         """Optimise a linear objective, then hold its value."""
 
     @abstractmethod
-    def _probe(self, bounds: Bounds, label: str) -> bool | None:
-        """Whether the bounds can hold with everything held so far (None: undecided in time)."""
+    def _probe(self, bounds: Bounds, label: str, objective: Threshold | None = None) -> bool | None:
+        """Whether the bounds can hold with everything held so far (None: undecided in time); an engine
+        may break ties by the stages after the objective, so a probe can be its next solve too."""
 
     @abstractmethod
     def _hold(self, bounds: Bounds) -> None:
@@ -140,16 +151,18 @@ class Runner(ABC):
     def threshold(self, objective: Threshold) -> StageResult:
         """Bisect the sorted fractions for the best one whose bounds can hold, then hold it."""
         fractions = objective.fractions if objective.maximize else tuple(reversed(objective.fractions))
-        if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name):
+        if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name, objective):
             raise NoSolution(infeasible=True)
         assert self.chosen is not None
         best = fractions.index(objective.achieved(self.chosen))
-        limit, proven = len(fractions) - 1, True
+        limit, proven = max(best, self._limit(objective, fractions)), True
+        ceiling_first = limit < len(fractions) - 1
+        """Under a ceiling the ceiling itself is the likeliest answer: probe it before bisecting."""
         while best < limit:
-            probe = (best + limit + 2) // 2
-            outcome = self._probe(
-                objective.bounds(fractions[probe]), f"{objective.name} {float(fractions[probe]):.3f}?"
-            )
+            probe = limit if ceiling_first else (best + limit + 2) // 2
+            ceiling_first = False
+            label = f"{objective.name} {float(fractions[probe]):.3f}?"
+            outcome = self._probe(objective.bounds(fractions[probe]), label, objective)
             if outcome is None:
                 proven = False
                 break
@@ -162,6 +175,34 @@ class Runner(ABC):
             self.progress(objective.name, float(fractions[best]), float(fractions[limit]), self.elapsed())
         self._hold(objective.bounds(fractions[best]))
         return stage_result(objective.name, objective.maximize, fractions[best], fractions[limit], proven)
+
+    def _limit(self, objective: Threshold, fractions: tuple[Fraction, ...]) -> int:
+        """The best position the bisection must consider: the last, or the ceiling's when it holds."""
+        cap = self.ceiling.get(objective.name) if self.at_ceiling else None
+        if cap is None:
+            return len(fractions) - 1
+        sign = 1 if objective.maximize else -1
+        reachable = [i for i, f in enumerate(fractions) if sign * (float(f) - cap) <= ROUNDING]
+        return max(reachable, default=0)
+
+
+def ceiling_of(stages: list[StageResult]) -> dict[str, float | int]:
+    """The values of solved stages (fairness' communes served too), as a ceiling for a re-solve."""
+    found: dict[str, float | int] = {}
+    for stage in stages:
+        found[stage.name] = stage.value
+        served = getattr(stage, "communes_served", None)
+        if served is not None:
+            found["communes_served"] = served
+    return found
+
+
+def reaches(stage: StageResult, ceiling: dict[str, float | int]) -> bool:
+    """Whether a stage reaches the ceiling's value (and communes served, for fairness)."""
+    served = getattr(stage, "communes_served", None)
+    return stage.value == ceiling.get(stage.name) and (
+        served is None or served == ceiling.get("communes_served")
+    )
 
 
 def stage_result(

@@ -12,6 +12,7 @@ from reports.maps import plan_map
 from reports.metrics import by_agency, headline
 from reports.plan_data import PlanData
 from reports.readable import Names
+from reports.round_changes import round_html
 from reports.safe import markup, shown
 from reports.sheets import policy_lines
 
@@ -64,6 +65,7 @@ def report_html(plan: PlanData, scenario: Scenario, levers: Sequence[str] = ()) 
         "</div>",
         f"<h2>{shown(_('Objective stages'))}</h2>",
         _stages(plan),
+        *round_html(plan, scenario),
         f"<h2>{shown(_('Policy'))}</h2>",
         definitions(policy_lines(scenario)),
     ]

@@ -10,6 +10,7 @@ from reports.compare import Comparison, to_json
 from reports.html_compare import comparison_html
 from reports.html_report import report_html
 from reports.plan_data import PlanData
+from reports.round_changes import round_sheets
 from reports.sheets import comparison_sheets, plan_sheets
 from reports.workbook import write_atomically, write_workbook
 
@@ -26,7 +27,7 @@ def write_report(plan: PlanData, scenario: Scenario, path: Path, levers: Sequenc
     """The plan as an offline HTML report (with the changes that buy the most) or an Excel workbook."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        write_workbook(path, plan_sheets(plan))
+        write_workbook(path, {**plan_sheets(plan), **round_sheets(plan, scenario)})
     else:
         _write_text(path, report_html(plan, scenario, levers))
 

@@ -17,7 +17,14 @@ from models.tables import Table
 from optimizer.audit import Row, objective_values
 from optimizer.travel import Travel
 
-SENSES = {"coverage": "max", "fairness": "max", "distance": "min", "preference": "max", "disruption": "min"}
+SENSES = {
+    "coverage": "max",
+    "fairness": "max",
+    "distance": "min",
+    "preference": "max",
+    "disruption": "min",
+    "stability": "max",
+}
 SHORTAGE_COLUMNS = ["commune_id", "commune_name", "specialty", "seats", "filled", "missing", "reason"]
 NO_REASON = "not recorded: the plan was edited by hand after solving"
 

@@ -29,9 +29,10 @@ def examples() -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory, bundled_plan) -> Path:
-    """A working folder holding the bundled scenario and the plan folders the examples name."""
+    """A working folder holding the bundled scenarios and the plan folders the examples name."""
     folder = tmp_path_factory.mktemp("examples")
-    shutil.copytree(BUNDLED, folder / "scenarios" / BUNDLED.name)
+    for scenario in sorted(p for p in BUNDLED.parent.iterdir() if p.is_dir()):
+        shutil.copytree(scenario, folder / "scenarios" / scenario.name)
     for plan in PLANS:
         shutil.copytree(bundled_plan[1], folder / plan)
     return folder

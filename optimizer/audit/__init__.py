@@ -63,7 +63,12 @@ def _unredacted(scenario: Scenario, claims: dict, rows: list[Row]) -> tuple[dict
         if isinstance(a, dict)
     ]
     rows = [replace(r, candidate_id=real.get(r.candidate_id, r.candidate_id)) for r in rows]
-    return {**claims, "assignments": assignments}, rows
+    baseline = [
+        {**b, "candidate_id": real.get(b.get("candidate_id"), b.get("candidate_id"))}
+        for b in claims.get("baseline", [])
+        if isinstance(b, dict)
+    ]
+    return {**claims, "assignments": assignments, "baseline": baseline}, rows
 
 
 def costs(scenario: Scenario, folder: Path) -> tuple[dict[str, float], dict[str, object]]:

@@ -34,6 +34,10 @@ def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
             if r.commune_id in people[r.candidate_id].preferences
         ),
         "disruption": float(max(shares, default=Fraction(0))),
+        "stability": len(
+            {(r.candidate_id, r.commune_id, r.specialty) for r in rows}
+            & {(b.candidate, b.commune, b.specialty) for b in scenario.baseline or ()}
+        ),
     }
 
 
@@ -86,7 +90,32 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
         ):
             found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
     found.extend(check_unfilled(scenario, rows, files))
+    found.extend(check_baseline(scenario, rows, claims))
     return found
+
+
+def check_baseline(scenario: Scenario, rows: list[Row], claims: dict) -> list[Violation]:
+    """plan.json lists each baseline assignment once, as kept, moved or released as the rows show."""
+    if scenario.baseline is None:
+        return []
+    seat = {r.candidate_id: (r.commune_id, r.specialty) for r in rows}
+    expected = {}
+    for b in scenario.baseline:
+        now = seat.get(b.candidate)
+        status = "kept" if now == (b.commune, b.specialty) else "moved" if now else "released"
+        expected[(b.candidate, b.commune, b.specialty)] = (status, now or ("", ""))
+    listed: dict[tuple, tuple] = {}
+    for entry in claims.get("baseline", []):
+        key = (entry.get("candidate_id"), entry.get("from_commune_id"), entry.get("from_specialty"))
+        listed[key] = (entry.get("status"), (entry.get("to_commune_id"), entry.get("to_specialty")))
+    if listed == expected and len(claims.get("baseline", [])) == len(expected):
+        return []
+    wrong = sorted(set(listed.items()) ^ set(expected.items()), key=str)[:3]
+    return [
+        Violation(
+            "baseline", "plan.json", f"its baseline changes disagree with the assignments, e.g. {wrong}"
+        )
+    ]
 
 
 def check_unfilled(scenario: Scenario, rows: list[Row], files: PlanFiles) -> list[Violation]:

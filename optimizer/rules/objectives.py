@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from i18n import N_
 from models.plan import StageResult
 from models.scenario import Objective, Scenario
@@ -60,6 +62,16 @@ class Preference(ObjectiveRule):
         return score.preference(scenario, pairs)
 
 
+class Stability(ObjectiveRule):
+    """Baseline assignments kept, maximised."""
+
+    name = Objective.STABILITY
+    statement = N_("Keep as many of the baseline plan's assignments as possible.")
+
+    def linear(self, scenario: Scenario, pairs: Pairs) -> Linear:
+        return score.stability(scenario, pairs)
+
+
 class Fairness(ObjectiveRule):
     """The worst commune's filled share, maximised; then the communes served."""
 
@@ -69,8 +81,9 @@ class Fairness(ObjectiveRule):
     )
 
     def run(self, runner: Runner) -> StageResult:
-        share = runner.threshold(score.fairness(runner.scenario, runner.index))
-        served = runner.optimize(score.communes_served(runner.pairs))
+        communes = score.communes_served(runner.pairs)
+        share = runner.threshold(replace(score.fairness(runner.scenario, runner.index), then=communes))
+        served = runner.optimize(communes)
         return share.model_copy(
             update={
                 "proven": share.proven and served.proven,
@@ -90,7 +103,14 @@ class Disruption(ObjectiveRule):
         return runner.threshold(score.disruption(runner.scenario, runner.index))
 
 
-OBJECTIVES: tuple[ObjectiveRule, ...] = (Coverage(), Fairness(), Distance(), Preference(), Disruption())
+OBJECTIVES: tuple[ObjectiveRule, ...] = (
+    Coverage(),
+    Stability(),
+    Fairness(),
+    Distance(),
+    Preference(),
+    Disruption(),
+)
 OBJECTIVE = {o.name: o for o in OBJECTIVES}
 
 
