@@ -32,6 +32,10 @@ class SolveParams(BaseModel):
     seed: int = Field(default=0, ge=0)
     workers: int = Field(default=1, ge=1, le=64)
     engine: Literal["auto", "flow", "cpsat"] = "auto"
+    solver_log: bool = False
+    """CP-SAT's own search log, to standard error."""
+    cpsat: tuple[str, ...] = ()
+    """CP-SAT parameters as `NAME=VALUE`, applied after the tool's own."""
 
 
 class StageResult(Frozen):

@@ -50,17 +50,25 @@ class Bounds:
 
 @dataclass(frozen=True)
 class Linear:
-    """An objective that sums integer weights over chosen pairs and over communes served."""
+    """An objective that sums integer weights over chosen pairs and over communes served.
+
+    `per_person`: the weights are the same on all pairs of a candidate x commune cell and count once
+    per person seconded (travel, preference), not once per seat; with one seat each that is the same.
+    """
 
     name: str
     maximize: bool
     pair_weights: np.ndarray
     served_weight: int = 0
     scale: float = 1.0
+    per_person: bool = False
 
     def value(self, chosen: np.ndarray, index: PairIndex) -> int:
         """The objective's integer value for a 0/1 choice of pairs."""
-        total = int(self.pair_weights @ chosen)
+        if self.per_person and index.posts.size and index.posts.max() > 1:
+            total = int(self.pair_weights[index.cells.first] @ index.cells.occupied(chosen))
+        else:
+            total = int(self.pair_weights @ chosen)
         if self.served_weight:
             total += self.served_weight * sum(1 for ps in index.by_commune.values() if chosen[ps].any())
         return total
