@@ -14,6 +14,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from i18n import _
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
@@ -88,7 +89,15 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
     type=click.Choice(["auto", "flow", "cpsat"]),
     default="auto",
     show_default=True,
-    help="auto: exact min-cost flow when the stages fit it, else CP-SAT.",
+    help="auto: exact min-cost flow when the stages fit it and everyone fills one seat, else CP-SAT.",
+)
+@click.option("--solver-log", is_flag=True, help="Print CP-SAT's own search log to standard error.")
+@click.option(
+    "--cpsat",
+    "cpsat_settings",
+    multiple=True,
+    metavar="PARAM=VALUE",
+    help="A CP-SAT parameter, e.g. --cpsat num_workers=8 (repeatable; applied after the tool's own).",
 )
 @click.option("--force", is_flag=True, help="Replace a plan folder that already holds files.")
 @click.option("--redact", is_flag=True, help="Write people as pseudonyms, without names: for public posting.")
@@ -103,6 +112,8 @@ def solve(
     seed: int,
     workers: int,
     engine: str,
+    solver_log: bool,
+    cpsat_settings: tuple[str, ...],
     force: bool,
     redact: bool,
     full_out: str | None,
@@ -117,8 +128,10 @@ def solve(
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
+      secondment solve scenarios/dien-bien-2025 --out plans/cp --engine cpsat --cpsat num_workers=2
     """
     from models.redact import redact_plan
+    from optimizer.cpsat_runner import cpsat_parameters
     from optimizer.solve import solve as optimise
 
     started = time.monotonic()
@@ -127,9 +140,21 @@ def solve(
         raise click.UsageError("--full-out needs --redact and a folder other than --out")
     outputs = [(Path(out_dir), redact)] + ([(Path(full_out), False)] if full_out is not None else [])
     scenario_folder = Path(scenario) if Path(scenario).is_dir() else Path(scenario).parent
+    if engine == "flow" and loaded.multi_post:
+        raise click.UsageError(
+            _("--engine flow cannot plan people who fill several seats (max_posts > 1); use auto or cpsat")
+        )
     try:
-        params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, engine=engine)
-        for target, _ in outputs:
+        cpsat_parameters(cpsat_settings)
+        params = SolveParams(
+            time_limit_s=time_limit,
+            seed=seed,
+            workers=workers,
+            engine=engine,
+            solver_log=solver_log,
+            cpsat=cpsat_settings,
+        )
+        for target, _written in outputs:
             check_output(target, force, keep=(scenario_folder, Path.cwd()))
     except (OutputExists, OSError) as error:
         _cannot_write(error)
@@ -263,7 +288,7 @@ def explain(
         print_alternatives(explainer, candidate_id)
         return
     if shortage_key is not None:
-        commune_id, _, specialty = shortage_key.partition(":")
+        commune_id, _colon, specialty = shortage_key.partition(":")
         if (commune_id, specialty) not in loaded.shortage_index:
             err.print(
                 f"[bold red]error:[/] --shortage {shortage_key}: no such shortage; expected COMMUNE:SPECIALTY"

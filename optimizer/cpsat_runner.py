@@ -57,7 +57,7 @@ class CpSatRunner(Runner):
         """The CP-SAT model with every hard rule, built on first use (with the flow's plan as hint)."""
         if not hasattr(self, "_sm"):
             self._sm = SecondmentModel(self.scenario, self.pairs).build()
-            if self.chosen is None:
+            if self.chosen is None and self.params.warm_start:
                 self.chosen = warm_start(self.scenario, self.pairs, self.index)
         return self._sm
 
@@ -101,6 +101,8 @@ class CpSatRunner(Runner):
 
     def _network(self) -> FlowRunner | None:
         """The flow engine run in step with this one while it stays exact (one seat each, costs fit)."""
+        if not self.params.warm_start:
+            return None
         if not hasattr(self, "_flow"):
             try:
                 self._flow: FlowRunner | None = FlowRunner(

@@ -13,6 +13,7 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
+from i18n import _
 from models.plan import Conflict, SolveParams
 from models.rules import Rule
 from models.scenario import Scenario
@@ -28,7 +29,7 @@ def diagnose(scenario: Scenario, pairs: Pairs, params: SolveParams) -> list[Conf
     alone = _impossible_alone(scenario, pairs)
     if alone:
         return [alone]
-    sm = SecondmentModel(scenario, pairs, rule_switches={}).build()
+    sm = SecondmentModel(scenario, pairs, rule_switches={}, pooled=False).build()
     switches = sm.rule_switches or {}
     deadline = time.monotonic() + params.time_limit_s
     core = _core(sm.model, switches, list(switches), params, deadline)
@@ -140,8 +141,17 @@ def _describe(scenario: Scenario, rule: Rule, label: str, pairs: Pairs | None = 
             )
         case Rule.ONE_SEAT_PER_PERSON:
             return Conflict(rule=rule, item=label, detail=f"candidates.csv {label}: fills at most one seat")
+        case Rule.MAX_POSTS:
+            posts = scenario.posts[scenario.candidate_index[label]]
+            return Conflict(
+                rule=rule,
+                item=label,
+                detail=_("candidates.csv {person}: fills at most {posts} seats, all in one commune").format(
+                    person=label, posts=posts
+                ),
+            )
         case Rule.MIN_COVERAGE:
-            floor_ref, _, target = label.partition(":")
+            floor_ref, _colon, target = label.partition(":")
             floor = scenario.policy.min_coverage[int(floor_ref.removeprefix("min_coverage[")[:-1])]
             s = scenario.shortage_index[tuple(target.split("/", 1))]  # type: ignore[index]
             shortage = scenario.shortages[s]

@@ -69,9 +69,9 @@ class SecondmentModel:
         self.cells_by_cohort = _grouped(co.cell_cohort, len(co.members))
 
     def _count(self, top: int, name: str) -> cp_model.IntVar:
-        """A Boolean when at most one, else an integer count."""
+        """A Boolean when at most one, else an integer count (fixed to 0 when `top` is 0)."""
         self.upper.append(max(top, 0))
-        var = self.model.new_bool_var(name) if top <= 1 else self.model.new_int_var(0, top, name)
+        var = self.model.new_bool_var(name) if top == 1 else self.model.new_int_var(0, max(top, 0), name)
         self.variables.append(var)
         return var
 
@@ -125,7 +125,8 @@ class SecondmentModel:
             self.rule_switches[(rule, item)] = switch
 
     def add_max_posts(self) -> None:
-        """A person fills at most max_posts seats, all in one commune, a shortage at most once."""
+        """A person fills at most max_posts seats, all in one commune, a shortage at most once (and
+        whoever is seconded fills at least one)."""
         co, sizes = self.cohorts, self.cohorts.sizes()
         for g, cells in enumerate(self.cells_by_cohort):
             several = bool(co.posts[g] > 1)
@@ -137,9 +138,9 @@ class SecondmentModel:
                 if self.separate[cell]:
                     y, columns = self.y[cell], co.cell_columns[cell]
                     rows += [self.model.add(self.x[j] <= y) for j in columns.tolist()]
-                    rows.append(
-                        self.model.add(self.expr(self.seats(columns)) <= int(self.cell_posts[cell]) * y)
-                    )
+                    seats = self.expr(self.seats(columns))
+                    rows.append(self.model.add(seats <= int(self.cell_posts[cell]) * y))
+                    rows.append(self.model.add(seats >= y))
             if rows:
                 person = self.scenario.candidates[int(co.members[g][0])].id
                 self._add(Rule.MAX_POSTS if several else Rule.ONE_SEAT_PER_PERSON, person, *rows)

@@ -162,10 +162,10 @@ def test_no_assignment_beats_an_optimal_coverage(seed: int, floors: bool):
 @SETTINGS
 @given(seed=st.integers(0, 10**6))
 def test_engines_prove_the_same_stage_values(seed: int):
-    """The flow and CP-SAT engines, each proving every stage, agree on every stage's value."""
+    """The flow and CP-SAT engines, each proving every stage on its own, agree on every stage's value."""
     s = random_scenario(seed, people=6, floors=True)
     flow = solve(s, SolveParams(time_limit_s=10, engine="flow"))
-    cpsat = solve(s, SolveParams(time_limit_s=10, engine="cpsat"))
+    cpsat = solve(s, SolveParams(time_limit_s=10, engine="cpsat", warm_start=False))
     assert flow.status == cpsat.status
     assert [(o.name, o.value) for o in flow.objectives] == [(o.name, o.value) for o in cpsat.objectives]
 
