@@ -85,7 +85,7 @@ def map_figure(plan: PlanData, scenario: Scenario) -> go.Figure:
 def _travel_lines(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None:
     """One line per seconded person, from where they travel from to their commune, per specialty."""
     travel, colours = Travel(scenario), specialty_colours(scenario)
-    for specialty, rows in plan.assignments.groupby("specialty", sort=True):
+    for specialty, rows in plan.people.groupby("specialty", sort=True):
         x: list[float | None] = []
         y: list[float | None] = []
         for row in rows.itertuples():
@@ -131,7 +131,7 @@ def _agencies(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None:
 def _communes(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None:
     """Communes: circles, border communes as outlined diamonds, communes with no shortage in grey."""
     fill = by_commune(plan).set_index("commune_id")
-    people = plan.assignments.groupby("commune_id")
+    people = plan.people.groupby("commune_id")
     short = [c for c in scenario.communes if c.id in fill.index]
     groups = [
         (

@@ -84,6 +84,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "Commune ids they prefer, most wanted first, separated by ;.",
             "03158",
         ),
+        Column(
+            "max_posts",
+            "int",
+            False,
+            "Seats they may fill, all in one commune (several fields); blank = the policy's, 1 by default.",
+            "",
+            1,
+        ),
     ),
     "agencies": (
         Column("id", "id", True, "Unique agency id.", "SKHCN"),
