@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import _
 from models.plan import Plan, SolveParams, SolveStatus
 from models.rules import Rule
 from models.scenario import Forbid, Pin, Scenario
@@ -132,7 +133,7 @@ def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str
                     scenario.model_copy(update={"policy": new_policy}),
                 )
             )
-    for agency_id in sorted({a for _, a in certificate.capped}):
+    for agency_id in sorted({a for _person, a in certificate.capped}):
         agency = scenario.agency_by_id[agency_id]
         bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
         agencies = tuple(bigger if a.id == agency_id else a for a in scenario.agencies)
@@ -152,6 +153,7 @@ def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str
                 scenario.model_copy(update={"communes": communes}),
             )
         )
+    relaxed += _one_more_field(scenario, certificate)
     if len(certificate.below_level):
         level = max(
             scenario.candidate_by_id[p].specialties[shortage.specialty] for p in certificate.below_level
@@ -165,3 +167,20 @@ def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str
             )
         )
     return relaxed
+
+
+def _one_more_field(scenario: Scenario, certificate: Certificate) -> list[tuple[str, Scenario]]:
+    """The first person seconded to this commune, eligible here but out of seats to give: one more
+    seat for them (max_posts + 1), so they could also take this field."""
+    shortage = certificate.shortage
+    here = sorted(c for c, seat in certificate.elsewhere if seat.commune_id == shortage.commune_id)
+    if not here:
+        return []
+    person = scenario.candidate_by_id[here[0]]
+    posts = scenario.posts[scenario.candidate_index[person.id]]
+    more = person.model_copy(update={"max_posts": posts + 1})
+    people = tuple(more if c.id == person.id else c for c in scenario.candidates)
+    change = _("let {person} also take {specialty} here (max_posts {posts} instead of {was})").format(
+        person=f"{person.id} {person.name}", specialty=shortage.specialty, posts=posts + 1, was=posts
+    )
+    return [(change, scenario.model_copy(update={"candidates": people}))]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from i18n import _
 from models.rules import Rule
 from models.scenario import Commune, Scenario, Shortage
 from optimizer.eligibility import CAP_TOLERANCE, Pairs, is_available
@@ -38,6 +39,8 @@ class Certificate:
     blocked: dict[Rule, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """For each per-pair rule: the ids of the holders it keeps out, and their km or minutes."""
     elsewhere: list[tuple[str, Seat]] = field(default_factory=list)
+    could_add: list[str] = field(default_factory=list)
+    """Seconded to this commune with a seat to spare (max_posts): they could also take this one."""
     capped: list[tuple[str, str]] = field(default_factory=list)
     idle: list[str] = field(default_factory=list)
     hosted: int = 0
@@ -81,6 +84,12 @@ class Certificate:
         if self.capped:
             agencies = sorted({a for _, a in self.capped})
             parts.append(f"{len(self.capped)} held back by the release cap of {', '.join(agencies[:SHOWN])}")
+        if self.could_add:
+            parts.append(
+                _("{count} seconded here could also take it: {people}").format(
+                    count=len(self.could_add), people=", ".join(self.could_add[:SHOWN])
+                )
+            )
         if self.elsewhere:
             ranked = sorted(self.elsewhere, key=lambda found: (-found[1].priority, found[0]))
             seats = ", ".join(f"{c} at {seat}" for c, seat in ranked[:SHOWN])
@@ -116,15 +125,22 @@ class Certifier:
         edges = np.searchsorted(pairs.shortage[order], np.arange(len(scenario.shortages) + 1))
         self.pairs_of = [order[edges[s] : edges[s + 1]] for s in range(len(scenario.shortages))]
         taken = chosen.astype(bool)
-        self.seat_of = dict(zip(pairs.candidate[taken].tolist(), pairs.shortage[taken].tolist(), strict=True))
-        self.filled = Counter(self.seat_of.values())
+        self.seats_of: dict[int, list[int]] = defaultdict(list)
+        for c, seat in zip(pairs.candidate[taken].tolist(), pairs.shortage[taken].tolist(), strict=True):
+            self.seats_of[c].append(seat)
+        self.filled = Counter(pairs.shortage[taken].tolist())
         self.hosted: dict[str, int] = defaultdict(int)
         self.released: dict[str, int] = defaultdict(int)
-        for c, seat in self.seat_of.items():
-            self.hosted[scenario.shortages[seat].commune_id] += 1
+        for c, seats in self.seats_of.items():
+            self.hosted[scenario.shortages[seats[0]].commune_id] += 1
             self.released[people[c].agency_id] += 1
+        """Capacity and release count people, however many seats each fills."""
         self.seat = np.full(len(people), -1, dtype=np.int64)
-        self.seat[list(self.seat_of)] = list(self.seat_of.values())
+        self.seat[list(self.seats_of)] = [seats[0] for seats in self.seats_of.values()]
+        self.room = np.array(scenario.posts, dtype=np.int64) - np.bincount(
+            pairs.candidate[taken], minlength=len(people)
+        )
+        """Seats each person may still add in their commune."""
         self.agency_full = np.array(
             [self.released[c.agency_id] >= scenario.agency_by_id[c.agency_id].max_release for c in people],
             dtype=bool,
@@ -212,12 +228,23 @@ class Certifier:
         return km, minutes
 
     def _classify_eligible(self, certificate: Certificate, shortage_index: int) -> None:
-        """Eligible holders: seconded elsewhere, held back by their agency's cap, or left idle."""
+        """Eligible holders: seconded here with a seat to spare, seconded elsewhere, held back by
+        their agency's cap, or left idle."""
         candidates = self.pairs.candidate[self.pairs_of[shortage_index]]
         seat = self.seat[candidates]
-        elsewhere = candidates[(seat >= 0) & (seat != shortage_index)]
+        commune_id = self.scenario.shortages[shortage_index].commune_id
+        here = np.array(
+            [s >= 0 and self.scenario.shortages[s].commune_id == commune_id for s in seat.tolist()],
+            dtype=bool,
+        )
+        holding = np.array(
+            [shortage_index in self.seats_of.get(c, ()) for c in candidates.tolist()], dtype=bool
+        )
+        spare = here & ~holding & (self.room[candidates] > 0)
+        elsewhere = candidates[(seat >= 0) & ~holding & ~spare]
         free = candidates[seat < 0]
         capped = free[self.agency_full[free]]
+        certificate.could_add = self.ids[candidates[spare]].tolist()
         certificate.elsewhere = [(self.ids[c], self.seats[self.seat[c]]) for c in elsewhere.tolist()]
         certificate.capped = [(self.ids[c], self.scenario.candidates[c].agency_id) for c in capped.tolist()]
         certificate.idle = self.ids[free[~self.agency_full[free]]].tolist()
