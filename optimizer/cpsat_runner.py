@@ -15,12 +15,15 @@ from ortools.sat.python import cp_model
 from models.plan import StageResult
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.model import SecondmentModel
+from optimizer.relaxation import neighbourhood, relax
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
 from optimizer.warm_start import warm_start
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 TIE_RANGE = 2**20
 STOP_POLL_S = 0.1
+NEIGHBOURHOOD_S = 5.0
+"""Longest search for the rest of an LP vertex whose integral part is held."""
 LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs", "quick_restart")
 """Workers that lean on the LP: the network structure makes its bound tight, so they prove fast."""
 
@@ -28,12 +31,12 @@ LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs",
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Forwards each improving solution to the progress callback."""
 
-    def __init__(self, runner: CpSatRunner, stage: str, scale: float) -> None:
+    def __init__(self, runner: CpSatRunner, stage: str, scale: float, model: cp_model.CpModel) -> None:
         super().__init__()
-        self.runner, self.stage, self.scale = runner, stage, scale
+        self.runner, self.stage, self.scale, self.model = runner, stage, scale, model
 
     def on_solution_callback(self) -> None:
-        if not self.runner.sm.model.has_objective():
+        if not self.model.has_objective():
             return
         self.runner.progress(
             self.stage,
@@ -159,7 +162,7 @@ class CpSatRunner(Runner):
             self.progress(objective.name, best / objective.scale, best / objective.scale, self.elapsed())
             return stage_result(objective.name, objective.maximize, best, best, True, objective.scale)
         model.maximize(expr) if objective.maximize else model.minimize(expr)
-        status, solver = self._solve(model, objective.name, objective.scale)
+        status, solver, bound = self._search(model, objective, expr)
         model.clear_objective()
         if status in SOLVED:
             self.chosen = self._values(solver)
@@ -167,7 +170,6 @@ class CpSatRunner(Runner):
             raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
         value = objective.value(self.chosen, self.index)
         proven = status == cp_model.OPTIMAL
-        bound = round(solver.best_objective_bound) if status in SOLVED else None
         if proven:
             model.add(expr == value)
         elif objective.maximize:
@@ -175,6 +177,53 @@ class CpSatRunner(Runner):
         else:
             model.add(expr <= value)
         return stage_result(objective.name, objective.maximize, value, bound, proven, objective.scale)
+
+    def _search(
+        self, model: cp_model.CpModel, objective: Linear, expr: cp_model.LinearExpr
+    ) -> tuple[int, cp_model.CpSolver, int | None]:
+        """CP-SAT on the stage, led by its LP relaxation; also the proven bound.
+
+        The rounded LP bound becomes a (valid) row. An integral LP vertex is only confirmed; else
+        CP-SAT first completes the vertex's integral part (a short search with those values held),
+        and if that falls short of the bound, searches the whole model from there.
+        """
+        lp = relax(model)
+        if lp.bound is not None:
+            model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
+            if lp.integral:
+                check = model.clone()
+                check.clear_objective()
+                check.add(_on(check, expr) == lp.bound)
+                self._hint_values(check, np.round(lp.values).astype(np.int64))
+                status, solver = self._solve(check, objective.name, 1.0, presolve=False, hinted=True)
+                if status in SOLVED:
+                    return cp_model.OPTIMAL, solver, lp.bound
+            else:
+                fixed = np.flatnonzero(~neighbourhood(model, lp.values))
+                self._hint_values(model, np.round(lp.values[fixed]).astype(np.int64), fixed)
+                status, solver = self._solve(
+                    model,
+                    objective.name,
+                    objective.scale,
+                    hinted=True,
+                    fix_hint=True,
+                    seconds=NEIGHBOURHOOD_S,
+                )
+                if status in SOLVED and round(solver.objective_value) == lp.bound:
+                    return cp_model.OPTIMAL, solver, lp.bound
+                if status in SOLVED:
+                    self.chosen = self._values(solver)
+        status, solver = self._solve(model, objective.name, objective.scale)
+        return status, solver, round(solver.best_objective_bound) if status in SOLVED else None
+
+    def _hint_values(
+        self, model: cp_model.CpModel, values: np.ndarray, indices: np.ndarray | None = None
+    ) -> None:
+        """A hint given by variable values (all of them, or those at `indices`)."""
+        model.clear_hints()
+        hint = model.proto.solution_hint
+        hint.vars.extend((np.arange(len(values)) if indices is None else indices).tolist())
+        hint.values.extend(values.tolist())
 
     def _expression(self, objective: Linear) -> cp_model.LinearExpr:
         """The objective over the counts: per seat on columns, per person on cells (and served flags)."""
@@ -200,10 +249,19 @@ class CpSatRunner(Runner):
         return expr
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:
-        """Solve a copy of the model with the bounds added."""
+        """Solve a copy of the model with the bounds added: no when its LP relaxation has no
+        solution; an integral LP vertex is only confirmed."""
         probe = self.sm.model.clone()
         self._add_bounds(probe, bounds)
-        status, solver = self._solve(probe, label, 1.0)
+        lp = relax(probe)
+        if lp.feasible is False:
+            return False
+        hinted = lp.integral
+        if hinted:
+            self._hint_values(probe, np.round(lp.values).astype(np.int64))
+        status, solver = self._solve(probe, label, 1.0, presolve=not hinted, hinted=hinted)
+        if hinted and status not in SOLVED:
+            status, solver = self._solve(probe, label, 1.0)
         if status in SOLVED:
             self.chosen = self._values(solver)
             return True
@@ -228,16 +286,26 @@ class CpSatRunner(Runner):
             model.add(sm.expr(sm.released(agencies[agency_id]), model) <= cap)
 
     def _solve(
-        self, model: cp_model.CpModel, stage: str, scale: float, presolve: bool = True
+        self,
+        model: cp_model.CpModel,
+        stage: str,
+        scale: float,
+        presolve: bool = True,
+        hinted: bool = False,
+        fix_hint: bool = False,
+        seconds: float | None = None,
     ) -> tuple[int, cp_model.CpSolver]:
-        """Run CP-SAT with the incumbent as hint and the time that is left.
+        """Run CP-SAT with the incumbent as hint (unless `hinted` already) and the time that is left.
 
         Without `presolve` (the hint meets a known bound: nothing is left to search) CP-SAT only
-        checks the hint.
+        checks the hint; with `fix_hint` the hinted variables are held at their values.
         """
-        self._hint(model)
+        if not hinted:
+            self._hint(model)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(self.remaining(), 0.001)
+        limit = self.remaining() if seconds is None else min(seconds, self.remaining())
+        solver.parameters.max_time_in_seconds = max(limit, 0.001)
+        solver.parameters.fix_variables_to_their_hinted_value = fix_hint
         solver.parameters.num_workers = self.params.workers
         solver.parameters.random_seed = self.params.seed
         solver.parameters.linearization_level = 2
@@ -253,7 +321,7 @@ class CpSatRunner(Runner):
             solver.parameters.log_to_stdout = False
             solver.log_callback = _log
         self.progress(stage, None, None, self.elapsed())
-        return self._stoppable(solver, model, _Reporter(self, stage, scale)), solver
+        return self._stoppable(solver, model, _Reporter(self, stage, scale, model)), solver
 
     def _hint(self, model: cp_model.CpModel) -> None:
         """The incumbent's counts as the solver's hint."""
@@ -306,3 +374,10 @@ def cpsat_parameters(settings: tuple[str, ...]) -> str:
 def _log(line: str) -> None:
     """One line of CP-SAT's own log, to standard error."""
     print(line, file=sys.stderr, flush=True)
+
+
+def _on(model: cp_model.CpModel, expr: cp_model.LinearExpr) -> cp_model.LinearExpr:
+    """An expression of the runner's model rebuilt over the same variables of a clone."""
+    flat = cp_model.FlatIntExpr(expr)
+    variables = [model.get_int_var_from_proto_index(v.index) for v in flat.vars]
+    return cp_model.LinearExpr.weighted_sum(variables, list(flat.coeffs)) + flat.offset
