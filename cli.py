@@ -314,7 +314,7 @@ def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> N
     help="Share of people who may fill several seats in one commune (max_posts).",
 )
 @click.option(
-    "--most-posts", default=2, show_default=True, type=click.IntRange(2, 9), help="Their max_posts: 2 to this."
+    "--most-posts", default=2, show_default=True, type=click.IntRange(2, 9), help="Their max_posts, 2 to N."
 )
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Random seed.")
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Scenario folder to write.")

@@ -91,7 +91,7 @@ HINTS: dict[str, dict[str, Hint]] = {
             N_("Commune ids they prefer, most wanted first, separated by ;."), "03158", "list"
         ),
         "max_posts": Hint(
-            N_("Seats they may fill, all in one commune (several fields); blank = the policy's, 1 by default."),
+            N_("Seats they may fill, all in one commune; blank = policy max_posts_per_person (1)."),
             "",
         ),
     },
