@@ -11,6 +11,7 @@ from optimizer.diagnosis import diagnose
 from optimizer.eligibility import Pairs, eligible_pairs
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.objectives import run_stage
+from optimizer.parts_runner import PartsRunner
 from optimizer.plan_builder import build_plan, empty_plan
 from optimizer.stages import NoSolution, Progress, Runner
 
@@ -26,15 +27,17 @@ def solve(
     Setting `stop` (e.g. on Ctrl-C) ends the search: the best plan found so far comes back, its
     unfinished stages marked unproven.
 
-    The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
-    otherwise (or when asked) CP-SAT does, warm-started stage after stage.
+    The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits and
+    everyone fills one seat; otherwise (or when asked) CP-SAT does, warm-started stage after stage,
+    on each independent part apart when people may fill several seats.
     """
     params = params or SolveParams()
     pairs = eligible_pairs(scenario)
+    general: type[Runner] = PartsRunner if scenario.multi_post else CpSatRunner
     engines: list[type[Runner]] = {
-        "auto": [FlowRunner, CpSatRunner],
+        "auto": [FlowRunner, general],
         "flow": [FlowRunner],
-        "cpsat": [CpSatRunner],
+        "cpsat": [general],
     }[params.engine]
     for engine in engines:
         try:
