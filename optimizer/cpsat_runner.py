@@ -190,11 +190,12 @@ class CpSatRunner(Runner):
         lp = relax(model)
         if lp.bound is not None:
             model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
-            if lp.integral:
+            point = np.round(lp.values).astype(np.int64) if lp.integral else lp.dived
+            if point is not None:
                 check = model.clone()
                 check.clear_objective()
                 check.add(_on(check, expr) == lp.bound)
-                self._hint_values(check, np.round(lp.values).astype(np.int64))
+                self._hint_values(check, point)
                 status, solver = self._solve(check, objective.name, 1.0, presolve=False, hinted=True)
                 if status in SOLVED:
                     return cp_model.OPTIMAL, solver, lp.bound

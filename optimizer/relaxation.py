@@ -9,6 +9,7 @@ that vertex, or to reach the rounded LP bound from a start close to it.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ INTEGRAL = 1e-6
 """How far from an integer a value may be and still count as that integer."""
 INFINITE = 2**60
 SMALL_ROW = 64
+DIVE_ROUNDS, DIVE_S = 400, 5.0
+"""At most this many variables fixed, or seconds spent, diving from a fractional vertex."""
 """Rows up to this many terms tie their variables into one neighbourhood."""
 
 
@@ -30,6 +33,8 @@ class LpResult:
     """None: the LP solver could not tell."""
     bound: int | None
     values: np.ndarray
+    dived: np.ndarray | None = None
+    """An integral point at the bound found by diving from a fractional vertex, if any."""
 
     @property
     def integral(self) -> bool:
@@ -42,6 +47,7 @@ def relax(model: cp_model.CpModel) -> LpResult:
     integers the objective can take, in the direction that keeps it valid."""
     proto = model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
     infinity = lp.infinity()
     columns = [lp.NumVar(float(v.domain[0]), float(v.domain[len(v.domain) - 1]), "") for v in proto.variables]
     for constraint in proto.constraints:
@@ -64,12 +70,49 @@ def relax(model: cp_model.CpModel) -> LpResult:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
         return LpResult(verdict, None, np.zeros(len(columns)))
     values = np.array([column.solution_value() for column in columns])
-    bound = None
-    if has_objective:
-        scale = proto.objective.scaling_factor or 1.0
-        least = objective.Value() + proto.objective.offset
-        bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
-    return LpResult(True, bound, values)
+    if not has_objective:
+        return LpResult(True, None, values)
+    scale = proto.objective.scaling_factor or 1.0
+    least = objective.Value() + proto.objective.offset
+    bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
+    result = LpResult(True, bound, values)
+    if result.integral:
+        return result
+    worst = (bound / scale - proto.objective.offset) + INTEGRAL
+    """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
+    dived = _dive(lp, columns, objective, worst, values)
+    return LpResult(True, bound, values, dived)
+
+
+def _dive(
+    lp: pywraplp.Solver, columns: list, objective: pywraplp.Objective, worst: float, values: np.ndarray
+) -> np.ndarray | None:
+    """Fix the fractional variables one at a time (the largest part first: up, else down), keeping
+    a fix only while the LP optimum stays within `worst`; each re-solve starts from the last basis
+    (dual simplex). An integral vertex reached that way is a solution at the bound (None if diving
+    fails)."""
+    started = time.monotonic()
+    for _ in range(DIVE_ROUNDS):
+        fractional = np.flatnonzero(np.abs(values - np.round(values)) > INTEGRAL)
+        if not len(fractional):
+            return np.round(values).astype(np.int64)
+        if time.monotonic() - started > DIVE_S:
+            return None
+        part = values[fractional] - np.floor(values[fractional])
+        largest = fractional[[int(np.argmax(part))]]
+        batches = [(largest, math.ceil), (largest, math.floor)]
+        for batch, rounded in batches:
+            old = [(columns[j].lb(), columns[j].ub()) for j in batch.tolist()]
+            for j in batch.tolist():
+                columns[j].SetBounds(rounded(values[j]), rounded(values[j]))
+            if lp.Solve() == pywraplp.Solver.OPTIMAL and objective.Value() <= worst:
+                break
+            for j, (low, high) in zip(batch.tolist(), old, strict=True):
+                columns[j].SetBounds(low, high)
+        else:
+            return None
+        values = np.array([column.solution_value() for column in columns])
+    return None
 
 
 def neighbourhood(model: cp_model.CpModel, values: np.ndarray) -> np.ndarray:
