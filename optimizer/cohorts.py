@@ -107,6 +107,13 @@ class Cohorts:
             cell_columns=[order[a:b] for a, b in itertools.pairwise(bounds)],
         )
 
+    def cohort_of(self, candidate: int) -> int:
+        """The cohort of a candidate with pairs."""
+        if not hasattr(self, "_cohort_of"):
+            found = {int(c): g for g, members in enumerate(self.members) for c in members.tolist()}
+            object.__setattr__(self, "_cohort_of", found)
+        return self._cohort_of[candidate]  # type: ignore[attr-defined]
+
     @property
     def columns(self) -> int:
         """Number of columns."""

@@ -1,4 +1,4 @@
-"""The CP-SAT model: counts per cohort column and cell, and one small method per hard rule.
+"""The CP-SAT model: counts per cohort column and cell; each hard rule's rows come from its catalogue entry.
 
 A column counts a cohort's people filling one shortage, a cell its people seconded to one commune
 (`optimizer.cohorts`; unpooled, each is one person's Boolean). Where people may fill several seats
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.rules import Rule
 from models.scenario import Scenario
 from optimizer.cohorts import Cohorts
-from optimizer.eligibility import Pairs
+from optimizer.eligibility import PairIndex, Pairs
+from optimizer.rules import GROUP_RULES, Instance
 
 Terms = tuple[list[int], list[int]]
 """A linear expression as (variable indices, coefficients)."""
@@ -32,7 +32,7 @@ class SecondmentModel:
     scenario: Scenario
     pairs: Pairs
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    rule_switches: dict[tuple[Rule, str], cp_model.IntVar] | None = None
+    rule_switches: dict[Instance, cp_model.IntVar] | None = None
     pooled: bool = True
 
     def __post_init__(self) -> None:
@@ -40,6 +40,8 @@ class SecondmentModel:
         """The largest value of each count, by its index."""
         self.variables: list[cp_model.IntVar] = []
         """The counts, by their index."""
+        self.index = PairIndex.of(self.scenario, self.pairs)
+        self._seated: dict[int, list[cp_model.Constraint]] = {}
         self.cohorts = Cohorts.of(self.scenario, self.pairs, self.pooled)
         co = self.cohorts
         sizes = co.sizes()
@@ -76,13 +78,10 @@ class SecondmentModel:
         return var
 
     def build(self) -> SecondmentModel:
-        """Add every hard rule that involves more than one pair."""
-        self.add_max_posts()
-        self.add_shortage_seats()
-        self.add_commune_capacity()
-        self.add_agency_release()
-        self.add_pins()
-        self.add_min_coverage()
+        """Add every hard rule that involves more than one pair, instance by instance, from the catalogue."""
+        for rule in GROUP_RULES:
+            for instance in rule.instances(self.scenario, self.pairs, self.index):
+                self._add(instance, rule.constrain(self, instance))
         return self
 
     def seats(self, columns: np.ndarray) -> Terms:
@@ -116,109 +115,51 @@ class SecondmentModel:
             variables = [model.get_int_var_from_proto_index(i) for i in indices]
         return cp_model.LinearExpr.weighted_sum(variables, coefficients)
 
-    def _add(self, rule: Rule, item: str, *constraints: cp_model.Constraint) -> None:
-        """Record a rule instance; when diagnosing, make it switchable by one literal."""
-        if self.rule_switches is not None:
-            switch = self.model.new_bool_var(f"{rule}:{item}")
-            for constraint in constraints:
-                constraint.only_enforce_if(switch)
-            self.rule_switches[(rule, item)] = switch
+    def total(self, ps: np.ndarray) -> cp_model.LinearExpr:
+        """Seats filled by some pairs (whole columns: a shortage's, a commune's, a pinned person's)."""
+        return self.expr(self.seats(np.unique(self.cohorts.column_of_pair[ps])))
 
-    def add_max_posts(self) -> None:
-        """A person fills at most max_posts seats, all in one commune, a shortage at most once (and
-        whoever is seconded fills at least one)."""
-        co, sizes = self.cohorts, self.cohorts.sizes()
-        for g, cells in enumerate(self.cells_by_cohort):
-            several = bool(co.posts[g] > 1)
-            rows: list[cp_model.Constraint] = []
-            people = self.people(cells)
-            if self._most(people) > sizes[g]:
-                rows.append(self.model.add(self.expr(people) <= int(sizes[g])))
-            for cell in cells.tolist():
-                if self.separate[cell]:
-                    y, columns = self.y[cell], co.cell_columns[cell]
-                    rows += [self.model.add(self.x[j] <= y) for j in columns.tolist()]
-                    seats = self.expr(self.seats(columns))
-                    rows.append(self.model.add(seats <= int(self.cell_posts[cell]) * y))
-                    rows.append(self.model.add(seats >= y))
-            if rows:
-                person = self.scenario.candidates[int(co.members[g][0])].id
-                self._add(Rule.MAX_POSTS if several else Rule.ONE_SEAT_PER_PERSON, person, *rows)
+    def headcount(self, ps: np.ndarray) -> cp_model.LinearExpr:
+        """People seconded through some pairs (whole cells: a commune's, an agency's, a person's)."""
+        columns = np.unique(self.cohorts.column_of_pair[ps])
+        return self.expr(self.people(np.unique(self.cohorts.column_cell[columns])))
 
-    def add_shortage_seats(self) -> None:
-        """A shortage gets at most its number of seats."""
-        for s, columns in enumerate(self.columns_by_shortage):
-            shortage = self.scenario.shortages[s]
-            if self._most(self.seats(columns)) > shortage.seats:
-                self._add(
-                    Rule.SHORTAGE_SEATS,
-                    f"{shortage.commune_id}/{shortage.specialty}",
-                    self.model.add(self.expr(self.seats(columns)) <= shortage.seats),
-                )
-
-    def add_commune_capacity(self) -> None:
-        """A commune hosts at most its capacity, counted in people."""
-        for k, cells in enumerate(self.cells_by_commune):
-            commune = self.scenario.communes[k]
-            terms = self.people(cells)
-            if len(terms[0]) and self._most(terms) > commune.capacity:
-                self._add(
-                    Rule.COMMUNE_CAPACITY, commune.id, self.model.add(self.expr(terms) <= commune.capacity)
-                )
-
-    def add_agency_release(self) -> None:
-        """An agency releases at most max_release of its people."""
-        for k, cells in enumerate(self.cells_by_agency):
-            agency = self.scenario.agencies[k]
-            terms = self.people(cells)
-            if len(terms[0]) and self._most(terms) > agency.max_release:
-                self._add(
-                    Rule.AGENCY_RELEASE, agency.id, self.model.add(self.expr(terms) <= agency.max_release)
-                )
-
-    def _most(self, terms: Terms) -> int:
+    def most(self, terms: Terms) -> int:
         """The largest value a sum of counts can take."""
         return sum(self.upper[i] for i in terms[0])
 
-    def add_pins(self) -> None:
-        """Each pinned candidate is seconded to the pinned commune (and fills the pinned specialty)."""
-        co = self.cohorts
-        for n, pin in enumerate(self.scenario.pins):
-            c = self.scenario.candidate_index[pin.candidate]
-            mine = [g for g, m in enumerate(co.members) if len(m) == 1 and m[0] == c]
-            cells = [
-                cell
-                for g in mine
-                for cell in self.cells_by_cohort[g].tolist()
-                if self.scenario.communes[co.cell_commune[cell]].id == pin.commune
-            ]
-            if pin.specialty is None:
-                terms = self.people(np.array(cells, dtype=np.int64))
-            else:
-                columns = [
-                    j
-                    for cell in cells
-                    for j in co.cell_columns[cell].tolist()
-                    if self.scenario.shortages[co.column_shortage[j]].specialty == pin.specialty
-                ]
-                terms = self.seats(np.array(columns, dtype=np.int64))
-            self._add(Rule.PIN, f"pins[{n}]", self.model.add(self.expr(terms) == 1))
+    def person_rows(self, candidate: int) -> list[cp_model.Constraint]:
+        """The rows that seat a candidate's cohort: its people in at most one commune each, at most
+        `max_posts` seats each, a shortage at most once each, and at least one seat for whoever goes.
 
-    def add_min_coverage(self) -> None:
-        """Each selected commune short in the floor's specialty gets at least min(at_least, seats)."""
-        for n, floor in enumerate(self.scenario.policy.min_coverage):
-            for commune_id in self.scenario.floor_communes(floor):
-                key = (commune_id, floor.specialty)
-                if key not in self.scenario.shortage_index:
-                    continue
-                shortage = self.scenario.shortage_by_key[key]
-                s = self.scenario.shortage_index[key]
-                need = min(floor.at_least, shortage.seats)
-                self._add(
-                    Rule.MIN_COVERAGE,
-                    f"min_coverage[{n}]:{commune_id}/{floor.specialty}",
-                    self.model.add(self.expr(self.seats(self.columns_by_shortage[s])) >= need),
-                )
+        Added once per cohort (for its first member); the others' instances share them.
+        """
+        g = int(self.cohorts.cohort_of(candidate))
+        if g in self._seated:
+            return self._seated[g]
+        co, size = self.cohorts, len(self.cohorts.members[g])
+        cells = self.cells_by_cohort[g]
+        rows: list[cp_model.Constraint] = []
+        people = self.people(cells)
+        if self.most(people) > size:
+            rows.append(self.model.add(self.expr(people) <= size))
+        for cell in cells.tolist():
+            if self.separate[cell]:
+                y, columns = self.y[cell], co.cell_columns[cell]
+                rows += [self.model.add(self.x[j] <= y) for j in columns.tolist()]
+                seats = self.expr(self.seats(columns))
+                rows.append(self.model.add(seats <= int(self.cell_posts[cell]) * y))
+                rows.append(self.model.add(seats >= y))
+        self._seated[g] = rows
+        return rows
+
+    def _add(self, instance: Instance, constraint: cp_model.Constraint | list[cp_model.Constraint]) -> None:
+        """Record a rule instance; when diagnosing, make it switchable by one literal."""
+        if self.rule_switches is not None:
+            switch = self.model.new_bool_var(f"{instance.rule}:{instance.item}")
+            for row in constraint if isinstance(constraint, list) else [constraint]:
+                row.only_enforce_if(switch)
+            self.rule_switches[instance] = switch
 
 
 def _grouped(codes: np.ndarray, size: int) -> list[np.ndarray]:
