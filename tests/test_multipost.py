@@ -224,3 +224,47 @@ def test_independent_parts_give_the_one_model_optimum(tmp_path: Path):
     whole = _run(CpSatRunner(s, pairs, params, None), s, pairs, params)
     assert apart.status == whole.status == SolveStatus.OPTIMAL
     assert [(o.name, o.value) for o in apart.objectives] == [(o.name, o.value) for o in whole.objectives]
+
+
+def test_explain_names_who_could_also_take_an_empty_seat():
+    """A hand-made plan leaves A's finance seat empty though Đông, at A with a seat to spare, holds
+    finance: the reason names him. With max_posts 1 he has none to spare, and the lever "let DONG
+    also take finance here (max_posts 2 instead of 1)" fills the seat: one more."""
+    from optimizer.explain import Explainer
+
+    params = SolveParams(time_limit_s=10)
+    rows = [("DONG", "A", "construction"), ("LAN", "B", "construction")]
+    spare = Explainer(sin_thau(), rows, params).seat(sin_thau().shortage_index[("A", "finance")])
+    assert "1 seconded here could also take it: DONG" in spare.reason
+    plain = sin_thau(None)
+    seat = Explainer(plain, rows, params).seat(plain.shortage_index[("A", "finance")])
+    [lever] = [w for w in seat.what_ifs if "max_posts" in w.change]
+    assert lever.change.startswith(
+        "let DONG Nguyễn Văn DONG also take finance here (max_posts 2 instead of 1)"
+    )
+    assert lever.seats_gained == 1
+
+
+def test_reports_show_a_persons_seats_together(tmp_path: Path):
+    """Compare and the report read Đông as one person with two seats: `construction + finance`, one
+    release, his 10 km once; a redacted copy still passes the audit."""
+    from models.redact import redact_plan
+    from reports.compare import compare_folders
+    from reports.metrics import by_agency, headline
+    from reports.plan_data import read_plan_folder
+
+    s = sin_thau()
+    plan = audited(s, tmp_path)
+    folder = tmp_path / "full"
+    write_plan(plan, folder)
+    data = read_plan_folder(folder, s)
+    people = data.people.set_index("candidate_id")
+    assert people.loc["DONG", "specialty"] == "construction + finance"
+    assert headline(data)["people_seconded"] == 2 and headline(data)["total_km"] == pytest.approx(50.0)
+    assert int(by_agency(data).set_index("agency_id").loc["A", "released"]) == 2
+    one_seat = audited(sin_thau(None), tmp_path)
+    write_plan(one_seat, tmp_path / "one")
+    changes = compare_folders(tmp_path / "one", folder, [s]).changes.set_index("candidate_id")
+    assert changes.loc["DONG", "to_specialty"] == "construction + finance"
+    write_plan(redact_plan(plan, s), tmp_path / "public")
+    assert audit_folder(s, tmp_path / "public") == []
