@@ -20,7 +20,9 @@ INTEGRAL = 1e-6
 """How far from an integer a value may be and still count as that integer."""
 INFINITE = 2**60
 SMALL_ROW = 64
-DIVE_ROUNDS, DIVE_S = 400, 5.0
+DIVE_ROUNDS, DIVE_S = 400, 1.0
+LP_MS = 10_000
+"""Longest one LP solve may take; past it the stage goes to CP-SAT alone."""
 """At most this many variables fixed, or seconds spent, diving from a fractional vertex."""
 """Rows up to this many terms tie their variables into one neighbourhood."""
 
@@ -48,6 +50,7 @@ def relax(model: cp_model.CpModel) -> LpResult:
     proto = model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")
     lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    lp.SetTimeLimit(LP_MS)
     infinity = lp.infinity()
     columns = [lp.NumVar(float(v.domain[0]), float(v.domain[len(v.domain) - 1]), "") for v in proto.variables]
     for constraint in proto.constraints:
