@@ -268,3 +268,17 @@ def test_reports_show_a_persons_seats_together(tmp_path: Path):
     assert changes.loc["DONG", "to_specialty"] == "construction + finance"
     write_plan(redact_plan(plan, s), tmp_path / "public")
     assert audit_folder(s, tmp_path / "public") == []
+
+
+def test_max_posts_one_everywhere_changes_nothing(tmp_path: Path):
+    """An explicit max_posts 1 for everyone (and the policy's 1) keeps the flow engine and the very
+    same plan: assignments, unfilled seats, stages and figures."""
+    base = random_scenario(7, people=6, places=3)
+    ones = base.model_copy(
+        update={"candidates": tuple(c.model_copy(update={"max_posts": 1}) for c in base.candidates)}
+    )
+    first, second = audited(base, tmp_path), audited(ones, tmp_path)
+    assert second.provenance.solver.startswith("OR-Tools min-cost flow")
+    keep = {"provenance"}
+    assert first.model_dump(exclude=keep) == second.model_dump(exclude=keep)
+    assert base.sha256 != ones.sha256 and base.sha256 == random_scenario(7, people=6, places=3).sha256
