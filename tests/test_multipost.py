@@ -4,15 +4,20 @@ brute force on random small ones, and the one-seat case unchanged. Every plan is
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from builders import agency, commune, person, scenario, short
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import random_scenario
 
+from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
 from models.plan_io import write_plan
 from models.scenario import Objective, Pin, Scenario
@@ -282,3 +287,69 @@ def test_max_posts_one_everywhere_changes_nothing(tmp_path: Path):
     keep = {"provenance"}
     assert first.model_dump(exclude=keep) == second.model_dump(exclude=keep)
     assert base.sha256 != ones.sha256 and base.sha256 == random_scenario(7, people=6, places=3).sha256
+
+
+MULTI = REPO / "scenarios" / "dien-bien-2025-multi-post"
+
+
+def test_the_bundled_variant_gains_seats_with_cpsat(bundled_plan, tmp_path: Path):
+    """The two-fields variant (the help's example) solves OPTIMAL on CP-SAT, audited, with more seats
+    filled than the bundled one-seat plan and some officials on two rows in one commune."""
+    result = run_cli("solve", MULTI, "--out", tmp_path / "two")
+    assert result.exit_code == 0, result.output
+    s = load_scenario(MULTI)
+    assert audit_folder(s, tmp_path / "two") == []
+    plan = json.loads((tmp_path / "two" / "plan.json").read_text(encoding="utf-8"))
+    one = json.loads((bundled_plan[1] / "plan.json").read_text(encoding="utf-8"))
+    assert plan["status"] == "OPTIMAL" and plan["provenance"]["solver"].startswith("CP-SAT")
+    assert plan["kpis"]["seats_filled"] > one["kpis"]["seats_filled"]
+    assert plan["kpis"]["people_seconded"] < plan["kpis"]["seats_filled"]
+
+
+def test_flow_engine_and_unknown_cpsat_parameters_are_refused(tmp_path: Path):
+    """--engine flow on a multi-post scenario, or a CP-SAT parameter that does not exist: exit 2,
+    nothing written."""
+    refused = run_cli("solve", MULTI, "--out", tmp_path / "a", "--engine", "flow")
+    assert refused.exit_code == 2 and "max_posts" in refused.output
+    wrong = run_cli("solve", MULTI, "--out", tmp_path / "b", "--cpsat", "no_such_parameter=1")
+    assert wrong.exit_code == 2 and "no_such_parameter" in wrong.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_solver_log_and_cpsat_parameters_reach_cpsat(tmp_path: Path):
+    """--solver-log prints CP-SAT's own log on standard error, with the --cpsat parameter in it."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "solve",
+            str(sin_thau_folder(tmp_path)),
+            "--out",
+            str(tmp_path / "p"),
+            "--solver-log",
+            "--cpsat",
+            "max_presolve_iterations=2",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Starting CP-SAT solver" in done.stderr and "max_presolve_iterations: 2" in done.stderr
+
+
+def sin_thau_folder(tmp_path: Path) -> Path:
+    """The hand-worked Sín Thầu scenario written as a folder."""
+    from models.scenario_writer import write_scenario
+
+    return write_scenario(sin_thau(), tmp_path / "sin-thau").parent
+
+
+def run_cli(*args: object):
+    """Invoke the command line in-process."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
