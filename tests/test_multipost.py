@@ -353,3 +353,13 @@ def run_cli(*args: object):
     from cli import main
 
     return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_multi_post_plans_are_canonical(tmp_path: Path):
+    """Same scenario, one worker or two: the same multi-post plan (the tie-break stage settles it)."""
+    from models.synthetic import province_scenario
+
+    s = province_scenario(2, 8, 25, seed=5, multi_post=0.5, most_posts=3)
+    one, two = audited(s, tmp_path), audited(s, tmp_path, workers=2)
+    assert one.status == two.status == SolveStatus.OPTIMAL
+    assert one.model_dump(exclude={"provenance"}) == two.model_dump(exclude={"provenance"})
