@@ -50,8 +50,11 @@ class SecondmentModel:
         column_top = np.minimum(sizes[co.cell_cohort[co.column_cell]], seats[co.column_shortage])
         self.x = [self._count(int(top), f"x{j}") for j, top in enumerate(column_top.tolist())]
         self.cell_posts = co.cell_posts()
-        self.separate = (self.cell_posts > 1).tolist()
-        """Cells with a variable of their own (their people may fill several seats)."""
+        widths = np.array([len(columns) for columns in co.cell_columns], dtype=np.int64)
+        diagnosing = self.rule_switches is not None
+        self.separate = ((self.cell_posts > 1) | (diagnosing & (widths > 1))).tolist()
+        """Cells with a variable of their own: their people may fill several seats, or (diagnosing)
+        the seats-per-person rule may be switched off, and capacity and release must still count heads."""
         cell_top = np.minimum(sizes[co.cell_cohort], capacity[co.cell_commune])
         self.y: dict[int, cp_model.IntVar] = {
             cell: self._count(int(cell_top[cell]), f"y{cell}")

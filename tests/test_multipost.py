@@ -363,3 +363,17 @@ def test_multi_post_plans_are_canonical(tmp_path: Path):
     one, two = audited(s, tmp_path), audited(s, tmp_path, workers=2)
     assert one.status == two.status == SolveStatus.OPTIMAL
     assert one.model_dump(exclude={"provenance"}) == two.model_dump(exclude={"provenance"})
+
+
+def test_the_diagnosis_counts_heads_at_a_commune():
+    """P0 is pinned to C1/it and is the only one who may fill C1's health floor (the others live in
+    C1): one person cannot do both with one seat each, so the conflict names one_seat_per_person for
+    P0, the pin and the floor; C1's capacity of 1 is not part of it (P0 alone would be one head)."""
+    s = random_scenario(478, people=4, floors=True, pins=True)
+    plan = solve(s, SolveParams(time_limit_s=10))
+    assert plan.status == SolveStatus.INFEASIBLE
+    assert sorted((c.rule, c.item) for c in plan.conflicts) == [
+        ("min_coverage", "min_coverage[0]:C1/health"),
+        ("one_seat_per_person", "P0"),
+        ("pin", "pins[1]"),
+    ]
