@@ -8,6 +8,7 @@ the same objective sliced to it, and the plan is the parts' plans side by side.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,23 +110,32 @@ class PartsRunner(Runner):
                 chosen[part.positions] = part.runner.chosen
         self.chosen = chosen
 
+    def _share(self, part: Part, left: int) -> None:
+        """Give a part its share of the time left: an equal one of what the parts still to run have."""
+        part.runner.deadline = time.monotonic() + self.remaining() / left
+
     def settle(self) -> None:
         """Any plan of every part."""
         self._feasible()
-        for part in self.parts:
+        for k, part in enumerate(self.parts):
+            self._share(part, len(self.parts) - k)
             part.runner.settle()
         self._combine()
 
     def canonicalize(self) -> None:
         """Each part's own canonical plan."""
-        for part in self.parts:
+        for k, part in enumerate(self.parts):
+            self._share(part, len(self.parts) - k)
             part.runner.canonicalize()
         self._combine()
 
     def optimize(self, objective: Linear) -> StageResult:
         """The stage on every part; its value and bound are their sums."""
         self._feasible()
-        found = [part.runner.optimize(_sliced(objective, part.positions)) for part in self.parts]
+        found = []
+        for k, part in enumerate(self.parts):
+            self._share(part, len(self.parts) - k)
+            found.append(part.runner.optimize(_sliced(objective, part.positions)))
         self._combine()
         assert self.chosen is not None
         value = objective.value(self.chosen, self.index)
@@ -140,7 +150,8 @@ class PartsRunner(Runner):
         if any(n > 0 and c not in self.covered for c, n in bounds.hosted_at_least.items()):
             return False
         outcomes = []
-        for part in self.parts:
+        for k, part in enumerate(self.parts):
+            self._share(part, len(self.parts) - k)
             outcome = part.runner._probe(part.bounds(bounds), label)
             if outcome is False:
                 return False
