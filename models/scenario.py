@@ -174,6 +174,22 @@ def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
     return value
 
 
+class Softenable(StrEnum):
+    """Rule families that `soften` may turn from hard rules into ones broken as little as possible."""
+
+    PINS = "pins"
+    MIN_COVERAGE = "min_coverage"
+
+
+def _unique_families(value: tuple[Softenable, ...]) -> tuple[Softenable, ...]:
+    if len(set(value)) != len(value):
+        raise ValueError("each family may be listed only once")
+    return value
+
+
+Soften = Annotated[tuple[Softenable, ...], AfterValidator(_unique_families)]
+
+
 class Policy(Frozen):
     """Province-wide rules and the ranked objectives."""
 
@@ -197,6 +213,8 @@ class Policy(Frozen):
         if self.max_posts_per_person == 1:
             data.pop("max_posts_per_person", None)
         return data
+    soften: Soften = ()
+    """Families (`pins`, `min_coverage`) kept as far as they can be, not as hard rules."""
 
 
 class Commune(Row):

@@ -59,7 +59,9 @@ class CpSatRunner(Runner):
     def sm(self) -> SecondmentModel:
         """The CP-SAT model with every hard rule, built on first use (with the flow's plan as hint)."""
         if not hasattr(self, "_sm"):
-            self._sm = SecondmentModel(self.scenario, self.pairs).build()
+            soft = bool(self.params.soften or self.scenario.policy.soften)
+            self._sm = SecondmentModel(self.scenario, self.pairs, pooled=not soft).build()
+            """Soft rules' groups of pairs name people one by one: no cohorts then."""
             if self.chosen is None and self.params.warm_start:
                 self.chosen = warm_start(self.scenario, self.pairs, self.index)
         return self._sm
@@ -247,6 +249,17 @@ class CpSatRunner(Runner):
                     sm.model.add(flag <= sm.expr(sm.hosted_seats(k)))
                     served.append(flag)
             expr += objective.served_weight * cp_model.LinearExpr.sum(served)
+        if objective.opened_weights is not None:
+            for s, weight in enumerate(objective.opened_weights.tolist()):
+                ps = self.index.by_shortage.get(s)
+                if weight and ps is not None and len(ps):
+                    opened = self.sm.model.new_bool_var(f"opened:{s}")
+                    self.sm.model.add(opened <= self.sm.total(ps))
+                    expr += weight * opened
+        for n, (ps, need) in enumerate(objective.needs):
+            met = self.sm.model.new_bool_var(f"{objective.name}:{n}")
+            self.sm.model.add(self.sm.total(ps) >= need).only_enforce_if(met)
+            expr += met
         return expr
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:

@@ -36,6 +36,8 @@ class PlanData:
     conflicts: tuple[dict[str, Any], ...]
     scenario: Scenario | None
     notes: tuple[str, ...]
+    broken: tuple[dict[str, Any], ...] = ()
+    """Softened pins and floors the plan breaks (plan.json `broken`; none once edited by hand)."""
 
     @property
     def people(self) -> pd.DataFrame:
@@ -106,6 +108,7 @@ def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
         conflicts=tuple(claims.get("conflicts") or ()) if claims else (),
         scenario=scenario,
         notes=_notes(claims, edited, len(assignments) - int(shortages["filled"].sum())),
+        broken=tuple(claims.get("broken") or ()) if claims and not edited else (),
     )
 
 
