@@ -213,6 +213,7 @@ class Policy(Frozen):
         if self.max_posts_per_person == 1:
             data.pop("max_posts_per_person", None)
         return data
+
     soften: Soften = ()
     """Families (`pins`, `min_coverage`) kept as far as they can be, not as hard rules."""
 

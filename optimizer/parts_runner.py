@@ -9,7 +9,7 @@ the same objective sliced to it, and the plan is the parts' plans side by side.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -168,12 +168,6 @@ class PartsRunner(Runner):
 
 
 def _sliced(objective: Linear, positions: np.ndarray) -> Linear:
-    """The objective on one part's pairs."""
-    return Linear(
-        objective.name,
-        objective.maximize,
-        objective.pair_weights[positions],
-        objective.served_weight,
-        objective.scale,
-        objective.per_person,
-    )
+    """The objective on one part's pairs (soft rules' terms never reach here: softening runs whole)."""
+    assert objective.opened_weights is None and not objective.needs
+    return replace(objective, pair_weights=objective.pair_weights[positions])

@@ -226,7 +226,7 @@ def test_independent_parts_give_the_one_model_optimum(tmp_path: Path):
     apart = audited(s, tmp_path)
     pairs = eligible_pairs(s)
     params = SolveParams(time_limit_s=20)
-    whole = _run(CpSatRunner(s, pairs, params, None), s, pairs, params)
+    whole = _run(CpSatRunner(s, pairs, params, None), s, pairs, params, ())
     assert apart.status == whole.status == SolveStatus.OPTIMAL
     assert [(o.name, o.value) for o in apart.objectives] == [(o.name, o.value) for o in whole.objectives]
 
@@ -366,14 +366,17 @@ def test_multi_post_plans_are_canonical(tmp_path: Path):
 
 
 def test_the_diagnosis_counts_heads_at_a_commune():
-    """P0 is pinned to C1/it and is the only one who may fill C1's health floor (the others live in
-    C1): one person cannot do both with one seat each, so the conflict names one_seat_per_person for
-    P0, the pin and the floor; C1's capacity of 1 is not part of it (P0 alone would be one head)."""
+    """P0 is pinned to C1/it and is the only one who may fill C1's health floor (P1 lives in C1, P3
+    is beyond their own cap): one person cannot do both with one seat each, so the conflict names
+    one_seat_per_person for P0, the pin, the floor and what keeps P1 and P3 out; C1's capacity of 1
+    is not part of it (P0 alone would be one head)."""
     s = random_scenario(478, people=4, floors=True, pins=True)
     plan = solve(s, SolveParams(time_limit_s=10))
     assert plan.status == SolveStatus.INFEASIBLE
     assert sorted((c.rule, c.item) for c in plan.conflicts) == [
+        ("home_commune", "P1@C1"),
         ("min_coverage", "min_coverage[0]:C1/health"),
         ("one_seat_per_person", "P0"),
+        ("personal_distance", "P3@C1"),
         ("pin", "pins[1]"),
     ]
