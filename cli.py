@@ -103,7 +103,15 @@ def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> Non
     type=click.Choice(["auto", "flow", "cpsat"]),
     default="auto",
     show_default=True,
-    help="auto: exact min-cost flow when the stages fit it, else CP-SAT.",
+    help="auto: exact min-cost flow when the stages fit it and everyone fills one seat, else CP-SAT.",
+)
+@click.option("--solver-log", is_flag=True, help="Print CP-SAT's own search log to standard error.")
+@click.option(
+    "--cpsat",
+    "cpsat_settings",
+    multiple=True,
+    metavar="PARAM=VALUE",
+    help="A CP-SAT parameter, e.g. --cpsat num_workers=8 (repeatable; applied after the tool's own).",
 )
 @click.option(
     "--soften",
@@ -125,6 +133,8 @@ def solve(
     seed: int,
     workers: int,
     engine: str,
+    solver_log: bool,
+    cpsat_settings: tuple[str, ...],
     soften: str,
     force: bool,
     redact: bool,
@@ -141,6 +151,7 @@ def solve(
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
+      secondment solve scenarios/dien-bien-2025 --out plans/cp --engine cpsat --cpsat num_workers=2
       secondment solve scenarios/dien-bien-2025 --out plans/soft --soften pins,min_coverage
       secondment solve scenarios/dien-bien-2025-round2 --out plans/round2
       secondment solve scenarios/dien-bien-2025-round2 --out plans/round2b --baseline plans/round2
@@ -159,6 +170,8 @@ def solve(
         "seed": seed,
         "workers": workers,
         "engine": engine,
+        "solver_log": solver_log,
+        "cpsat": cpsat_settings,
         "soften": families,
     }
     solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, baseline)
@@ -403,6 +416,16 @@ def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> N
 )
 @click.option("--floors", is_flag=True, help="Add a floor: every border commune short of IT gets one.")
 @click.option("--fairness", is_flag=True, help="Rank coverage, fairness, distance (else coverage, distance).")
+@click.option(
+    "--multi-post",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of people who may fill several seats in one commune (max_posts).",
+)
+@click.option(
+    "--most-posts", default=2, show_default=True, type=click.IntRange(2, 9), help="Their max_posts, 2 to N."
+)
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Random seed.")
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Scenario folder to write.")
 @click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
@@ -416,6 +439,7 @@ def generate(out_dir: str, force: bool, **shape: Any) -> None:
     \b
     Example (the whole country, about 20,000 people and 3,300 communes):
       secondment generate --provinces 34 --out scenarios/national --seed 1
+      secondment generate --multi-post 0.33 --out scenarios/two-fields --seed 1
     """
     from commands.writing import generate_scenario
 

@@ -45,6 +45,7 @@ def solve_into(
     """Solve a scenario with SolveParams(**settings) and write its plan folder (pseudonyms with `redact`,
     the full plan then to `full_out`; `baseline`: the previous round's plan folder)."""
     from models.redact import redact_plan
+    from optimizer.cpsat_runner import cpsat_parameters
     from optimizer.solve import solve as optimise
 
     started = time.monotonic()
@@ -55,8 +56,13 @@ def solve_into(
     folder = Path(scenario_path) if Path(scenario_path).is_dir() else Path(scenario_path).parent
     try:
         params = SolveParams(**settings)
+        cpsat_parameters(params.cpsat)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    if params.engine == "flow" and scenario.multi_post:
+        raise click.UsageError(
+            _("--engine flow cannot plan people who fill several seats (max_posts > 1); use auto or cpsat")
+        )
     cannot_write = _("cannot write the plan: {error}")
     for target, _redacted in outputs:
         output_folder(target, force, keep=(folder, Path.cwd()), message=cannot_write)

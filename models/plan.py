@@ -32,6 +32,12 @@ class SolveParams(BaseModel):
     seed: int = Field(default=0, ge=0)
     workers: int = Field(default=1, ge=1, le=64)
     engine: Literal["auto", "flow", "cpsat"] = "auto"
+    warm_start: bool = True
+    """CP-SAT starts from the flow engine's plan, and is bounded by it where the network is exact."""
+    solver_log: bool = False
+    """CP-SAT's own search log, to standard error."""
+    cpsat: tuple[str, ...] = ()
+    """CP-SAT parameters as `NAME=VALUE`, applied after the tool's own."""
     soften: tuple[Literal["pins", "min_coverage"], ...] = ()
     """Families softened on top of the scenario's own `policy.soften` (the `--soften` option)."""
 

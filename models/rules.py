@@ -7,6 +7,8 @@ class Rule(StrEnum):
     """A hard rule of the contract; a plan that breaks one is invalid."""
 
     ONE_SEAT_PER_PERSON = "one_seat_per_person"
+    MAX_POSTS = "max_posts"
+    """A person allowed several seats fills at most max_posts, all in one commune, each shortage once."""
     SPECIALTY_LEVEL = "specialty_level"
     SHORTAGE_SEATS = "shortage_seats"
     COMMUNE_CAPACITY = "commune_capacity"

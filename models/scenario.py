@@ -9,7 +9,16 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 DEFAULT_SPECIALTIES: dict[str, str] = {
     "it": "Information technology, communication, digital transformation",
@@ -83,6 +92,7 @@ TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]
+Posts = Annotated[int, Field(ge=1)]
 PositiveKm = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
@@ -209,6 +219,16 @@ class Policy(Frozen):
         Objective.DISTANCE,
     )
     min_coverage: tuple[CoverageFloor, ...] = ()
+    max_posts_per_person: Posts = 1
+
+    @model_serializer(mode="wrap")
+    def _without_default_posts(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """Leave out `max_posts_per_person` at its default, so older scenarios keep their hash."""
+        data = handler(self)
+        if self.max_posts_per_person == 1:
+            data.pop("max_posts_per_person", None)
+        return data
+
     soften: Soften = ()
     """Families (`pins`, `min_coverage`) kept as far as they can be, not as hard rules."""
 
@@ -254,6 +274,15 @@ class Candidate(Row):
     available_from: Day | None = None
     available_to: Day | None = None
     preferences: TextList = ()
+    max_posts: Posts | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_blank_posts(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """Leave out a blank `max_posts`, so older scenarios keep their hash."""
+        data = handler(self)
+        if self.max_posts is None:
+            data.pop("max_posts", None)
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Candidate:
@@ -383,6 +412,17 @@ class Scenario(Frozen):
         """Hash of the canonical content, so a plan can be tied to its scenario."""
         unused = {"boundaries"} if not self.boundaries else None  # hashes from before maps stay valid
         return hashlib.sha256(self.model_dump_json(exclude=unused).encode()).hexdigest()
+
+    @cached_property
+    def posts(self) -> tuple[int, ...]:
+        """How many seats each candidate may fill (all in one commune): own `max_posts`, else the policy's."""
+        default = self.policy.max_posts_per_person
+        return tuple(default if c.max_posts is None else c.max_posts for c in self.candidates)
+
+    @property
+    def multi_post(self) -> bool:
+        """Whether anyone may fill more than one seat."""
+        return max(self.posts, default=1) > 1
 
     def floor_communes(self, floor: CoverageFloor) -> tuple[str, ...]:
         """Ids of the communes a floor selects (`all`, `tag:X` or a list)."""

@@ -18,6 +18,8 @@ SCENARIO_FILE = "scenario.yaml"
 BOUNDARIES_FILE = "boundaries.geojson"
 COLUMNS = {table: tuple(model.model_fields) for table, model in TABLE_MODELS.items()}
 
+OPTIONAL = frozenset({"max_posts"})
+
 
 def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
     """Write the scenario into `folder` (created if needed); return the path of scenario.yaml."""
@@ -25,7 +27,7 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     tables = {name: getattr(scenario, name) for name in COLUMNS if getattr(scenario, name)}
     for name, rows in tables.items():
-        _write_csv(target / f"{name}.csv", COLUMNS[name], rows)
+        _write_csv(target / f"{name}.csv", _used(COLUMNS[name], rows), rows)
     header: dict[str, Any] = {"name": scenario.name}
     if scenario.description:
         header["description"] = scenario.description
@@ -44,6 +46,12 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
     path = target / SCENARIO_FILE
     path.write_text(yaml.safe_dump(header, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _used(columns: tuple[str, ...], rows: Iterable[Row]) -> tuple[str, ...]:
+    """The columns to write: an optional later addition (`max_posts`) only when some row fills it."""
+    rows = list(rows)
+    return tuple(c for c in columns if c not in OPTIONAL or any(getattr(r, c) is not None for r in rows))
 
 
 def _write_geojson(path: Path, scenario: Scenario) -> None:

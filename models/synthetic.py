@@ -49,8 +49,14 @@ def province_scenario(
     floors: bool = False,
     fairness: bool = False,
     specialties: int = 7,
+    multi_post: float = 0.0,
+    most_posts: int = 2,
 ) -> Scenario:
-    """Provinces of communes clustered around a capital where the agencies sit."""
+    """Provinces of communes clustered around a capital where the agencies sit.
+
+    A `multi_post` share of the candidates may fill from 2 to `most_posts` seats (drawn from their
+    own stream, so the rest of the scenario is the same whatever the share).
+    """
     rng = np.random.default_rng(seed)
     fields = tuple(DEFAULT_SPECIALTIES)[:specialties]
     grid = int(np.ceil(np.sqrt(provinces)))
@@ -79,13 +85,15 @@ def province_scenario(
             for c in people
             if rng.random() < 0.02
         ]
+    candidates = _with_posts(candidates, multi_post, most_posts, seed)
     objectives = ["coverage", "fairness", "distance"] if fairness else ["coverage", "distance"]
     min_coverage = [CoverageFloor(communes="tag:border", specialty=fields[0], at_least=1)] if floors else []
+    posts = f", {multi_post:.0%} may fill up to {most_posts} seats" if multi_post else ""
     return Scenario(
         name=f"Synthetic {provinces} x {communes_per_province} communes, seed {seed}",
         description=(
             f"{provinces} province(s) x {communes_per_province} communes, "
-            f"{candidates_per_province} candidates per province, {specialties} specialties"
+            f"{candidates_per_province} candidates per province, {specialties} specialties{posts}"
         ),
         period=PERIOD,
         specialties=tuple(Specialty(id=k, name=v) for k, v in DEFAULT_SPECIALTIES.items()),
@@ -169,3 +177,16 @@ def _candidates(
             )
         )
     return people
+
+
+def _with_posts(people: list[Candidate], share: float, most: int, seed: int) -> list[Candidate]:
+    """A `share` of the people may fill from 2 to `most` seats."""
+    if share <= 0:
+        return people
+    rng = np.random.default_rng([seed, most, 2])
+    several = rng.random(len(people)) < share
+    counts = rng.integers(2, max(most, 2) + 1, len(people))
+    return [
+        c.model_copy(update={"max_posts": int(k)}) if more else c
+        for c, more, k in zip(people, several.tolist(), counts.tolist(), strict=True)
+    ]

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
+from collections.abc import Callable
 
 import numpy as np
+from google.protobuf import text_format
+from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from models.plan import StageResult
+from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.model import SecondmentModel
+from optimizer.relaxation import neighbourhood, relax
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
+from optimizer.warm_start import warm_start
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 TIE_RANGE = 2**20
 STOP_POLL_S = 0.1
+NEIGHBOURHOOD_S = 5.0
+"""Longest search for the rest of an LP vertex whose integral part is held."""
 LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs", "quick_restart")
 """Workers that lean on the LP: the network structure makes its bound tight, so they prove fast."""
 
@@ -22,11 +31,13 @@ LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs",
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Forwards each improving solution to the progress callback."""
 
-    def __init__(self, runner: CpSatRunner, stage: str, scale: float) -> None:
+    def __init__(self, runner: CpSatRunner, stage: str, scale: float, model: cp_model.CpModel) -> None:
         super().__init__()
-        self.runner, self.stage, self.scale = runner, stage, scale
+        self.runner, self.stage, self.scale, self.model = runner, stage, scale, model
 
     def on_solution_callback(self) -> None:
+        if not self.model.has_objective():
+            return
         self.runner.progress(
             self.stage,
             self.objective_value / self.scale,
@@ -36,15 +47,23 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 class CpSatRunner(Runner):
-    """Optimises each stage with CP-SAT, carrying the incumbent as a hint."""
+    """Optimises each stage with CP-SAT, carrying the incumbent as a hint.
+
+    The first hint comes from the flow engine (`optimizer.warm_start`); interchangeable people are
+    counted, not searched one by one (`optimizer.cohorts`).
+    """
 
     engine = "CP-SAT"
 
     @property
     def sm(self) -> SecondmentModel:
-        """The CP-SAT model with every hard rule, built on first use."""
+        """The CP-SAT model with every hard rule, built on first use (with the flow's plan as hint)."""
         if not hasattr(self, "_sm"):
-            self._sm = SecondmentModel(self.scenario, self.pairs).build()
+            soft = bool(self.params.soften or self.scenario.policy.soften)
+            self._sm = SecondmentModel(self.scenario, self.pairs, pooled=not soft, marks=self.marks).build()
+            """Soft rules' groups of pairs name people one by one: no cohorts then."""
+            if self.chosen is None and self.params.warm_start:
+                self.chosen = warm_start(self.scenario, self.pairs, self.index)
         return self._sm
 
     def settle(self) -> None:
@@ -55,23 +74,29 @@ class CpSatRunner(Runner):
         self.chosen = self._values(solver)
 
     def canonicalize(self) -> None:
-        """A last, internal stage: minimise fixed pseudo-random pair weights, so ties break one way.
+        """A last, internal stage: minimise fixed pseudo-random weights, so ties break one way.
 
-        The weights come from a hash of (candidate, commune, specialty); with 2^20 possible values the
-        optimum is unique in all but freak cases, so any number of workers proving it finds the same plan.
+        While the network has followed every stage, its plan (deterministic) is kept instead.
+        The weights come from a hash of (candidate, commune, specialty) of each column's first
+        member; with 2^20 possible values the optimum is unique in all but freak cases, so any
+        number of workers proving it finds the same counts, and counts map to people one way.
         """
         if self.remaining() <= 0:
             return
-        weights = np.array(
+        if self._network() is not None:
+            self.chosen = self._network().chosen
+            return
+        co = self.sm.cohorts
+        column_weight = np.array(
             [
                 1
                 + int.from_bytes(hashlib.blake2b(self._pair_key(p).encode(), digest_size=4).digest())
                 % TIE_RANGE
-                for p in range(len(self.pairs))
+                for p in co.column_pair.tolist()
             ],
             dtype=np.int64,
         )
-        self.optimize(Linear("tie-break", False, weights))
+        self.optimize(Linear("tie-break", False, column_weight[co.column_of_pair]))
 
     def _pair_key(self, p: int) -> str:
         """`candidate|commune|specialty` of a pair: stable across runs and machines."""
@@ -79,12 +104,67 @@ class CpSatRunner(Runner):
         candidate = self.scenario.candidates[self.pairs.candidate[p]]
         return f"{candidate.id}|{shortage.commune_id}|{shortage.specialty}"
 
+    def _network(self) -> FlowRunner | None:
+        """The flow engine run in step with this one while it stays exact (one seat each, costs fit)."""
+        if not self.params.warm_start:
+            return None
+        if not hasattr(self, "_flow"):
+            try:
+                self._flow: FlowRunner | None = FlowRunner(
+                    self.scenario, self.pairs, self.params, None, self.stop
+                )
+            except FlowUnsuited:
+                self._flow = None
+        return self._flow
+
+    def _exact(self, stage: Callable[[FlowRunner], StageResult]) -> tuple[StageResult, np.ndarray] | None:
+        """A stage's exact optimum and plan from the network (None once it cannot follow)."""
+        flow = self._network()
+        if flow is None:
+            return None
+        flow.held_bounds = self.held_bounds
+        try:
+            return stage(flow), flow.chosen
+        except (FlowUnsuited, NoSolution):
+            self._flow = None
+            return None
+
+    def threshold(self, objective: Threshold) -> StageResult:
+        """On the network, the exact best fraction, confirmed by CP-SAT; else bisection with CP-SAT."""
+        exact = self._exact(lambda flow: flow.threshold(objective))
+        if exact is None:
+            return super().threshold(objective)
+        result, chosen = exact
+        bounds = objective.bounds(objective.achieved(chosen))
+        self.chosen = chosen
+        if not self._probe(bounds, objective.name):
+            self._flow = None
+            return super().threshold(objective)
+        self._hold(bounds)
+        return result
+
     def optimize(self, objective: Linear) -> StageResult:
-        """Optimise a linear objective with CP-SAT, then hold its value."""
+        """Optimise a linear objective with CP-SAT, then hold its value.
+
+        While the network is exact, its optimum is a proven bound and its plan reaches it: CP-SAT
+        then only confirms that plan under every rule, with the value held.
+        """
         model = self.sm.model
         expr = self._expression(objective)
+        exact = self._exact(lambda flow: flow.optimize(objective))
+        if exact is not None:
+            self.chosen = exact[1]
+            best = objective.value(exact[1], self.index)
+            model.add(expr == best)
+            status, solver = self._solve(model, objective.name, objective.scale, presolve=False)
+            if status == cp_model.INFEASIBLE:
+                raise RuntimeError(f"{objective.name}: CP-SAT refutes the network's optimum")
+            if status in SOLVED:
+                self.chosen = self._values(solver)
+            self.progress(objective.name, best / objective.scale, best / objective.scale, self.elapsed())
+            return stage_result(objective.name, objective.maximize, best, best, True, objective.scale)
         model.maximize(expr) if objective.maximize else model.minimize(expr)
-        status, solver = self._solve(model, objective.name, objective.scale)
+        status, solver, bound = self._search(model, objective, expr)
         model.clear_objective()
         if status in SOLVED:
             self.chosen = self._values(solver)
@@ -92,7 +172,6 @@ class CpSatRunner(Runner):
             raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
         value = objective.value(self.chosen, self.index)
         proven = status == cp_model.OPTIMAL
-        bound = round(solver.best_objective_bound) if status in SOLVED else None
         if proven:
             model.add(expr == value)
         elif objective.maximize:
@@ -101,35 +180,104 @@ class CpSatRunner(Runner):
             model.add(expr <= value)
         return stage_result(objective.name, objective.maximize, value, bound, proven, objective.scale)
 
+    def _search(
+        self, model: cp_model.CpModel, objective: Linear, expr: cp_model.LinearExpr
+    ) -> tuple[int, cp_model.CpSolver, int | None]:
+        """CP-SAT on the stage, led by its LP relaxation; also the proven bound.
+
+        The rounded LP bound becomes a (valid) row. An integral LP vertex is only confirmed; else
+        CP-SAT first completes the vertex's integral part (a short search with those values held),
+        and if that falls short of the bound, searches the whole model from there.
+        """
+        lp = relax(model)
+        if lp.bound is not None:
+            model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
+            point = np.round(lp.values).astype(np.int64) if lp.integral else lp.dived
+            if point is not None:
+                check = model.clone()
+                check.clear_objective()
+                check.add(_on(check, expr) == lp.bound)
+                self._hint_values(check, point)
+                status, solver = self._solve(check, objective.name, 1.0, presolve=False, hinted=True)
+                if status in SOLVED:
+                    return cp_model.OPTIMAL, solver, lp.bound
+            else:
+                fixed = np.flatnonzero(~neighbourhood(model, lp.values))
+                self._hint_values(model, np.round(lp.values[fixed]).astype(np.int64), fixed)
+                status, solver = self._solve(
+                    model,
+                    objective.name,
+                    objective.scale,
+                    hinted=True,
+                    fix_hint=True,
+                    seconds=NEIGHBOURHOOD_S,
+                )
+                if status in SOLVED and round(solver.objective_value) == lp.bound:
+                    return cp_model.OPTIMAL, solver, lp.bound
+                if status in SOLVED:
+                    self.chosen = self._values(solver)
+        status, solver = self._solve(model, objective.name, objective.scale)
+        return status, solver, round(solver.best_objective_bound) if status in SOLVED else None
+
+    def _hint_values(
+        self, model: cp_model.CpModel, values: np.ndarray, indices: np.ndarray | None = None
+    ) -> None:
+        """A hint given by variable values (all of them, or those at `indices`)."""
+        model.clear_hints()
+        hint = model.proto.solution_hint
+        hint.vars.extend((np.arange(len(values)) if indices is None else indices).tolist())
+        hint.values.extend(values.tolist())
+
     def _expression(self, objective: Linear) -> cp_model.LinearExpr:
-        """The objective over the pair variables (and commune-served flags)."""
-        expr = cp_model.LinearExpr.weighted_sum(self.sm.x, objective.pair_weights.tolist())
+        """The objective over the counts: per seat on columns, per person on cells (and served flags)."""
+        sm, co = self.sm, self.sm.cohorts
+        weights = objective.pair_weights[co.column_pair].astype(np.int64)
+        if np.any(weights[co.column_of_pair] != objective.pair_weights):
+            raise RuntimeError(f"{objective.name}: weights differ among pooled people (mark the stage)")
+        expr = cp_model.LinearExpr.weighted_sum(sm.x, weights.tolist())
+        if objective.per_person and sm.y:
+            cells = list(sm.y)
+            columns = np.concatenate([co.cell_columns[cell] for cell in cells])
+            weights[columns] = 0
+            cell_weight = objective.pair_weights[co.column_pair[[co.cell_columns[c][0] for c in cells]]]
+            expr = cp_model.LinearExpr.weighted_sum(
+                sm.x, weights.tolist()
+            ) + cp_model.LinearExpr.weighted_sum([sm.y[c] for c in cells], cell_weight.tolist())
         if objective.served_weight:
             served = []
-            for commune_id in sorted(self.index.by_commune):
-                flag = self.sm.model.new_bool_var(f"served:{commune_id}")
-                self.sm.model.add(flag <= self.sm.hosted(commune_id))
-                served.append(flag)
+            for k, columns in enumerate(sm.columns_by_commune):
+                if len(columns):
+                    flag = sm.model.new_bool_var(f"served:{self.scenario.communes[k].id}")
+                    sm.model.add(flag <= sm.expr(sm.hosted_seats(k)))
+                    served.append(flag)
             expr += objective.served_weight * cp_model.LinearExpr.sum(served)
         if objective.opened_weights is not None:
             for s, weight in enumerate(objective.opened_weights.tolist()):
                 ps = self.index.by_shortage.get(s)
                 if weight and ps is not None and len(ps):
                     opened = self.sm.model.new_bool_var(f"opened:{s}")
-                    self.sm.model.add(opened <= cp_model.LinearExpr.sum([self.sm.x[p] for p in ps.tolist()]))
+                    self.sm.model.add(opened <= self.sm.total(ps))
                     expr += weight * opened
         for n, (ps, need) in enumerate(objective.needs):
             met = self.sm.model.new_bool_var(f"{objective.name}:{n}")
-            chosen = cp_model.LinearExpr.sum([self.sm.x[p] for p in ps.tolist()])
-            self.sm.model.add(chosen >= need).only_enforce_if(met)
+            self.sm.model.add(self.sm.total(ps) >= need).only_enforce_if(met)
             expr += met
         return expr
 
     def _probe(self, bounds: Bounds, label: str, objective: Threshold | None = None) -> bool | None:
-        """Solve a copy of the model with the bounds added."""
+        """Solve a copy of the model with the bounds added: no when its LP relaxation has no
+        solution; an integral LP vertex is only confirmed."""
         probe = self.sm.model.clone()
         self._add_bounds(probe, bounds)
-        status, solver = self._solve(probe, label, 1.0)
+        lp = relax(probe)
+        if lp.feasible is False:
+            return False
+        hinted = lp.integral
+        if hinted:
+            self._hint_values(probe, np.round(lp.values).astype(np.int64))
+        status, solver = self._solve(probe, label, 1.0, presolve=not hinted, hinted=hinted)
+        if hinted and status not in SOLVED:
+            status, solver = self._solve(probe, label, 1.0)
         if status in SOLVED:
             self.chosen = self._values(solver)
             return True
@@ -144,32 +292,64 @@ class CpSatRunner(Runner):
         self._add_bounds(self.sm.model, bounds)
 
     def _add_bounds(self, model: cp_model.CpModel, bounds: Bounds) -> None:
-        """Add hosted >= n and released <= n rows to a model or one of its clones."""
-
-        def total(ps: list[int] | np.ndarray) -> cp_model.LinearExpr:
-            return cp_model.LinearExpr.sum([model.get_bool_var_from_proto_index(int(p)) for p in ps])
-
+        """Add seats hosted >= n and people released <= n rows to a model or one of its clones."""
+        sm = self.sm
+        communes = {c.id: k for k, c in enumerate(self.scenario.communes)}
+        agencies = {a.id: k for k, a in enumerate(self.scenario.agencies)}
         for commune_id, need in bounds.hosted_at_least.items():
-            model.add(total(self.index.by_commune.get(commune_id, [])) >= need)
+            model.add(sm.expr(sm.hosted_seats(communes[commune_id]), model) >= need)
         for agency_id, cap in bounds.released_at_most.items():
-            model.add(total(self.index.by_agency.get(agency_id, [])) <= cap)
+            model.add(sm.expr(sm.released(agencies[agency_id]), model) <= cap)
 
-    def _solve(self, model: cp_model.CpModel, stage: str, scale: float) -> tuple[int, cp_model.CpSolver]:
-        """Run CP-SAT with the incumbent as hint and the time that is left."""
-        model.clear_hints()
-        if self.chosen is not None:
-            for p, value in enumerate(self.chosen.tolist()):
-                model.add_hint(model.get_bool_var_from_proto_index(self.sm.x[p].index), value)
+    def _solve(
+        self,
+        model: cp_model.CpModel,
+        stage: str,
+        scale: float,
+        presolve: bool = True,
+        hinted: bool = False,
+        fix_hint: bool = False,
+        seconds: float | None = None,
+    ) -> tuple[int, cp_model.CpSolver]:
+        """Run CP-SAT with the incumbent as hint (unless `hinted` already) and the time that is left.
+
+        Without `presolve` (the hint meets a known bound: nothing is left to search) CP-SAT only
+        checks the hint; with `fix_hint` the hinted variables are held at their values.
+        """
+        if not hinted:
+            self._hint(model)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(self.remaining(), 0.001)
+        limit = self.remaining() if seconds is None else min(seconds, self.remaining())
+        solver.parameters.max_time_in_seconds = max(limit, 0.001)
+        solver.parameters.fix_variables_to_their_hinted_value = fix_hint
         solver.parameters.num_workers = self.params.workers
         solver.parameters.random_seed = self.params.seed
         solver.parameters.linearization_level = 2
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.cp_model_presolve = presolve
+        solver.parameters.add_lp_constraints_lazily = not self.scenario.multi_post
         if self.params.workers > 1:
             solver.parameters.subsolvers.extend(LP_PORTFOLIO)
         solver.parameters.catch_sigint_signal = False
+        solver.parameters.merge_text_format(cpsat_parameters(self.params.cpsat))
+        if self.params.solver_log:
+            solver.parameters.log_search_progress = True
+            solver.parameters.log_to_stdout = False
+            solver.log_callback = _log
         self.progress(stage, None, None, self.elapsed())
-        return self._stoppable(solver, model, _Reporter(self, stage, scale)), solver
+        return self._stoppable(solver, model, _Reporter(self, stage, scale, model)), solver
+
+    def _hint(self, model: cp_model.CpModel) -> None:
+        """The incumbent's counts as the solver's hint."""
+        model.clear_hints()
+        if self.chosen is None:
+            return
+        sm = self.sm
+        seats, people = sm.cohorts.counts(self.chosen, self.index.cells.of_pair)
+        cells = list(sm.y)
+        hint = model.proto.solution_hint
+        hint.vars.extend([x.index for x in sm.x] + [sm.y[cell].index for cell in cells])
+        hint.values.extend(seats.tolist() + people[cells].tolist())
 
     def _stoppable(self, solver: cp_model.CpSolver, model: cp_model.CpModel, reporter: _Reporter) -> int:
         """Run the search in a worker thread so that a stop request can end it with what it has."""
@@ -184,4 +364,36 @@ class CpSatRunner(Runner):
 
     def _values(self, solver: cp_model.CpSolver) -> np.ndarray:
         """The 0/1 choice of every pair in the solver's solution."""
-        return np.array(solver.boolean_values(self.sm.x), dtype=np.int64)
+        sm, co = self.sm, self.sm.cohorts
+        values = np.array(solver.response_proto.solution, dtype=np.int64)
+        seats = values[[x.index for x in sm.x]] if sm.x else np.zeros(0, dtype=np.int64)
+        people = np.bincount(co.column_cell, weights=seats, minlength=len(co.cell_cohort)).astype(np.int64)
+        for cell, y in sm.y.items():
+            people[cell] = values[y.index]
+        return co.unpack(self.pairs, seats, people)
+
+
+def cpsat_parameters(settings: tuple[str, ...]) -> str:
+    """CP-SAT parameters in text format from `NAME=VALUE` texts; ValueError naming one CP-SAT refuses."""
+    parameters = sat_parameters_pb2.SatParameters()
+    for setting in settings:
+        name, equals, value = setting.partition("=")
+        if not equals or not name.strip():
+            raise ValueError(f"{setting!r}: expected NAME=VALUE, e.g. num_workers=8")
+        try:
+            text_format.Merge(f"{name.strip()}: {value.strip()}", parameters)
+        except text_format.ParseError as error:
+            raise ValueError(f"{setting!r}: {error}") from None
+    return text_format.MessageToString(parameters, as_one_line=True)
+
+
+def _log(line: str) -> None:
+    """One line of CP-SAT's own log, to standard error."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _on(model: cp_model.CpModel, expr: cp_model.LinearExpr) -> cp_model.LinearExpr:
+    """An expression of the runner's model rebuilt over the same variables of a clone."""
+    flat = cp_model.FlatIntExpr(expr)
+    variables = [model.get_int_var_from_proto_index(v.index) for v in flat.vars]
+    return cp_model.LinearExpr.weighted_sum(variables, list(flat.coeffs)) + flat.offset

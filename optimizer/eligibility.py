@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from models.scenario import Scenario
+from optimizer.cells import Cells
 from optimizer.rules.pair_rules import kept
 from optimizer.rules.pair_view import PairTable, PairView
 from optimizer.travel import Travel
@@ -51,6 +52,9 @@ class PairIndex:
     by_shortage: Mapping[int, np.ndarray]
     by_commune: Mapping[str, np.ndarray]
     by_agency: Mapping[str, np.ndarray]
+    cells: Cells
+    posts: np.ndarray
+    """How many seats each candidate may fill."""
 
     @classmethod
     def of(cls, scenario: Scenario, pairs: Pairs) -> PairIndex:
@@ -64,7 +68,15 @@ class PairIndex:
             _Groups.of(pairs.shortage, None),
             _Groups.of(commune_of[pairs.shortage], list(communes)),
             _Groups.of(agency_of[pairs.candidate], list(agencies)),
+            Cells.of(scenario, pairs),
+            np.array(scenario.posts, dtype=np.int64),
         )
+
+    def people(self, chosen: np.ndarray, positions: np.ndarray) -> int:
+        """How many people hold the chosen pairs among `positions` (one per pair unless multi-post)."""
+        if not self.posts.size or self.posts.max() == 1:
+            return int(chosen[positions].sum())
+        return self.cells.people(chosen, positions)
 
 
 def _codes(keys: Iterator[str]) -> dict[str, int]:

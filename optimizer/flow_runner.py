@@ -29,6 +29,8 @@ class FlowRunner(Runner):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.scenario.multi_post:
+            raise FlowUnsuited("people who may fill several seats in one commune do not form a network")
         self.flow = FlowModel(self.scenario, self.pairs)
         self.held: list[tuple[Linear, int]] = []
         self._last: tuple[list[Linear], Bounds, np.ndarray | None] | None = None

@@ -21,9 +21,9 @@ def coverage(scenario: Scenario, pairs: Pairs) -> Linear:
 
 
 def distance(pairs: Pairs) -> Linear:
-    """Minimise total travel km of the seconded (in whole metres)."""
+    """Minimise total travel km of the seconded, each person once (in whole metres)."""
     metres = np.round(pairs.km * METRES_PER_KM).astype(np.int64)
-    return Linear("distance", False, metres, scale=METRES_PER_KM)
+    return Linear("distance", False, metres, scale=METRES_PER_KM, per_person=True)
 
 
 def preference(scenario: Scenario, pairs: Pairs) -> Linear:
@@ -35,7 +35,7 @@ def preference(scenario: Scenario, pairs: Pairs) -> Linear:
         commune_id = scenario.shortages[s].commune_id
         if commune_id in ranked:
             scores[p] = longest - ranked.index(commune_id)
-    return Linear("preference", True, scores)
+    return Linear("preference", True, scores, per_person=True)
 
 
 def stability(scenario: Scenario, pairs: Pairs) -> Linear:
@@ -82,7 +82,7 @@ def disruption(scenario: Scenario, index: PairIndex) -> Threshold:
 
     def achieved(chosen: np.ndarray) -> Fraction:
         return max(
-            (Fraction(int(chosen[index.by_agency[a]].sum()), s) for a, s in staff.items()),
+            (Fraction(index.people(chosen, index.by_agency[a]), s) for a, s in staff.items()),
             default=Fraction(0),
         )
 

@@ -128,14 +128,16 @@ def _kpis(scenario: Scenario, assignments: list[Assignment]) -> Kpis:
     demand = Counter[str]()
     for s in scenario.shortages:
         demand[s.commune_id] += s.seats
+    travel = {a.candidate_id: a.distance_km for a in assignments}
+    """Each person travels once, however many seats they fill."""
     return Kpis(
         seats_demanded=demanded,
         seats_filled=len(assignments),
         coverage_pct=round(100.0 * len(assignments) / demanded, 2) if demanded else 100.0,
-        total_km=round(sum(a.distance_km for a in assignments), KM_DECIMALS),
+        total_km=round(sum(travel.values()), KM_DECIMALS),
         priority_weighted_demanded=sum(s.priority * s.seats for s in scenario.shortages),
         priority_weighted_filled=sum(weight[(a.commune_id, a.specialty)] for a in assignments),
-        people_seconded=len(assignments),
+        people_seconded=len(travel),
         communes_with_demand=len(demand),
         communes_left_short=sum(1 for c, d in demand.items() if hosted.get(c, 0) < d),
         max_km=max((a.distance_km for a in assignments), default=0.0),

@@ -43,6 +43,8 @@ class Certificate:
     blocked: dict[Rule, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """For each per-pair rule: the ids of the holders it keeps out, and their km or minutes."""
     elsewhere: list[tuple[str, Seat]] = field(default_factory=list)
+    could_add: list[str] = field(default_factory=list)
+    """Seconded to this commune with a seat to spare (max_posts): they could also take this one."""
     capped: list[tuple[str, str]] = field(default_factory=list)
     idle: list[str] = field(default_factory=list)
     hosted: int = 0
@@ -76,6 +78,8 @@ class Certificate:
             elsewhere=len(self.elsewhere),
             elsewhere_top=ranked[:SHOWN],
             idle=len(self.idle),
+            could_add=len(self.could_add),
+            could_add_top=sorted(self.could_add)[:SHOWN],
         )
 
 
@@ -94,6 +98,8 @@ class Tally:
     elsewhere: int
     elsewhere_top: list[tuple[str, Seat]]
     idle: int
+    could_add: int = 0
+    could_add_top: list[str] = field(default_factory=list)
 
     def summary(self, s: Shortage, scenario: Scenario, brief: bool = False) -> str:
         """One line a planner can read, most decisive cause first (brief: counts only)."""
@@ -109,6 +115,12 @@ class Tally:
             parts.append(RULE[rule].blocked(scenario, s, count, nearest))  # type: ignore[attr-defined]
         if self.capped:
             parts.append(AGENCY_RELEASE.holding_back(self.capped, self.capped_agencies[:SHOWN]))
+        if self.could_add:
+            parts.append(
+                _("{count} seconded here could also take it: {people}").format(
+                    count=self.could_add, people=", ".join(self.could_add_top)
+                )
+            )
         if self.elsewhere and brief:
             parts.append(_("{count} seconded to other seats").format(count=self.elsewhere))
         elif self.elsewhere:
@@ -132,6 +144,8 @@ class _Eligible:
     idle: np.ndarray
     elsewhere_top: dict[int, list[int]]
     capped_agencies: dict[int, list[int]]
+    could_add: np.ndarray
+    could_add_top: dict[int, list[int]]
 
 
 def _first_per_group(
@@ -175,8 +189,17 @@ class Certifier:
         edges = np.searchsorted(pairs.shortage[order], np.arange(len(scenario.shortages) + 1))
         self.pairs_of = [order[edges[s] : edges[s + 1]] for s in range(len(scenario.shortages))]
         taken = chosen.astype(bool)
-        self.seat_of = dict(zip(pairs.candidate[taken].tolist(), pairs.shortage[taken].tolist(), strict=True))
-        self.filled = Counter(self.seat_of.values())
+        cands, seats = pairs.candidate[taken], pairs.shortage[taken]
+        self.seat_of = dict(zip(cands[::-1].tolist(), seats[::-1].tolist(), strict=True))
+        """Each seconded person's first seat; capacity and release count each person once."""
+        self.seats_of: dict[int, list[int]] = defaultdict(list)
+        for c, seat in zip(cands.tolist(), seats.tolist(), strict=True):
+            self.seats_of[c].append(seat)
+        self.filled = Counter(seats.tolist())
+        self.held = np.sort(cands.astype(np.int64) * max(len(scenario.shortages), 1) + seats)
+        """(candidate, shortage) of every seat filled, as sorted codes."""
+        self.room = np.array(scenario.posts, dtype=np.int64) - np.bincount(cands, minlength=len(people))
+        """Seats each person may still add in their commune."""
         self.hosted: dict[str, int] = defaultdict(int)
         self.released: dict[str, int] = defaultdict(int)
         for c, seat in self.seat_of.items():
@@ -185,6 +208,10 @@ class Certifier:
         self.seat = np.full(len(people), -1, dtype=np.int64)
         self.seat[list(self.seat_of)] = list(self.seat_of.values())
         self.seats = [Seat(s.commune_id, s.specialty, s.priority) for s in scenario.shortages]
+        communes = {c.id: k for k, c in enumerate(scenario.communes)}
+        self.seat_commune = np.array(
+            [communes[s.commune_id] for s in scenario.shortages] + [-1], dtype=np.int64
+        )
         self.seat_priority = np.array([s.priority for s in scenario.shortages] + [0], dtype=np.int64)
         self.top_priority = int(self.seat_priority.max())
         self.id_rank = np.empty(len(people), dtype=np.int64)
@@ -321,6 +348,8 @@ class Certifier:
                 (self.ids[c], self.seats[self.seat[c]]) for c in eligible.elsewhere_top.get(s, [])
             ],
             idle=int(eligible.idle[s]),
+            could_add=int(eligible.could_add[s]),
+            could_add_top=[self.ids[c] for c in eligible.could_add_top.get(s, [])],
         )
 
     def _eligible(self, indices: list[int]) -> _Eligible:
@@ -335,7 +364,14 @@ class Certifier:
         rank = (self.top_priority - self.seat_priority[seat]) * len(self.ids) + self.id_rank[candidate]
         agencies = len(self.agencies_sorted)
         code = shortage * agencies + self.agency_rank[candidate]
+        shortages = max(count, 1)
+        holding = np.isin(candidate.astype(np.int64) * shortages + shortage, self.held)
+        commune = self.seat_commune[np.maximum(seat, 0)]
+        spare = (seat >= 0) & ~holding & (commune == self.seat_commune[shortage]) & (self.room[candidate] > 0)
+        elsewhere &= ~holding & ~spare
         return _Eligible(
+            could_add=np.bincount(shortage[spare], minlength=count),
+            could_add_top=_first_per_group(shortage[spare], self.id_rank[candidate[spare]], candidate[spare]),
             elsewhere=np.bincount(shortage[elsewhere], minlength=count),
             capped=np.bincount(shortage[capped], minlength=count),
             idle=np.bincount(shortage[free & ~capped], minlength=count),
@@ -394,10 +430,16 @@ class Certifier:
         return km, minutes
 
     def _classify_eligible(self, certificate: Certificate, shortage_index: int) -> None:
-        """Eligible holders: seconded elsewhere, held back by their agency's cap, or left idle."""
+        """Eligible holders: seconded here with a seat to spare, seconded elsewhere, held back by their
+        agency's cap, or left idle."""
         candidates = self.pairs.candidate[self.pairs_of[shortage_index]]
         seat = self.seat[candidates]
-        elsewhere = candidates[(seat >= 0) & (seat != shortage_index)]
+        codes = candidates.astype(np.int64) * max(len(self.scenario.shortages), 1) + shortage_index
+        holding = np.isin(codes, self.held)
+        here = self.seat_commune[np.maximum(seat, 0)] == self.seat_commune[shortage_index]
+        spare = (seat >= 0) & ~holding & here & (self.room[candidates] > 0)
+        certificate.could_add = self.ids[candidates[spare]].tolist()
+        elsewhere = candidates[(seat >= 0) & ~holding & ~spare]
         free = candidates[seat < 0]
         capped = free[self.agency_full[free]]
         certificate.elsewhere = [(self.ids[c], self.seats[self.seat[c]]) for c in elsewhere.tolist()]

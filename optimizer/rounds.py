@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -50,6 +51,27 @@ def baseline_changes(
     return tuple(explainer.change(entry) for entry in scenario.baseline or ())
 
 
+def successors(
+    baseline: Iterable[BaselineAssignment], seats: dict[str, list[tuple[str, str]]]
+) -> dict[tuple[str, str, str], tuple[str, str] | None]:
+    """Where each baseline seat went: itself when kept; else a person's lost seats (in baseline
+    order) take their new seats (by commune, specialty) in turn, and those left over are released."""
+    baseline = list(baseline)
+    kept = {b.key for b in baseline if (b.commune, b.specialty) in seats.get(b.candidate, ())}
+    had = {b.key for b in baseline}
+    new = {person: sorted(key for key in held if (person, *key) not in had) for person, held in seats.items()}
+    found: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+    taken: Counter[str] = Counter()
+    for b in baseline:
+        if b.key in kept:
+            found[b.key] = (b.commune, b.specialty)
+            continue
+        options = new.get(b.candidate, [])
+        found[b.key] = options[taken[b.candidate]] if taken[b.candidate] < len(options) else None
+        taken[b.candidate] += 1
+    return found
+
+
 class _Changes:
     """The plan's seats and certificates, computed once for all baseline assignments."""
 
@@ -68,24 +90,23 @@ class _Changes:
         self.progress = progress or (lambda *_: None)
         self.deadline = time.monotonic() + params.time_limit_s
         self.certifier = Certifier(scenario, pairs, chosen)
-        self.seat = {
-            scenario.candidates[c].id: scenario.shortages[s].key
-            for c, s in zip(
-                pairs.candidate[chosen == 1].tolist(), pairs.shortage[chosen == 1].tolist(), strict=True
-            )
-        }
+        seats: dict[str, list[tuple[str, str]]] = {}
+        placed = chosen == 1
+        for c, s in zip(pairs.candidate[placed].tolist(), pairs.shortage[placed].tolist(), strict=True):
+            seats.setdefault(scenario.candidates[c].id, []).append(scenario.shortages[s].key)
+        self.to = successors(scenario.baseline or (), seats)
         self.eligible = {
             (scenario.candidates[c].id, *scenario.shortages[s].key)
             for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True)
         }
-        self.filled = Counter(self.seat.values())
+        self.filled = Counter(key for held in seats.values() for key in held)
         self.examined = 0
         self.first: Linear | None = None
 
     def change(self, entry: BaselineAssignment) -> BaselineChange:
         """Kept, moved or released, and why."""
         person = self.scenario.candidate_by_id.get(entry.candidate)
-        now = self.seat.get(entry.candidate)
+        now = self.to[entry.key]
         fields = {
             "candidate_id": entry.candidate,
             "candidate_name": person.name if person else entry.candidate_name,
@@ -111,7 +132,13 @@ class _Changes:
             )
         if entry.key not in self.eligible:
             return self.ineligible(entry)
-        pinned = [p for p in scenario.pins if p.candidate == entry.candidate]
+        single = scenario.posts[scenario.candidate_index[entry.candidate]] == 1
+        pinned = [
+            p
+            for p in scenario.pins
+            if p.candidate == entry.candidate
+            and (p.commune != entry.commune or (single and p.specialty not in (None, entry.specialty)))
+        ]
         if pinned:
             return str(Rule.PIN), _("pinned to {commune} {specialty}").format(
                 commune=pinned[0].commune, specialty=pinned[0].specialty or ""

@@ -11,6 +11,7 @@ from optimizer.cpsat_runner import CpSatRunner
 from optimizer.diagnosis import diagnose
 from optimizer.eligibility import Pairs, eligible_pairs
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
+from optimizer.parts_runner import PartsRunner
 from optimizer.plan_builder import build_plan, empty_plan
 from optimizer.rules.objectives import run_stage
 from optimizer.stages import Linear, NoSolution, Progress, Runner, reaches
@@ -31,8 +32,9 @@ def solve(
     (a sweep passes the ones it derived from its base scenario's). With a baseline, `changes` says
     what became of each of its assignments (re-solving those still possible but not kept).
 
-    The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
-    otherwise (or when asked) CP-SAT does, warm-started stage after stage.
+    The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits and
+    everyone fills one seat; otherwise (or when asked) CP-SAT does, warm-started stage after stage,
+    on each independent part apart when people may fill several seats.
     """
     params = params or SolveParams()
     softened = soft.families(scenario, params)
@@ -57,11 +59,13 @@ def run_stages(
     `first` is a reported stage before the declared ones (with soft rules: how many of them hold).
     `keep` is one more stage, held but not reported: first with `keep_first`, else a last tie-break.
     `ceiling`: the stage values of a less constrained scenario (the free optimum of a re-solve).
+    People with several seats are solved part by part, unless a soft-rule stage links the parts.
     """
+    general: type[Runner] = PartsRunner if scenario.multi_post and first is None else CpSatRunner
     engines: list[type[Runner]] = {
-        "auto": [FlowRunner, CpSatRunner],
+        "auto": [FlowRunner, general],
         "flow": [FlowRunner],
-        "cpsat": [CpSatRunner],
+        "cpsat": [general],
     }[params.engine]
     for engine in engines:
         try:
@@ -78,6 +82,8 @@ def _stages(
     runner: Runner, scenario: Scenario, keep: Linear | None, keep_first: bool, first: Linear | None
 ) -> tuple[Runner, list[StageResult]]:
     """All stages on one engine, then a canonical choice among the plans equal on every stage."""
+    if keep is not None:
+        runner.mark(keep.pair_weights)
     if keep is not None and keep_first:
         runner.optimize(keep)
     elif keep is not None:

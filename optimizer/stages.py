@@ -54,7 +54,11 @@ class Bounds:
 class Linear:
     """An objective that sums integer weights over chosen pairs, over communes served and over
     shortages with a seat filled (`opened_weights`), plus one for each group of pairs of which at
-    least `need` are chosen (`needs`: all or nothing, so CP-SAT only)."""
+    least `need` are chosen (`needs`: all or nothing, so CP-SAT only).
+
+    `per_person`: the weights are the same on all pairs of a candidate x commune cell and count once
+    per person seconded (travel, preference), not once per seat; with one seat each that is the same.
+    """
 
     name: str
     maximize: bool
@@ -63,10 +67,14 @@ class Linear:
     scale: float = 1.0
     opened_weights: np.ndarray | None = None
     needs: tuple[tuple[np.ndarray, int], ...] = ()
+    per_person: bool = False
 
     def value(self, chosen: np.ndarray, index: PairIndex) -> int:
         """The objective's integer value for a 0/1 choice of pairs."""
-        total = int(self.pair_weights @ chosen)
+        if self.per_person and index.posts.size and index.posts.max() > 1:
+            total = int(self.pair_weights[index.cells.first] @ index.cells.occupied(chosen))
+        else:
+            total = int(self.pair_weights @ chosen)
         if self.served_weight:
             total += self.served_weight * sum(1 for ps in index.by_commune.values() if chosen[ps].any())
         if self.opened_weights is not None:
@@ -116,6 +124,13 @@ class Runner(ABC):
         self.at_ceiling = True
         self.tail: list[Linear] = []
         """Linear stages that run after the declared ones (an engine may fold them in early)."""
+        self.marks: list[np.ndarray] = []
+        """Per-pair weights of stages beyond the scenario's (a re-solve's keep): people they tell
+        apart are not interchangeable to an engine that pools them."""
+
+    def mark(self, weights: np.ndarray) -> None:
+        """Tell the engine, before its first stage, of per-pair weights a later stage will use."""
+        self.marks.append(weights)
 
     def remaining(self) -> float:
         """Seconds left of the overall time limit (none once a stop is asked for)."""

@@ -147,17 +147,16 @@ class Tradeoff:
             if status == cp_model.INFEASIBLE:
                 return None, True
             raise NoSolution(infeasible=False)
-        self.runner.chosen = np.array(
-            [solver.boolean_value(trial.get_bool_var_from_proto_index(x.index)) for x in self.runner.sm.x],
-            dtype=np.int64,
-        )
+        self.runner.chosen = self.runner._values(solver)
         value = objective.value(self.runner.chosen, self.runner.index)
         return value, status == cp_model.OPTIMAL or value == cap
 
     def _expr(self, model: cp_model.CpModel, objective: Linear) -> cp_model.LinearExpr:
-        """The objective over a model's own pair variables."""
-        variables = [model.get_bool_var_from_proto_index(x.index) for x in self.runner.sm.x]
-        return cp_model.LinearExpr.weighted_sum(variables, objective.pair_weights.tolist())
+        """The objective over a model's own counts (a column weighs what each of its pairs does)."""
+        sm = self.runner.sm
+        variables = [model.get_int_var_from_proto_index(x.index) for x in sm.x]
+        weights = objective.pair_weights[sm.cohorts.column_pair]
+        return cp_model.LinearExpr.weighted_sum(variables, weights.tolist())
 
     def plan(self, point: Point, engine: str = "CP-SAT ε-constraint") -> Plan:
         """The plan of a point, its stages the held ones, then the two traded objectives."""

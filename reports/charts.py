@@ -95,7 +95,7 @@ def distance_figure(plan: PlanData, scenario: Scenario) -> go.Figure:
     """How far the seconded travel, in 10 km bins, with the policy cap."""
     figure = go.Figure(
         go.Histogram(
-            x=plan.assignments["distance_km"],
+            x=plan.people["distance_km"] if len(plan.assignments) else [],
             xbins={"start": 0, "size": 10},
             marker={"color": FILLED_COLOUR, "line": {"width": 1, "color": "white"}},
             name=shown(_("people")),

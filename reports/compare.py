@@ -162,9 +162,10 @@ def _scenario_note(a: PlanData, b: PlanData, same: bool | None) -> str:
 
 
 def _changes(a: PlanData, b: PlanData) -> tuple[pd.DataFrame, int]:
-    """People added, removed or moved (commune or specialty), and how many stayed put."""
-    before = {r["candidate_id"]: r for r in a.assignments.to_dict("records")}
-    after = {r["candidate_id"]: r for r in b.assignments.to_dict("records")}
+    """People added, removed or moved (commune or specialties), and how many stayed put; a person's
+    several seats are compared together."""
+    before = {r["candidate_id"]: r for r in a.people.to_dict("records")}
+    after = {r["candidate_id"]: r for r in b.people.to_dict("records")}
     rows, unchanged = [], 0
     for person in sorted(set(before) | set(after)):
         old, new = before.get(person), after.get(person)

@@ -170,7 +170,7 @@ def _outline(figure: go.Figure, outlines: list, colour: str, width: float, name:
 
 def _plan_hover(plan: PlanData, scenario: Scenario, fill: pd.DataFrame) -> dict[str, str]:
     """Each commune's name, seats filled, capacity, tags and the people it receives."""
-    people = plan.assignments.groupby("commune_id")
+    people = plan.people.groupby("commune_id")
     found = {}
     for commune in scenario.communes:
         parts = [markup("<b>{name}</b> ({id}, {type})", name=commune.name, id=commune.id, type=commune.type)]

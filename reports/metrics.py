@@ -40,7 +40,7 @@ def by_specialty(plan: PlanData) -> pd.DataFrame:
 
 def by_agency(plan: PlanData) -> pd.DataFrame:
     """People each agency releases; with the scenario also its name, staff and release cap."""
-    released = plan.assignments["agency_id"].value_counts()
+    released = plan.assignments.drop_duplicates("candidate_id")["agency_id"].value_counts()
     if plan.scenario is None:
         return pd.DataFrame(
             {"agency_id": released.index.astype(str), "agency_name": "", "released": released.to_numpy()}
@@ -69,13 +69,13 @@ def headline(plan: PlanData) -> dict[str, Any]:
     shares = communes["share"].to_numpy(dtype=float)
     demand = dict(zip(communes["commune_id"], communes["demanded"].astype(int).tolist(), strict=True))
     filled_in = dict(zip(communes["commune_id"], communes["filled"].astype(int).tolist(), strict=True))
-    km = plan.assignments["distance_km"].to_numpy(dtype=float)
+    km = plan.people["distance_km"].to_numpy(dtype=float) if len(plan.assignments) else np.zeros(0)
     demanded, filled = int(plan.shortages["seats"].sum()), int(plan.shortages["filled"].sum())
     return {
         "seats_demanded": demanded,
         "seats_filled": filled,
         "coverage_pct": round(100.0 * filled / demanded, 2) if demanded else 100.0,
-        "people_seconded": len(plan.assignments),
+        "people_seconded": int(plan.assignments["candidate_id"].nunique()),
         "communes_with_demand": len(communes),
         "communes_left_short": int((communes["missing"] > 0).sum()),
         "total_km": round(float(np.nansum(km)), 3),

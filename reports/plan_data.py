@@ -47,6 +47,11 @@ class PlanData:
     """Softened pins and floors the plan breaks (plan.json `broken`; none once edited by hand)."""
 
     @property
+    def people(self) -> pd.DataFrame:
+        """One row per person seconded: their seats shown together (`it + finance`), travel once."""
+        return people_of(self.assignments)
+
+    @property
     def scenario_sha256(self) -> str | None:
         """The scenario hash recorded in plan.json, if any."""
         return self.provenance.get("scenario_sha256")
@@ -55,6 +60,21 @@ class PlanData:
     def scenario_name(self) -> str:
         """The scenario's name: from the scenario used, else from plan.json."""
         return self.scenario.name if self.scenario else str(self.provenance.get("scenario_name", ""))
+
+
+SEATS_JOINED = " + "
+"""How a person's several seats are written on one line."""
+
+
+def people_of(assignments: pd.DataFrame) -> pd.DataFrame:
+    """Assignments folded to one row per person (in id order), their specialties joined."""
+    if assignments.empty:
+        return assignments.copy()
+    first = assignments.drop_duplicates("candidate_id").set_index("candidate_id")
+    joined = assignments.groupby("candidate_id", sort=False)["specialty"].agg(SEATS_JOINED.join)
+    first["specialty"] = joined
+    first["seats"] = assignments.groupby("candidate_id", sort=False).size()
+    return first.reset_index()
 
 
 def read_plan_folder(folder: Path, scenario: Scenario | None = None) -> PlanData:

@@ -206,11 +206,11 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _both_assignments(comparison: Comparison) -> pd.DataFrame:
-    """Everyone seconded in either plan, one row each: post in A, post in B, and the change."""
+    """Everyone seconded in either plan, one row each: posts in A, posts in B, and the change."""
     columns = ["candidate_id", "commune_id", "commune_name", "specialty", "distance_km"]
     people = pd.concat([comparison.a.assignments, comparison.b.assignments])
-    merged = comparison.a.assignments[columns].merge(
-        comparison.b.assignments[columns], on="candidate_id", how="outer", suffixes=("_a", "_b")
+    merged = comparison.a.people[columns].merge(
+        comparison.b.people[columns], on="candidate_id", how="outer", suffixes=("_a", "_b")
     )
     first = people.drop_duplicates("candidate_id").set_index("candidate_id")
     merged.insert(1, "candidate_name", merged["candidate_id"].map(first["candidate_name"]))

@@ -181,6 +181,7 @@ policy:
   detour_factor: {policy.detour_factor:g}            # road km = straight-line km x factor
   speed_kmh: {policy.speed_kmh:g}                # for minutes when none are measured
   avoid_home_commune: {str(policy.avoid_home_commune).lower()}
+  max_posts_per_person: {policy.max_posts_per_person}          # seats one person may fill, all in one commune
   objectives: [{objectives}]   # strict priority order
   min_coverage: []   # e.g. - {{communes: "tag:border", specialty: it, at_least: 1}}
 pins: []     # e.g. - {{candidate: P017, commune: "03158", specialty: it}}

@@ -90,6 +90,10 @@ HINTS: dict[str, dict[str, Hint]] = {
         "preferences": Hint(
             N_("Commune ids they prefer, most wanted first, separated by ;."), "03158", "list"
         ),
+        "max_posts": Hint(
+            N_("Seats they may fill, all in one commune; blank = policy max_posts_per_person (1)."),
+            "",
+        ),
     },
     "agencies": {
         "id": Hint(N_("Unique agency id."), "SKHCN", "id"),

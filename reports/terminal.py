@@ -186,15 +186,11 @@ def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
     from optimizer.explain import stage_values
 
     best = stage_values(explainer.optimum)
-    current = [
-        k
-        for k, v in explainer.certifier.seat_of.items()
-        if explainer.scenario.candidates[k].id == candidate_id
-    ]
+    c = explainer.scenario.candidate_index.get(candidate_id, -1)
+    seats = [explainer.scenario.shortages[s] for s in explainer.certifier.seats_of.get(c, [])]
     where = "not seconded"
-    if current:
-        seat = explainer.scenario.shortages[explainer.certifier.seat_of[current[0]]]
-        where = f"{seat.commune_id}/{seat.specialty}"
+    if seats:
+        where = f"{seats[0].commune_id}/" + " + ".join(seat.specialty for seat in seats)
     table = Table(title=f"{candidate_id} in the plan: {where}; each option re-solved with them held there")
     table.add_column("option")
     table.add_column("status")

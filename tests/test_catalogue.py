@@ -60,7 +60,19 @@ def minutes_cap_broken() -> list:
     return check_rules(capped, [Row(2, "P8", "C4", "land", "B", None)])
 
 
-EXTRA_AUDIT_CASES = {Rule.MAX_TRAVEL_MINUTES: minutes_cap_broken}
+def two_seats(scenario):
+    """The corpus with P3 allowed two seats (max_posts 2): where max_posts is live."""
+    people = tuple(c.model_copy(update={"max_posts": 2}) if c.id == "P3" else c for c in scenario.candidates)
+    return scenario.model_copy(update={"candidates": people})
+
+
+def max_posts_broken() -> list:
+    """P3 (two seats allowed) listed in two communes."""
+    rows = [Row(2, "P3", "C1", "land", "A", None), Row(3, "P3", "C4", "land", "A", None)]
+    return check_rules(two_seats(corpus_scenario()), rows)
+
+
+EXTRA_AUDIT_CASES = {Rule.MAX_TRAVEL_MINUTES: minutes_cap_broken, Rule.MAX_POSTS: max_posts_broken}
 """Rules the mutation corpus of tests/test_audit.py does not break, each with a plan that does."""
 
 
@@ -76,7 +88,7 @@ def test_the_auditor_checks_each_rule_by_its_name(rule: HardRule):
 @pytest.mark.parametrize("rule", GROUP_RULES, ids=str)
 def test_the_diagnosis_describes_each_group_rule(rule):
     """Every instance in the corpus (where each group rule is live) reads as a located sentence."""
-    scenario = corpus_scenario()
+    scenario = two_seats(corpus_scenario()) if rule.name == Rule.MAX_POSTS else corpus_scenario()
     pairs = eligible_pairs(scenario)
     instances = rule.instances(scenario, pairs, PairIndex.of(scenario, pairs))
     assert instances, "the corpus should make every group rule live"

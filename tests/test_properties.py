@@ -18,6 +18,8 @@ from optimizer.eligibility import eligible_pairs
 from optimizer.solve import solve
 
 FIELDS = ("it", "land", "health")
+RANKABLE = [o for o in Objective if o is not Objective.STABILITY]
+"""Objectives a scenario without a baseline may rank."""
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -73,7 +75,7 @@ def random_scenario(
         ],
         max_distance_km=120,
         avoid_home_commune=bool(rng.random() < 0.5),
-        objectives=list(rng.permutation(list(Objective))[: int(rng.integers(1, 6))]),
+        objectives=list(rng.permutation(RANKABLE)[: int(rng.integers(1, 6))]),
     )
     update: dict[str, object] = {}
     if floors:
@@ -162,9 +164,9 @@ def test_no_assignment_beats_an_optimal_coverage(seed: int, floors: bool):
 @SETTINGS
 @given(seed=st.integers(0, 10**6))
 def test_engines_prove_the_same_stage_values(seed: int):
-    """The flow and CP-SAT engines, each proving every stage, agree on every stage's value."""
+    """The flow and CP-SAT engines, each proving every stage on its own, agree on every stage's value."""
     s = random_scenario(seed, people=6, floors=True)
     flow = solve(s, SolveParams(time_limit_s=10, engine="flow"))
-    cpsat = solve(s, SolveParams(time_limit_s=10, engine="cpsat"))
+    cpsat = solve(s, SolveParams(time_limit_s=10, engine="cpsat", warm_start=False))
     assert flow.status == cpsat.status
     assert [(o.name, o.value) for o in flow.objectives] == [(o.name, o.value) for o in cpsat.objectives]

@@ -21,17 +21,19 @@ def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
     hosted = Counter(r.commune_id for r in rows)
     people = {c.id: c for c in scenario.candidates}
     longest = max((len(c.preferences) for c in scenario.candidates), default=0)
-    released = Counter(people[r.candidate_id].agency_id for r in rows)
+    seconded = sorted({(r.candidate_id, r.commune_id) for r in rows})
+    """Travel, preference and release count each person once, however many seats they fill."""
+    released = Counter(people[person].agency_id for person, _ in seconded)
     shares = [Fraction(released[a.id], a.staff) for a in scenario.agencies if a.staff > 0]
     return {
         "coverage": sum(priority[(r.commune_id, r.specialty)] for r in rows),
         "fairness": float(min((Fraction(hosted[c], d) for c, d in demand.items()), default=Fraction(1))),
         "communes_served": sum(1 for c in demand if hosted[c] > 0),
-        "distance": sum(travel(scenario, people[r.candidate_id], r.commune_id)[0] for r in rows),
+        "distance": sum(travel(scenario, people[person], commune)[0] for person, commune in seconded),
         "preference": sum(
-            longest - people[r.candidate_id].preferences.index(r.commune_id)
-            for r in rows
-            if r.commune_id in people[r.candidate_id].preferences
+            longest - people[person].preferences.index(commune)
+            for person, commune in seconded
+            if commune in people[person].preferences
         ),
         "disruption": float(max(shares, default=Fraction(0))),
         "stability": len(
@@ -82,7 +84,7 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
         "seats_demanded": demanded,
         "seats_filled": len(rows),
         "coverage_pct": round(100.0 * len(rows) / demanded, 2) if demanded else 100.0,
-        "total_km": sum(r.distance_km or 0.0 for r in rows),
+        "total_km": sum({r.candidate_id: r.distance_km or 0.0 for r in rows}.values()),
     }
     for key, value in expected.items():
         if key in kpis and not _close(
@@ -98,12 +100,21 @@ def check_baseline(scenario: Scenario, rows: list[Row], claims: dict) -> list[Vi
     """plan.json lists each baseline assignment once, as kept, moved or released as the rows show."""
     if scenario.baseline is None:
         return []
-    seat = {r.candidate_id: (r.commune_id, r.specialty) for r in rows}
+    held = {(r.candidate_id, r.commune_id, r.specialty) for r in rows}
+    had = {(b.candidate, b.commune, b.specialty) for b in scenario.baseline}
+    fresh: dict[str, list[tuple[str, str]]] = {}
+    for r in sorted(rows, key=lambda r: (r.commune_id, r.specialty)):
+        if (r.candidate_id, r.commune_id, r.specialty) not in had:
+            fresh.setdefault(r.candidate_id, []).append((r.commune_id, r.specialty))
     expected = {}
     for b in scenario.baseline:
-        now = seat.get(b.candidate)
-        status = "kept" if now == (b.commune, b.specialty) else "moved" if now else "released"
-        expected[(b.candidate, b.commune, b.specialty)] = (status, now or ("", ""))
+        key = (b.candidate, b.commune, b.specialty)
+        if key in held:
+            expected[key] = ("kept", (b.commune, b.specialty))
+            continue
+        options = fresh.get(b.candidate, [])
+        now = options.pop(0) if options else None
+        expected[key] = ("moved", now) if now else ("released", ("", ""))
     listed: dict[tuple, tuple] = {}
     for entry in claims.get("baseline", []):
         key = (entry.get("candidate_id"), entry.get("from_commune_id"), entry.get("from_specialty"))

@@ -34,9 +34,7 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
             )
         else:
             valid.append(row)
-    for person, times in Counter(r.candidate_id for r in valid).items():
-        if times > 1:
-            found.append(Violation(Rule.ONE_SEAT_PER_PERSON, person, f"seconded {times} times"))
+    found.extend(_seats_per_person(scenario, valid))
     forbidden = {(f.candidate, f.commune, f.specialty) for f in scenario.forbid}
     for row in valid:
         found.extend(_pair_rules(scenario, forbidden, people[row.candidate_id], row))
@@ -45,7 +43,7 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
             found.append(
                 Violation(Rule.SHORTAGE_SEATS, "/".join(key), f"{got} filled > {shortages[key].seats} seats")
             )
-    for commune_id, got in Counter(r.commune_id for r in valid).items():
+    for commune_id, got in Counter(commune for _, commune in _people(valid)).items():
         commune = communes[commune_id]
         if got > commune.capacity:
             found.append(
@@ -55,13 +53,56 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
                     f"{got} hosted > capacity {commune.capacity}",
                 )
             )
-    for agency_id, got in Counter(people[r.candidate_id].agency_id for r in valid).items():
+    for agency_id, got in Counter(people[person].agency_id for person, _ in _people(valid)).items():
         cap = scenario.agency_by_id[agency_id].max_release
         if got > cap:
             found.append(Violation(Rule.AGENCY_RELEASE, agency_id, f"{got} released > max_release {cap}"))
     found.extend(_pins(scenario, valid))
     found.extend(_floors(scenario, valid))
     return found
+
+
+def allowed_posts(scenario: Scenario, person: Candidate) -> int:
+    """Seats a person may fill: their own `max_posts`, else the policy's `max_posts_per_person`."""
+    return person.max_posts or scenario.policy.max_posts_per_person
+
+
+def _seats_per_person(scenario: Scenario, rows: list[Row]) -> list[Violation]:
+    """At most max_posts seats each (one_seat_per_person when that is 1), all in one commune, no
+    shortage twice."""
+    found = []
+    people = {c.id: c for c in scenario.candidates}
+    for person, times in Counter(r.candidate_id for r in rows).items():
+        most = allowed_posts(scenario, people[person])
+        if times > most:
+            rule = Rule.ONE_SEAT_PER_PERSON if most == 1 else Rule.MAX_POSTS
+            found.append(Violation(rule, person, f"seconded {times} times, max_posts {most}"))
+    for person, communes in _communes_of(rows).items():
+        if len(communes) > 1:
+            found.append(
+                Violation(Rule.MAX_POSTS, person, f"in {len(communes)} communes: {', '.join(communes)}")
+            )
+    for (person, commune, specialty), times in Counter(
+        (r.candidate_id, r.commune_id, r.specialty) for r in rows
+    ).items():
+        if times > 1:
+            found.append(Violation(Rule.MAX_POSTS, person, f"{commune}/{specialty} listed {times} times"))
+    return found
+
+
+def _communes_of(rows: list[Row]) -> dict[str, list[str]]:
+    """The distinct communes each person is listed in, in order of appearance."""
+    found: dict[str, list[str]] = {}
+    for r in rows:
+        listed = found.setdefault(r.candidate_id, [])
+        if r.commune_id not in listed:
+            listed.append(r.commune_id)
+    return found
+
+
+def _people(rows: list[Row]) -> set[tuple[str, str]]:
+    """Each (person, commune) seconded: capacity and release count people, not seats."""
+    return {(r.candidate_id, r.commune_id) for r in rows}
 
 
 def _pair_rules(

@@ -33,9 +33,11 @@ RELAXATIONS: tuple[Rule, ...] = (
     Rule.MAX_TRAVEL_MINUTES,
     Rule.AGENCY_RELEASE,
     Rule.COMMUNE_CAPACITY,
+    Rule.MAX_POSTS,
     Rule.SPECIALTY_LEVEL,
 )
-"""The order `explain` offers relaxations in: travel caps, then releases, capacity, the level asked."""
+"""The order `explain` offers relaxations in: travel caps, then releases, capacity, one more field
+for someone already there, the level asked."""
 
 __all__ = [
     "GROUP_RULES",

@@ -28,7 +28,7 @@ NONE = np.zeros(0, dtype=np.int64)
 
 
 class OneSeatPerPerson(GroupRule):
-    """A candidate fills at most one seat."""
+    """A candidate fills at most one seat (unless their max_posts is higher: see MaxPosts)."""
 
     name = Rule.ONE_SEAT_PER_PERSON
     statement = N_("A candidate fills at most one seat.")
@@ -43,14 +43,59 @@ class OneSeatPerPerson(GroupRule):
         return [
             Instance(self.name, scenario.candidates[c].id, c, ps, 1)
             for c, ps in index.by_candidate.items()
-            if len(ps) > 1
+            if len(ps) > 1 and scenario.posts[c] == 1
         ]
 
-    def constrain(self, sm: SecondmentModel, instance: Instance) -> cp_model.Constraint:
-        return sm.model.add_at_most_one(sm.x[p] for p in instance.pairs.tolist())
+    def constrain(self, sm: SecondmentModel, instance: Instance) -> list[cp_model.Constraint]:
+        return sm.person_rows(int(instance.key))  # type: ignore[call-overload]
 
     def describe(self, scenario: Scenario, instance: Instance, pairs: Pairs | None = None) -> str:
         return _("candidates.csv {candidate}: fills at most one seat").format(candidate=instance.item)
+
+
+class MaxPosts(GroupRule):
+    """A person allowed several seats fills at most max_posts, all in one commune, each shortage once."""
+
+    name = Rule.MAX_POSTS
+    statement = N_(
+        "A candidate fills at most max_posts seats, all in one commune, each in a different shortage."
+    )
+    where = "candidates.csv max_posts, scenario.yaml policy.max_posts_per_person"
+    segments = ("person",)
+
+    def limits(self, scenario: Scenario) -> np.ndarray:
+        """Seats each candidate may fill."""
+        return np.array(scenario.posts, dtype=np.int64)
+
+    def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
+        return [
+            Instance(self.name, scenario.candidates[c].id, c, ps, scenario.posts[c])
+            for c, ps in index.by_candidate.items()
+            if scenario.posts[c] > 1
+        ]
+
+    def constrain(self, sm: SecondmentModel, instance: Instance) -> list[cp_model.Constraint]:
+        return sm.person_rows(int(instance.key))  # type: ignore[call-overload]
+
+    def describe(self, scenario: Scenario, instance: Instance, pairs: Pairs | None = None) -> str:
+        return _("candidates.csv {candidate}: fills at most {posts} seats, all in one commune").format(
+            candidate=instance.item, posts=instance.bound
+        )
+
+    def relax(self, scenario: Scenario, certificate: Certificate) -> list[tuple[str, Scenario]]:
+        """One more seat for the first person seconded here who holds the field but has none to give."""
+        shortage = certificate.shortage
+        here = sorted(c for c, seat in certificate.elsewhere if seat.commune_id == shortage.commune_id)
+        if not here:
+            return []
+        person = scenario.candidate_by_id[here[0]]
+        posts = scenario.posts[scenario.candidate_index[person.id]]
+        more = person.model_copy(update={"max_posts": posts + 1})
+        people = tuple(more if c.id == person.id else c for c in scenario.candidates)
+        change = _("let {person} also take {specialty} here (max_posts {posts} instead of {was})").format(
+            person=f"{person.id} {person.name}", specialty=shortage.specialty, posts=posts + 1, was=posts
+        )
+        return [(change, scenario.model_copy(update={"candidates": people}))]
 
 
 class ShortageSeats(GroupRule):
@@ -86,7 +131,7 @@ class CommuneCapacity(GroupRule):
     """A commune hosts at most its capacity."""
 
     name = Rule.COMMUNE_CAPACITY
-    statement = N_("A commune hosts at most its capacity of seconded staff.")
+    statement = N_("A commune hosts at most its capacity of seconded staff (people, not seats).")
     where = "communes.csv capacity"
     segments = ("first", "rest")
 
@@ -103,7 +148,7 @@ class CommuneCapacity(GroupRule):
         return found
 
     def constrain(self, sm: SecondmentModel, instance: Instance) -> cp_model.Constraint:
-        return sm.model.add(sm.total(instance.pairs) <= instance.bound)
+        return sm.model.add(sm.headcount(instance.pairs) <= instance.bound)
 
     def describe(self, scenario: Scenario, instance: Instance, pairs: Pairs | None = None) -> str:
         commune = scenario.commune_by_id[str(instance.key)]
@@ -149,7 +194,7 @@ class AgencyRelease(GroupRule):
     """An agency releases at most max_release of its people."""
 
     name = Rule.AGENCY_RELEASE
-    statement = N_("An agency releases at most max_release of its people.")
+    statement = N_("An agency releases at most max_release of its people (people, not seats).")
     where = "agencies.csv max_release"
     segments = ("release",)
 
@@ -166,7 +211,7 @@ class AgencyRelease(GroupRule):
         return found
 
     def constrain(self, sm: SecondmentModel, instance: Instance) -> cp_model.Constraint:
-        return sm.model.add(sm.total(instance.pairs) <= instance.bound)
+        return sm.model.add(sm.headcount(instance.pairs) <= instance.bound)
 
     def describe(self, scenario: Scenario, instance: Instance, pairs: Pairs | None = None) -> str:
         agency = scenario.agency_by_id[str(instance.key)]
@@ -252,7 +297,9 @@ class PinRule(SoftGroupRule):
         return allowed
 
     def constrain(self, sm: SecondmentModel, instance: Instance) -> cp_model.Constraint:
-        return sm.model.add(sm.total(instance.pairs) == 1)
+        pin = sm.scenario.pins[int(instance.key)]  # type: ignore[call-overload]
+        held = sm.total(instance.pairs) if pin.specialty else sm.headcount(instance.pairs)
+        return sm.model.add(held == 1)
 
     def impossible_alone(self, instance: Instance, pairs: Pairs) -> bool:
         return not len(instance.pairs)
@@ -404,6 +451,7 @@ def _solved(plan: Plan) -> bool:
 
 
 ONE_SEAT_PER_PERSON = OneSeatPerPerson()
+MAX_POSTS = MaxPosts()
 SHORTAGE_SEATS = ShortageSeats()
 COMMUNE_CAPACITY = CommuneCapacity()
 AGENCY_RELEASE = AgencyRelease()
@@ -411,6 +459,7 @@ PIN = PinRule()
 MIN_COVERAGE = MinCoverage()
 GROUP_RULES: tuple[GroupRule, ...] = (
     ONE_SEAT_PER_PERSON,
+    MAX_POSTS,
     SHORTAGE_SEATS,
     COMMUNE_CAPACITY,
     AGENCY_RELEASE,

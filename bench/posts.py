@@ -1,0 +1,152 @@
+"""Multi-post benchmarks (`max_posts`), written as their own section of bench/RESULTS.md.
+
+    .venv/bin/python -m bench.posts                    # every instance
+    .venv/bin/python -m bench.posts --only province    # one
+
+Each measurement runs in its own process (`bench.posts_worker`; HiGHS never shares one with
+OR-Tools). On each instance, in one run: our `solve` (every stage), our coverage stage alone, the
+naive CP-SAT model and HiGHS on our tight MIP (coverage alone, one worker or thread each). The
+one-seat province is also solved by `--engine cpsat` against the flow engine. Ratios are against
+HiGHS measured in the same run; the machine may be shared, so compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.run import ROOT, _cpu
+from models.scenario_writer import write_scenario
+from models.synthetic import province_scenario
+
+BUNDLED = ROOT / "scenarios" / "dien-bien-2025-multi-post"
+INSTANCES: dict[str, dict[str, Any] | None] = {
+    "dien-bien-2025-multi-post": None,
+    "province-200": {
+        "provinces": 1,
+        "seed": 1,
+        "candidates_per_province": 200,
+        "multi_post": 0.3,
+        "most_posts": 3,
+    },
+    "province": {"provinces": 1, "seed": 1, "multi_post": 1 / 3, "most_posts": 3},
+    "quarter": {"provinces": 9, "seed": 1, "multi_post": 1 / 3},
+    "national": {"provinces": 34, "seed": 1, "multi_post": 1 / 3},
+}
+PLAIN = {"provinces": 1, "seed": 1}
+METHODS = ("solve", "coverage", "naive", "highs")
+GRACE = 180.0
+START, END = "<!-- posts:start -->", "<!-- posts:end -->"
+
+
+def main() -> None:
+    """Measure, then write the section into RESULTS.md (replacing an earlier one) and POSTS.json."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only", action="append", choices=[*INSTANCES, "plain"], help="Instance (repeatable)."
+    )
+    parser.add_argument("--seconds", type=float, default=60.0, help="Time limit of every method.")
+    args = parser.parse_args()
+    names = args.only or [*INSTANCES, "plain"]
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-posts-") as work:
+        for name in names:
+            folder = _instance(name, Path(work))
+            methods = ("cpsat-plain", "flow-plain") if name == "plain" else METHODS
+            results[name] = {m: _measure(m, folder, args.seconds) for m in methods}
+            print(f"{name}: done", file=sys.stderr)
+    command = " ".join(["python -m bench.posts", *sys.argv[1:]])
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    before = text.split(START)[0].rstrip("\n")
+    after = text.split(END, 1)[1] if END in text else "\n"
+    section = "\n".join([START, *_report(results, command, args.seconds), END])
+    path.write_text(f"{before}\n\n{section}{after}", encoding="utf-8")
+    (ROOT / "bench" / "POSTS.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _instance(name: str, work: Path) -> Path:
+    """The instance's scenario folder."""
+    if name == "dien-bien-2025-multi-post":
+        return BUNDLED
+    folder = work / name
+    write_scenario(province_scenario(**(PLAIN if name == "plain" else INSTANCES[name] or {})), folder)
+    return folder
+
+
+def _measure(method: str, folder: Path, seconds: float) -> dict[str, Any]:
+    """One worker process and its JSON line."""
+    command = [sys.executable, "-m", "bench.posts_worker", method, str(folder), str(seconds)]
+    print(f"  {method} {folder.name} ...", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=seconds + GRACE)
+    except subprocess.TimeoutExpired:
+        return {"status": "TIMEOUT", "wall_s": time.perf_counter() - started}
+    if done.returncode != 0:
+        return {"status": "ERROR", "error": done.stderr.strip().splitlines()[-1:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) -> list[str]:
+    """The section: how it was run, a table per instance, the one-seat comparison."""
+    lines = [
+        "## Multi-post (`max_posts`)",
+        "",
+        f"Written by `bench/posts.py`, run from the repository root as `{command}` on {_cpu()}.",
+        f"Every method has {seconds:g} s and one worker (CP-SAT) or thread (HiGHS), in its own process.",
+        "`coverage`: our solve with coverage as the only objective, the stage the others solve. Naive",
+        "CP-SAT: a Boolean per pair and per candidate x commune, linked only by the big-M row",
+        "Σ x ≤ max_posts·y (no x ≤ y, no cohorts, no hint). HiGHS: our tight MIP (x ≤ y and",
+        "Σ x ≤ max_posts·y per cell). Ratios: wall time / HiGHS's in the same run; gap = |bound −",
+        "value| / |bound|. The machine is shared with other work: compare within one run.",
+        "",
+    ]
+    for name, figures in results.items():
+        if name == "plain":
+            continue
+        base = figures.get("highs", {}).get("wall_s") or float("nan")
+        lines += [
+            f"### {name}",
+            "",
+            "| method | wall s | ratio to HiGHS | status | coverage | bound | gap | seats / people |",
+            "|---|---:|---:|---|---:|---:|---:|---|",
+        ]
+        for method in METHODS:
+            row = figures.get(method, {})
+            wall = row.get("wall_s", float("nan"))
+            value, bound = row.get("coverage"), row.get("bound")
+            gap = abs(bound - value) / abs(bound) if value is not None and bound else float("nan")
+            people = f"{row['seats']} / {row['people']}" if "seats" in row else ""
+            lines.append(
+                f"| {method} | {wall:.2f} | {wall / base:.2f} | {row.get('status', '')} | "
+                f"{'' if value is None else value} | {'' if bound is None else round(bound, 3)} | "
+                f"{gap:.4%} | {people} |"
+            )
+        lines.append("")
+    plain = results.get("plain")
+    if plain:
+        cp, flow = plain["cpsat-plain"], plain["flow-plain"]
+        lines += [
+            "### One seat each: `--engine cpsat` against the flow engine (600-person province)",
+            "",
+            f"- flow: {flow.get('status')} in {flow.get('wall_s', float('nan')):.2f} s; CP-SAT: "
+            f"{cp.get('status')} in {cp.get('wall_s', float('nan')):.2f} s "
+            f"({cp.get('wall_s', float('nan')) / flow.get('wall_s', float('nan')):.1f}x); same stages: "
+            f"{cp.get('stages') == flow.get('stages')}",
+            "",
+        ]
+    return lines
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The LP relaxation of the CP-SAT model, solved by GLOP: a proven bound and, often, the optimum.
+
+Every constraint of the model is linear, so its LP relaxation is read straight off the model. With
+the per-person linking rows (`optimizer.model`) it is tight: on the bundled and generated scenarios
+its optimum is the integer optimum, often at an integral vertex. A stage then only has to confirm
+that vertex, or to reach the rounded LP bound from a start close to it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+INTEGRAL = 1e-6
+"""How far from an integer a value may be and still count as that integer."""
+INFINITE = 2**60
+SMALL_ROW = 64
+DIVE_ROUNDS, DIVE_S = 400, 1.0
+LP_MS = 10_000
+"""Longest one LP solve may take; past it the stage goes to CP-SAT alone."""
+"""At most this many variables fixed, or seconds spent, diving from a fractional vertex."""
+"""Rows up to this many terms tie their variables into one neighbourhood."""
+
+
+@dataclass(frozen=True)
+class LpResult:
+    """The relaxation's verdict: feasible or not, its objective bound, its vertex."""
+
+    feasible: bool | None
+    """None: the LP solver could not tell."""
+    bound: int | None
+    values: np.ndarray
+    dived: np.ndarray | None = None
+    """An integral point at the bound found by diving from a fractional vertex, if any."""
+
+    @property
+    def integral(self) -> bool:
+        """Whether the vertex is integral (then it is a solution of the model itself)."""
+        return bool(self.feasible) and bool((np.abs(self.values - np.round(self.values)) <= INTEGRAL).all())
+
+
+def relax(model: cp_model.CpModel) -> LpResult:
+    """Solve the LP relaxation of the model and its objective (if any); the bound is rounded to the
+    integers the objective can take, in the direction that keeps it valid."""
+    proto = model.proto
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    lp.SetTimeLimit(LP_MS)
+    infinity = lp.infinity()
+    columns = [lp.NumVar(float(v.domain[0]), float(v.domain[len(v.domain) - 1]), "") for v in proto.variables]
+    for constraint in proto.constraints:
+        linear = constraint.linear
+        domain = linear.domain
+        low, high = domain[0], domain[len(domain) - 1]
+        row = lp.RowConstraint(
+            -infinity if low <= -INFINITE else float(low), infinity if high >= INFINITE else float(high), ""
+        )
+        for var, coefficient in zip(linear.vars, linear.coeffs, strict=True):
+            row.SetCoefficient(columns[var], float(coefficient))
+    objective = lp.Objective()
+    has_objective = model.has_objective()
+    if has_objective:
+        for var, coefficient in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+            objective.SetCoefficient(columns[var], float(coefficient))
+    objective.SetMinimization()
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        verdict = False if status == pywraplp.Solver.INFEASIBLE else None
+        return LpResult(verdict, None, np.zeros(len(columns)))
+    values = np.array([column.solution_value() for column in columns])
+    if not has_objective:
+        return LpResult(True, None, values)
+    scale = proto.objective.scaling_factor or 1.0
+    least = objective.Value() + proto.objective.offset
+    bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
+    result = LpResult(True, bound, values)
+    if result.integral:
+        return result
+    worst = (bound / scale - proto.objective.offset) + INTEGRAL
+    """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
+    dived = _dive(lp, columns, objective, worst, values)
+    return LpResult(True, bound, values, dived)
+
+
+def _dive(
+    lp: pywraplp.Solver, columns: list, objective: pywraplp.Objective, worst: float, values: np.ndarray
+) -> np.ndarray | None:
+    """Fix the fractional variables one at a time (the largest part first: up, else down), keeping
+    a fix only while the LP optimum stays within `worst`; each re-solve starts from the last basis
+    (dual simplex). An integral vertex reached that way is a solution at the bound (None if diving
+    fails)."""
+    started = time.monotonic()
+    for _ in range(DIVE_ROUNDS):
+        fractional = np.flatnonzero(np.abs(values - np.round(values)) > INTEGRAL)
+        if not len(fractional):
+            return np.round(values).astype(np.int64)
+        if time.monotonic() - started > DIVE_S:
+            return None
+        part = values[fractional] - np.floor(values[fractional])
+        largest = fractional[[int(np.argmax(part))]]
+        batches = [(largest, math.ceil), (largest, math.floor)]
+        for batch, rounded in batches:
+            old = [(columns[j].lb(), columns[j].ub()) for j in batch.tolist()]
+            for j in batch.tolist():
+                columns[j].SetBounds(rounded(values[j]), rounded(values[j]))
+            if lp.Solve() == pywraplp.Solver.OPTIMAL and objective.Value() <= worst:
+                break
+            for j, (low, high) in zip(batch.tolist(), old, strict=True):
+                columns[j].SetBounds(low, high)
+        else:
+            return None
+        values = np.array([column.solution_value() for column in columns])
+    return None
+
+
+def neighbourhood(model: cp_model.CpModel, values: np.ndarray) -> np.ndarray:
+    """Which variables to leave free around a fractional LP vertex: the fractional ones and those
+    sharing a small row with one (a person's, a shortage's or a commune's; not an agency's)."""
+    fractional = np.abs(values - np.round(values)) > INTEGRAL
+    free = fractional.copy()
+    for constraint in model.proto.constraints:
+        variables = np.array(constraint.linear.vars, dtype=np.int64)
+        if len(variables) <= SMALL_ROW and fractional[variables].any():
+            free[variables] = True
+    return free
