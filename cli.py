@@ -36,8 +36,8 @@ EXIT_INTERRUPTED = 130
 def _fail(error: ScenarioError) -> None:
     """Print every input problem and exit 2."""
     err.print(f"[bold red]error:[/] the input has {len(error.problems)} problem(s):")
-    for problem in error.problems:
-        err.print(f"  • {problem}", markup=False, soft_wrap=True)
+    for line in error.listed():
+        err.print(f"  • {line}", markup=False, soft_wrap=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

@@ -6,6 +6,7 @@ them. Threshold stages (best worst-share) are found by bisection over the possib
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -135,7 +136,8 @@ class Runner(ABC):
         if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name):
             raise NoSolution(infeasible=True)
         assert self.chosen is not None
-        best = fractions.index(objective.achieved(self.chosen))
+        position = _position(fractions, objective.maximize)
+        best = position(objective.achieved(self.chosen))
         limit, proven = len(fractions) - 1, True
         while best < limit:
             probe = (best + limit + 2) // 2
@@ -146,7 +148,7 @@ class Runner(ABC):
                 proven = False
                 break
             if outcome:
-                best = fractions.index(objective.achieved(self.chosen))
+                best = position(objective.achieved(self.chosen))
                 if best < probe:
                     raise RuntimeError(f"{objective.name}: a plan meeting the bounds falls short of them")
             else:
@@ -154,6 +156,22 @@ class Runner(ABC):
             self.progress(objective.name, float(fractions[best]), float(fractions[limit]), self.elapsed())
         self._hold(objective.bounds(fractions[best]))
         return stage_result(objective.name, objective.maximize, fractions[best], fractions[limit], proven)
+
+
+def _position(fractions: tuple[Fraction, ...], ascending: bool) -> Callable[[Fraction], int]:
+    """Where a fraction stands in the sorted (ascending or descending) candidates, in log time."""
+
+    def position(value: Fraction) -> int:
+        found = (
+            bisect.bisect_left(fractions, value)
+            if ascending
+            else bisect.bisect_left(fractions, -value, key=lambda f: -f)
+        )
+        if not 0 <= found < len(fractions) or fractions[found] != value:
+            raise RuntimeError(f"a plan reaches {value}, which is not among the candidate fractions")
+        return found
+
+    return position
 
 
 def stage_result(

@@ -245,3 +245,22 @@ def test_out_may_not_hold_the_scenario(tmp_path: Path):
         result = run("solve", scenario, "--out", out, "--force")
         assert result.exit_code == 2 and "would delete" in result.output
     assert snapshot(scenario) == kept
+
+
+@pytest.mark.parametrize("engine", ["flow", "cpsat"])
+def test_a_billion_seats_under_fairness_solve_within_the_limit(tmp_path: Path, engine: str):
+    """10^9 seats and capacity under fairness: the candidate shares follow the eligible pairs, not
+    the demand, so the solve ends well inside its limit and the plan audits."""
+    scenario = Path(shutil.copytree(TINY, tmp_path / "s"))
+    shortages = scenario / "shortages.csv"
+    shortages.write_text(shortages.read_text().replace("03158,it,2,", "03158,it,1000000000,"))
+    communes = scenario / "communes.csv"
+    communes.write_text(communes.read_text(encoding="utf-8").replace(",2,border", ",1000000000,border"))
+    started = time.monotonic()
+    result = run("solve", scenario, "--out", tmp_path / "plan", "--engine", engine, "--time-limit", 5)
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 30
+    loaded = load_scenario(scenario)
+    assert audit_folder(loaded, tmp_path / "plan") == []
+    plan = json.loads((tmp_path / "plan" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["kpis"]["seats_demanded"] == 1_000_000_002

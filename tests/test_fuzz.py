@@ -284,3 +284,37 @@ def test_the_cli_exits_with_a_contract_code(drawn: tuple[dict, Tables], junk: st
         assert (Path(root) / "plan").exists() == (result.exit_code != 2)
         if result.exit_code == 0:
             assert audit_folder(load_scenario(folder), Path(root) / "plan") == []
+
+
+HUGE = st.one_of(st.integers(0, 3), st.integers(10**6, 10**9), st.integers(10**9 + 1, 10**30))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), HUGE, HUGE, HUGE, HUGE, st.sampled_from(["flow", "cpsat"]))
+def test_numeric_extremes_are_refused_at_load_or_solved_within_the_limit(
+    drawn: tuple[dict, Tables], seats: int, capacity: int, release: int, staff: int, engine: str
+):
+    """Seats, capacity, staff and release from 0 to 10^30, under fairness and disruption: a number
+    beyond 10^9 is refused naming its file, row and column; anything else solves and audits."""
+    header, tables = drawn
+    header["policy"]["objectives"] = ["coverage", "fairness", "disruption", "distance"]
+    tables["shortages"][0]["seats"] = str(max(seats, 1))
+    tables["communes"][0]["capacity"] = str(capacity)
+    tables["agencies"][0]["max_release"] = str(release)
+    tables["agencies"][0]["staff"] = str(staff)
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", header, tables)
+        result = CliRunner().invoke(main, ["validate", str(folder)])
+        too_big = {
+            ("shortages.csv, row 2, column 'seats'", max(seats, 1)),
+            ("communes.csv, row 2, column 'capacity'", capacity),
+            ("agencies.csv, row 2, column 'max_release'", release),
+            ("agencies.csv, row 2, column 'staff'", staff),
+        }
+        refused = [where for where, value in too_big if value > 10**9]
+        if refused:
+            assert result.exit_code == 2, result.output
+            assert all(where in result.output for where in refused), result.output
+            return
+        assert result.exit_code == 0, result.output
+        solve_and_audit(load_scenario(folder), Path(root) / "plan", engine)
