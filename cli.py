@@ -13,10 +13,12 @@ from pathlib import Path
 import click
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from i18n import _
 from models.errors import ScenarioError
 from models.loader import load_scenario
-from models.plan import Plan, SolveParams, SolveStatus
+from models.plan import MAX_SECONDS, MAX_SEED, MAX_WORKERS, Plan, SolveParams, SolveStatus
 from models.plan_io import OutputExists, check_output, spreadsheet_text, write_plan
 from models.scenario import Scenario
 from reports.terminal import (
@@ -56,6 +58,28 @@ def main() -> None:
     """Match civil servants to commune specialty shortages, provably well."""
 
 
+class Seconds(click.ParamType):
+    """A time limit: a finite number of seconds above 0, at most a year (`nan` and `inf` are refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(_("{value!r} is not a number of seconds").format(value=value), param, ctx)
+        if not 0 < seconds <= MAX_SECONDS:
+            self.fail(
+                _("{value!r} is not between 0 and {limit:,} seconds").format(value=value, limit=MAX_SECONDS),
+                param,
+                ctx,
+            )
+        return seconds
+
+
+SECONDS = Seconds()
+SEED = click.IntRange(0, MAX_SEED)
+WORKERS = click.IntRange(1, MAX_WORKERS)
 OUTSIDE_PATHS = click.option(
     "--allow-outside-paths", is_flag=True, help="Let scenario.yaml name tables outside its own folder."
 )
@@ -80,9 +104,11 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
 @main.command()
 @click.argument("scenario", type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Plan folder to write.")
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for the whole solve.")
-@click.option("--seed", default=0, show_default=True, help="Random seed of the solver.")
-@click.option("--workers", default=1, show_default=True, help="CP-SAT search workers.")
+@click.option(
+    "--time-limit", default=60.0, show_default=True, type=SECONDS, help="Seconds for the whole solve."
+)
+@click.option("--seed", default=0, show_default=True, type=SEED, help="Random seed of the solver.")
+@click.option("--workers", default=1, show_default=True, type=WORKERS, help="CP-SAT search workers.")
 @click.option(
     "--engine",
     type=click.Choice(["auto", "flow", "cpsat"]),
@@ -202,26 +228,39 @@ def audit(scenario: str, plan_dir: str) -> None:
     loaded = _load(scenario)
     folder = Path(plan_dir)
     if not (folder / "assignments.csv").is_file():
-        err.print(f"[bold red]error:[/] {folder} is not a plan folder (no assignments.csv)")
+        err.print(f"[bold red]error:[/] {escape(str(folder))} is not a plan folder (no assignments.csv)")
         sys.exit(EXIT_BAD_INPUT)
-    violations = audit_folder(loaded, folder)
-    recomputed, claimed = costs(loaded, folder)
+    try:
+        violations = audit_folder(loaded, folder)
+        recomputed, claimed = costs(loaded, folder)
+    except ScenarioError as error:
+        _fail(error)
+        raise
     figures = Table(title="Objectives recomputed from assignments.csv")
     for column in ("objective", "recomputed", "plan.json claims"):
         figures.add_column(column, justify="left" if column == "objective" else "right")
     for name, value in recomputed.items():
-        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
+        figures.add_row(Text(name), f"{value:,.6g}", Text(_claimed(claimed.get(name))))
     out.print(figures)
     if not violations:
-        out.print(f"[green]{folder}: no violation[/] of the hard rules, KPIs or provenance")
+        out.print(f"[green]{escape(str(folder))}: no violation[/] of the hard rules, KPIs or provenance")
         return
-    table = Table(title=f"{len(violations)} violation(s) in {folder}")
+    table = Table(title=Text(f"{len(violations)} violation(s) in {folder}"))
     for column in ("rule", "subject", "detail"):
         table.add_column(column, overflow="fold")
     for v in violations:
-        table.add_row(v.rule, v.subject, v.detail)
+        table.add_row(Text(v.rule), Text(v.subject), Text(v.detail))
     out.print(table)
     sys.exit(EXIT_AUDIT)
+
+
+def _claimed(value: object) -> str:
+    """A figure plan.json claims, as it reads: a number formatted, anything else as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.6g}"
+    return repr(value)
 
 
 @main.command()
@@ -229,7 +268,9 @@ def audit(scenario: str, plan_dir: str) -> None:
 @click.argument("plan_dir", type=click.Path())
 @click.option("--shortage", "shortage_key", metavar="COMMUNE:SPECIALTY", help="Explain this shortage only.")
 @click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
-@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@click.option(
+    "--time-limit", default=20.0, show_default=True, type=SECONDS, help="Seconds for each re-solve."
+)
 def explain(
     scenario: str, plan_dir: str, shortage_key: str | None, candidate_id: str | None, time_limit: float
 ) -> None:
@@ -252,11 +293,13 @@ def explain(
         columns = [frame[c].map(spreadsheet_text) for c in ("candidate_id", "commune_id", "specialty")]
         rows = list(zip(*columns, strict=True))
     except (OSError, KeyError, ValueError) as error:
-        err.print(f"[bold red]error:[/] cannot read {path}: {error}")
+        err.print(f"[bold red]error:[/] cannot read {escape(str(path))}: {escape(str(error))}")
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit_s=time_limit)
     if candidate_id is not None and candidate_id not in loaded.candidate_by_id:
-        err.print(f"[bold red]error:[/] --candidate {candidate_id}: no such candidate in the scenario")
+        err.print(
+            f"[bold red]error:[/] --candidate {escape(candidate_id)}: no such candidate in the scenario"
+        )
         sys.exit(EXIT_BAD_INPUT)
     explainer = Explainer(loaded, [tuple(r) for r in rows], params)
     if candidate_id is not None:
@@ -266,7 +309,8 @@ def explain(
         commune_id, _, specialty = shortage_key.partition(":")
         if (commune_id, specialty) not in loaded.shortage_index:
             err.print(
-                f"[bold red]error:[/] --shortage {shortage_key}: no such shortage; expected COMMUNE:SPECIALTY"
+                f"[bold red]error:[/] --shortage {escape(shortage_key)}: "
+                "no such shortage; expected COMMUNE:SPECIALTY"
             )
             sys.exit(EXIT_BAD_INPUT)
         targets = [loaded.shortage_index[(commune_id, specialty)]]
@@ -375,7 +419,9 @@ def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> N
     yaml_path = book.with_name("scenario.yaml")
     existing = [str(p) for p in (book, yaml_path if with_yaml else None) if p and p.exists()]
     if existing and not force:
-        err.print(f"[bold red]error:[/] will not overwrite {', '.join(existing)}; pass --force to replace")
+        err.print(
+            f"[bold red]error:[/] will not overwrite {escape(', '.join(existing))}; pass --force to replace"
+        )
         sys.exit(EXIT_BAD_INPUT)
     _write_output(lambda: write_template(book), book)
     if with_yaml:
@@ -401,7 +447,7 @@ def _write_output(write: Callable[[], None], target: Path) -> None:
     try:
         write()
     except OSError as error:
-        err.print(f"[bold red]error:[/] cannot write {target}: {error}", markup=True)
+        err.print(f"[bold red]error:[/] cannot write {escape(str(target))}: {escape(str(error))}")
         sys.exit(EXIT_BAD_INPUT)
     out.print(f"wrote {target}", markup=False)
 

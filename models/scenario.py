@@ -23,6 +23,9 @@ DEFAULT_SPECIALTIES: dict[str, str] = {
     "education": "Education",
 }
 MAX_LEVEL = 3
+MAX_NUMBER = 10**9
+"""The largest number any cell or setting may hold: every sum the engines form then fits in 64 bits."""
+MAX_DETOUR = 10
 
 
 def nfc(value: object) -> object:
@@ -76,14 +79,33 @@ def spreadsheet_date(value: object) -> object:
     return value
 
 
+def not_a_boolean(value: object) -> object:
+    """Refuse `yes`/`true` where a number belongs: YAML reads them as booleans, pydantic as 1."""
+    if isinstance(value, bool):
+        raise ValueError(
+            f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans)"
+        )
+    return value
+
+
+def strict_boolean(value: object) -> object:
+    """Accept only true/false (or yes/no) for a switch: `1` or `"maybe"` is not silently a boolean."""
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(nfc), Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(spreadsheet_date)]
 OptionalId = Annotated[str | None, BeforeValidator(nfc)]
 TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0)]
-PositiveKm = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Count = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=0, le=MAX_NUMBER)]
+Whole = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=1, le=MAX_NUMBER)]
+Amount = Annotated[float, BeforeValidator(not_a_boolean), Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
+PositiveKm = Annotated[float, BeforeValidator(not_a_boolean), Field(gt=0, le=MAX_NUMBER, allow_inf_nan=False)]
+Switch = Annotated[bool, BeforeValidator(strict_boolean)]
 
 
 class Frozen(BaseModel):
@@ -133,7 +155,7 @@ class CoverageFloor(Frozen):
 
     communes: str | tuple[Text, ...]
     specialty: Text
-    at_least: int = Field(ge=1)
+    at_least: Whole
 
     @property
     def label(self) -> str:
@@ -169,9 +191,11 @@ class Policy(Frozen):
 
     max_distance_km: PositiveKm | None = None
     max_travel_minutes: PositiveKm | None = None
-    detour_factor: float = Field(default=1.6, ge=1, allow_inf_nan=False)
-    speed_kmh: float = Field(default=30.0, gt=0, allow_inf_nan=False)
-    avoid_home_commune: bool = False
+    detour_factor: Annotated[
+        float, BeforeValidator(not_a_boolean), Field(ge=1, le=MAX_DETOUR, allow_inf_nan=False)
+    ] = 1.6
+    speed_kmh: PositiveKm = 30.0
+    avoid_home_commune: Switch = False
     objectives: Annotated[tuple[Objective, ...], AfterValidator(_unique_objectives)] = (
         Objective.COVERAGE,
         Objective.FAIRNESS,
@@ -197,7 +221,7 @@ class Shortage(Row):
 
     commune_id: Text
     specialty: Text
-    seats: int = Field(ge=1)
+    seats: Whole
     priority: int = Field(default=3, ge=1, le=5)
     min_level: int = Field(default=1, ge=1, le=MAX_LEVEL)
 
@@ -251,8 +275,8 @@ class Distance(Row):
 
     from_id: Text
     to_id: Text
-    km: float = Field(ge=0, allow_inf_nan=False)
-    minutes: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    km: Amount
+    minutes: Amount | None = None
 
 
 class Border(Row):

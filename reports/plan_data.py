@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ import pandas as pd
 
 from models.errors import InputProblem, ScenarioError
 from models.plan_io import ASSIGNMENT_COLUMNS, ASSIGNMENTS_FILE, PLAN_FILE, UNFILLED_FILE, spreadsheet_text
+from models.plan_shape import read_plan_json
 from models.scenario import Scenario, nfc
 from models.tables import Table, read_table
 from optimizer.audit import Row, objective_values
@@ -50,17 +50,8 @@ class PlanData:
 
 
 def read_claims(folder: Path) -> dict[str, Any] | None:
-    """plan.json as a mapping, or None when the folder has none."""
-    path = Path(folder) / PLAN_FILE
-    if not path.is_file():
-        return None
-    try:
-        content = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as error:
-        raise ScenarioError([InputProblem(str(path), f"is not readable JSON: {error}")]) from None
-    if not isinstance(content, dict):
-        raise ScenarioError([InputProblem(str(path), "expected a JSON object (a plan)")])
-    return content
+    """plan.json as a mapping once its shape holds, or None when the folder has none."""
+    return read_plan_json(Path(folder) / PLAN_FILE)
 
 
 def read_plan_folder(folder: Path, scenario: Scenario | None = None) -> PlanData:
@@ -123,7 +114,7 @@ def _rows(table: Table, name: str) -> list[dict[str, Any]]:
             [InputProblem(name, "required column is missing", row=1, column=column) for column in missing]
         )
     return [
-        {"row": number, **{k: spreadsheet_text(nfc(v)) for k, v in record.items()}}
+        {"row": number, **{k: spreadsheet_text(nfc(record.get(k, ""))) for k in table.columns}}
         for number, record in table.rows
     ]
 

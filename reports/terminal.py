@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer, SeatExplanation
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 class ProgressLine:

@@ -852,6 +852,65 @@ CASES = [
         edit("agencies.csv", "Sở Y tế", '"Sở Y tế'),
         ("agencies.csv, row 4: is not valid CSV",),
     ),
+    # numbers too big for any real scenario (beyond 64 bits, or sums that would overflow)
+    Case(
+        "extremes",
+        "seats_beyond_64_bits",
+        edit("shortages.csv", "03127,land,1", "03127,land,100000000000000000000"),
+        (
+            "shortages.csv, row 2, column 'seats': got '100000000000000000000'",
+            "expected a number ≤ 1000000000",
+        ),
+    ),
+    Case(
+        "extremes",
+        "capacity_beyond_64_bits",
+        edit("communes.csv", ",4,ward", ",99999999999999999999999,ward"),
+        ("communes.csv, row 2, column 'capacity'", "expected a number ≤ 1000000000"),
+    ),
+    Case(
+        "extremes",
+        "release_beyond_64_bits",
+        edit("agencies.csv", "80,2", "80,18446744073709551617"),
+        ("agencies.csv, row 2, column 'max_release'", "expected a number ≤ 1000000000"),
+    ),
+    Case(
+        "extremes",
+        "floor_beyond_64_bits",
+        edit("scenario.yaml", "at_least: 1", "at_least: 100000000000000000000"),
+        ("scenario.yaml, row 14, column 'policy.min_coverage[0].at_least'", "≤ 1000000000"),
+    ),
+    Case(
+        "extremes",
+        "detour_factor",
+        edit("scenario.yaml", "detour_factor: 1.6", "detour_factor: 1e300"),
+        ("scenario.yaml, row 10, column 'policy.detour_factor'", "≤ 10"),
+    ),
+    # YAML booleans (yes/no/on/off/true/false) where a number belongs, numbers where a switch does
+    Case(
+        "booleans",
+        "speed_yes",
+        edit("scenario.yaml", "detour_factor: 1.6", "detour_factor: 1.6\n  speed_kmh: yes"),
+        ("scenario.yaml, row 11, column 'policy.speed_kmh'", "got the boolean true"),
+    ),
+    Case(
+        "booleans",
+        "floor_true",
+        edit("scenario.yaml", "at_least: 1", "at_least: true"),
+        ("column 'policy.min_coverage[0].at_least'", "got the boolean true"),
+    ),
+    Case(
+        "booleans",
+        "distance_cap_off",
+        edit("scenario.yaml", "max_distance_km: 250", "max_distance_km: off"),
+        ("scenario.yaml, row 9, column 'policy.max_distance_km'", "got the boolean false"),
+    ),
+    Case(
+        "booleans",
+        "switch_as_number",
+        edit("scenario.yaml", "avoid_home_commune: true", "avoid_home_commune: 1"),
+        ("scenario.yaml, row 11, column 'policy.avoid_home_commune'", "expected true or false"),
+    ),
     # several mistakes at once: every one is reported in the same run
     Case(
         "together",

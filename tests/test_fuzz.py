@@ -7,10 +7,12 @@ valid scenario is solved, every plan written passes the independent audit and op
 from __future__ import annotations
 
 import csv
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -318,3 +320,85 @@ def test_numeric_extremes_are_refused_at_load_or_solved_within_the_limit(
             return
         assert result.exit_code == 0, result.output
         solve_and_audit(load_scenario(folder), Path(root) / "plan", engine)
+
+
+TINY = Path(__file__).parent / "data" / "tiny"
+WRONG_SHAPES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+def json_paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every key path inside a JSON value (mappings and lists), the value itself included."""
+    paths = [prefix]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            paths += json_paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value[:2]):
+            paths += json_paths(inner, (*prefix, n))
+    return paths
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), WRONG_SHAPES, st.sampled_from(["audit", "report", "compare"]))
+def test_a_tampered_plan_json_is_bad_input_or_read(data: st.DataObject, junk: Any, command: str):
+    """Any key of plan.json replaced by any JSON value: audit, report and compare exit 0, 1 or 2,
+    never crash, and exit 2 names plan.json and the key whose shape is wrong."""
+    with tempfile.TemporaryDirectory() as root:
+        plan = Path(root) / "plan"
+        assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(plan)]).exit_code == 0
+        claims = json.loads((plan / "plan.json").read_text(encoding="utf-8"))
+        path = data.draw(st.sampled_from([p for p in json_paths(claims) if p]))
+        target = claims
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = junk
+        (plan / "plan.json").write_text(json.dumps(claims), encoding="utf-8")
+        args = {
+            "audit": ["audit", str(TINY), str(plan)],
+            "report": ["report", str(TINY), str(plan), "--out", str(Path(root) / "r.xlsx")],
+            "compare": ["compare", str(plan), str(plan)],
+        }[command]
+        result = CliRunner().invoke(main, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code == 2:
+            assert "plan.json" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "junk", "said"),
+    [
+        ("assignments", {"P001": "03158"}, "column 'assignments'"),
+        ("objectives", "coverage", "column 'objectives'"),
+        ("kpis", [1, 2], "column 'kpis'"),
+        ("provenance", None, "column 'provenance'"),
+        ("status", 5, "column 'status'"),
+        ("status", "DONE", "column 'status'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["audit", "report", "compare"])
+def test_each_tampered_key_is_named(tmp_path: Path, key: str, junk: Any, said: str, command: str):
+    """The review's examples: a wrong shape at the top of plan.json is exit 2 naming file and key."""
+    plan = tmp_path / "plan"
+    assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(plan)]).exit_code == 0
+    claims = json.loads((plan / "plan.json").read_text(encoding="utf-8"))
+    claims[key] = junk
+    (plan / "plan.json").write_text(json.dumps(claims), encoding="utf-8")
+    args = {
+        "audit": ["audit", str(TINY), str(plan)],
+        "report": ["report", str(TINY), str(plan), "--out", str(tmp_path / "r.html")],
+        "compare": ["compare", str(plan), str(plan)],
+    }[command]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "plan.json" in result.output and said in result.output, result.output
+    assert not (tmp_path / "r.html").exists()

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import models.tables as tables
 from cli import main
@@ -96,3 +98,45 @@ def test_an_oversized_workbook_is_refused_before_opening(tmp_path: Path, monkeyp
     result = CliRunner().invoke(main, ["validate", str(folder)])
     assert result.exit_code == 2
     assert "book.xlsx#a: would unpack to" in result.output and "(at most 1,000 bytes" in result.output
+
+
+MARKUP = st.text(st.sampled_from("[]/:xbold red=@"), min_size=1, max_size=12)
+
+
+@pytest.fixture(scope="module")
+def tiny_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One plan of the tiny scenario for the argument tests."""
+    out = tmp_path_factory.mktemp("args") / "plan"
+    assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(out)]).exit_code == 0
+    return out
+
+
+@settings(max_examples=30, deadline=None)
+@given(MARKUP, st.sampled_from(["--candidate", "--shortage"]))
+def test_markup_in_arguments_is_printed_as_typed(tiny_plan: Path, text: str, option: str):
+    """`--candidate '[/]'`, `--shortage ':x:'`: exit 2 with the argument echoed literally (no markup,
+    no emoji), never a rich MarkupError."""
+    value = f"{text}:{text}" if option == "--shortage" else text
+    result = CliRunner().invoke(main, ["explain", str(TINY), str(tiny_plan), option, value])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert value in result.output.replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--seed", str(10**20)],
+        ["--seed", "-1"],
+        ["--time-limit", "nan"],
+        ["--time-limit", "inf"],
+        ["--time-limit", "0"],
+        ["--workers", str(10**20)],
+    ],
+)
+def test_huge_or_non_finite_numbers_in_arguments_are_usage_errors(tmp_path: Path, option: list[str]):
+    """`--seed 10**20` and friends: a usage error (exit 2) naming the option, before anything runs."""
+    result = CliRunner().invoke(main, ["solve", str(TINY), "--out", str(tmp_path / "plan"), *option])
+    assert result.exit_code == 2, result.output
+    assert option[0] in result.output
+    assert not (tmp_path / "plan").exists()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from models.plan_shape import read_plan_json
 
 NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
@@ -75,15 +76,9 @@ def read_rows(path: Path, found: list[Violation]) -> list[Row]:
 
 
 def read_claims(path: Path, found: list[Violation]) -> dict | None:
-    """plan.json as written, or None when there is none (a plan made by hand)."""
-    if not path.exists():
-        return None
-    try:
-        claims = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        found.append(Violation("files_agree", "plan.json", f"unreadable: {error}"))
-        return None
-    if not isinstance(claims, dict):
-        found.append(Violation("files_agree", "plan.json", "expected a JSON object"))
-        return None
-    return claims
+    """plan.json as written, or None when there is none (a plan made by hand).
+
+    A plan.json that is not JSON, or whose keys have the wrong shape, is bad input (ScenarioError
+    naming the file and key), not a claim to check.
+    """
+    return read_plan_json(path)
