@@ -37,6 +37,40 @@ def nfc(value: object) -> object:
     return value
 
 
+INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+"""Unicode categories a typed id or name never needs: controls, format characters (zero-width
+spaces and joiners, bidi controls, soft hyphens), private-use, surrogates, unassigned, line breaks."""
+
+
+def invisible(text: str) -> str | None:
+    """What is wrong with a text holding a character nobody sees (or a space that is not U+0020)."""
+    for position, char in enumerate(text, start=1):
+        category = unicodedata.category(char)
+        if category in INVISIBLE or (category == "Zs" and char != " "):
+            name = unicodedata.name(char, "a control character" if category == "Cc" else "unnamed")
+            fix = "replace it with a plain space" if category == "Zs" else "delete it"
+            return (
+                f"holds the invisible character U+{ord(char):04X} ({name}) at position {position}: "
+                f"{fix}; two ids that look the same must be the same"
+            )
+    return None
+
+
+def visible(value: str | None) -> str | None:
+    """Refuse text with an invisible character: it would make two people of one (`P017` and `P\u200b017`)."""
+    problem = None if value is None else invisible(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def visible_items(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Every item of a list cell visible."""
+    for value in values:
+        visible(value)
+    return values
+
+
 def split_list(value: object) -> object:
     """Read a `;`-separated cell as a tuple of non-empty, NFC-normalised items."""
     if value is None:
@@ -54,6 +88,7 @@ def parse_skills(value: object) -> object:
     for item in split_list(value):
         specialty, _, level = item.partition(":")
         specialty = specialty.strip()
+        visible(specialty)
         if specialty in skills:
             raise ValueError(f"specialty {specialty!r} is listed twice")
         if not level:
@@ -63,6 +98,13 @@ def parse_skills(value: object) -> object:
         else:
             raise ValueError(f"level in {item!r} must be 1, 2 or 3")
     return skills
+
+
+def some_communes(value: object) -> object:
+    """A floor over no commune at all (`communes: []`) binds nothing: it is a mistake, not a rule."""
+    if isinstance(value, list | tuple) and not value:
+        raise ValueError("at least one commune id is required (or 'all', or 'tag:X')")
+    return value
 
 
 def require_items(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -95,10 +137,10 @@ def strict_boolean(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(nfc), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(nfc), AfterValidator(visible), Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(spreadsheet_date)]
-OptionalId = Annotated[str | None, BeforeValidator(nfc)]
-TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
+OptionalId = Annotated[str | None, BeforeValidator(nfc), AfterValidator(visible)]
+TextList = Annotated[tuple[str, ...], BeforeValidator(split_list), AfterValidator(visible_items)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Count = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=0, le=MAX_NUMBER)]
@@ -153,7 +195,7 @@ class Period(Frozen):
 class CoverageFloor(Frozen):
     """Each selected commune short of `specialty` gets at least min(at_least, seats) filled."""
 
-    communes: str | tuple[Text, ...]
+    communes: Annotated[str | tuple[Text, ...], BeforeValidator(some_communes)]
     specialty: Text
     at_least: Whole
 
@@ -169,7 +211,7 @@ class Pin(Frozen):
 
     candidate: Text
     commune: Text
-    specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+    specialty: OptionalId = None
 
 
 class Forbid(Frozen):
@@ -177,10 +219,13 @@ class Forbid(Frozen):
 
     candidate: Text
     commune: Text
-    specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+    specialty: OptionalId = None
 
 
 def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
+    """At least one objective, each once: an empty list would leave the plan to chance."""
+    if not value:
+        raise ValueError("at least one objective is required (e.g. [coverage, fairness, distance])")
     if len(set(value)) != len(value):
         raise ValueError("each objective may be listed only once")
     return value

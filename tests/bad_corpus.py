@@ -448,7 +448,7 @@ CASES = [
         "tables",
         "nul_in_the_name",
         edit("scenario.yaml", "agencies: agencies.csv", 'agencies: "agen\\0cies.csv"'),
-        ("agen\x00cies.csv: cannot be read",),
+        ("scenario.yaml, row 7, column 'tables.agencies'", "U+0000 (a control character)"),
     ),
     Case(
         "tables",
@@ -910,6 +910,48 @@ CASES = [
         "switch_as_number",
         edit("scenario.yaml", "avoid_home_commune: true", "avoid_home_commune: 1"),
         ("scenario.yaml, row 11, column 'policy.avoid_home_commune'", "expected true or false"),
+    ),
+    # characters nobody sees: two ids that look the same must be the same id
+    Case(
+        "invisible",
+        "zero_width_twin",
+        edit(
+            "candidates.csv",
+            "P004,Cà Văn Dũng",
+            "P004,Cà Văn Dũng,STNMT,land:2,,120,,,\nP\u200b004,Cà Văn Dũng",
+        ),
+        ("candidates.csv, row 6, column 'id'", "invisible character U+200B (ZERO WIDTH SPACE) at position 2"),
+    ),
+    Case(
+        "invisible",
+        "bidi_control_in_a_reference",
+        edit("shortages.csv", "03158,health", "03158\u202e,health"),
+        ("shortages.csv, row 4, column 'commune_id'", "U+202E (RIGHT-TO-LEFT OVERRIDE) at position 6"),
+    ),
+    Case(
+        "invisible",
+        "no_break_space_in_a_name",
+        edit("agencies.csv", "Sở Y tế", "Sở Y\u00a0tế"),
+        ("agencies.csv, row 4, column 'name'", "U+00A0 (NO-BREAK SPACE)", "replace it with a plain space"),
+    ),
+    Case(
+        "invisible",
+        "zero_width_joiner_in_the_yaml",
+        edit("scenario.yaml", "{candidate: P001,", "{candidate: P\u200d001,"),
+        ("scenario.yaml, row 16, column 'pins[0].candidate'", "U+200D (ZERO WIDTH JOINER)"),
+    ),
+    # lists that must not be empty
+    Case(
+        "empty_lists",
+        "no_objective",
+        edit("scenario.yaml", "objectives: [coverage, fairness, distance]", "objectives: []"),
+        ("scenario.yaml, row 12, column 'policy.objectives'", "at least one objective is required"),
+    ),
+    Case(
+        "empty_lists",
+        "floor_over_no_commune",
+        edit("scenario.yaml", 'communes: "tag:border"', "communes: []"),
+        ("scenario.yaml, row 14, column 'policy.min_coverage[0].communes'", "at least one commune id"),
     ),
     # several mistakes at once: every one is reported in the same run
     Case(

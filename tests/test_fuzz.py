@@ -36,7 +36,9 @@ Tables = dict[str, list[dict[str, str]]]
 def names() -> st.SearchStrategy[str]:
     """Free text a planner might type, sometimes starting like a spreadsheet formula."""
     body = st.text(
-        st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=12
+        st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zs", "Zl", "Zp")),
+        min_size=1,
+        max_size=12,
     )
     return st.builds(lambda start, text: start + text, st.sampled_from(NAME_STARTS), body).filter(
         lambda name: name.strip().lower() not in {"nan", "null", "none", "n/a", "#n/a", "undefined"}
@@ -402,3 +404,35 @@ def test_each_tampered_key_is_named(tmp_path: Path, key: str, junk: Any, said: s
     assert isinstance(result.exception, SystemExit), result.exception
     assert "plan.json" in result.output and said in result.output, result.output
     assert not (tmp_path / "r.html").exists()
+
+
+INVISIBLE = st.characters(categories=("Cc", "Cf", "Co", "Zl", "Zp", "Zs"), exclude_characters=" ")
+
+
+@FUZZ
+@given(scenarios(), st.sampled_from(["communes", "candidates", "agencies"]), INVISIBLE, st.integers(0, 9))
+def test_an_invisible_character_in_an_id_is_refused(
+    drawn: tuple[dict, Tables], table: str, char: str, at: int
+):
+    """An id holding a zero-width space, a bidi control, a no-break space or any other character
+    nobody sees is refused naming its row and column, never read as a second person or commune.
+    (Whitespace at either end is trimmed, as for every cell: the id stays the same id.)"""
+    header, tables = drawn
+    record = tables[table][0]
+    plain = record["id"]
+    at = at % (len(plain) + 1)
+    record["id"] = plain[:at] + char + plain[at:]
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", header, tables)
+        if char.isspace() and at in (0, len(plain)):
+            loaded = load_scenario(folder)
+            assert plain in {row.id for row in getattr(loaded, table)}
+            return
+        with pytest.raises(ScenarioError) as refused:
+            load_scenario(folder)
+        said = "\n".join(str(p) for p in refused.value.problems)
+        if char == "\x00":
+            assert f"{table}.csv: holds NUL characters" in said
+        else:
+            assert f"{table}.csv, row 2, column 'id'" in said, said
+            assert f"U+{ord(char):04X}" in said, said
