@@ -25,14 +25,22 @@ class OutputExists(Exception):
     """The output folder holds files and overwriting was not asked for."""
 
 
+GUARDED = tuple("'" + start for start in (*FORMULA_START, "'"))
+"""How a guarded cell starts: the `'` then a formula start, or a second `'`."""
+
+
 def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` (OWASP)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Text a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` (OWASP).
+
+    Text that already starts like a guarded cell (`'=`, `''`) gets one too, so reading the cell
+    back (`spreadsheet_text`) always gives the text written: an id `'=x` stays `'=x`.
+    """
+    return "'" + text if text.startswith(FORMULA_START) or text.startswith(GUARDED) else text
 
 
 def spreadsheet_text(text: str) -> str:
     """The text a cell written by `spreadsheet_safe` stands for."""
-    return text[1:] if text.startswith(tuple("'" + start for start in FORMULA_START)) else text
+    return text[1:] if text.startswith(GUARDED) else text
 
 
 def check_output(out: Path, force: bool = False, keep: tuple[Path, ...] = ()) -> None:

@@ -129,12 +129,15 @@ def _recorded_unfilled(folder: Path, claims: dict[str, Any] | None) -> dict[tupl
     recorded = {}
     for row in rows:
         try:
-            key = (str(nfc(row["commune_id"])), str(nfc(row["specialty"])))
+            key = (
+                spreadsheet_text(str(nfc(row["commune_id"]))),
+                spreadsheet_text(str(nfc(row["specialty"]))),
+            )
             recorded[key] = {
                 "seats": int(row["seats"]),
                 "missing": int(row["missing"]),
                 "reason": str(row.get("reason") or ""),
-                "commune_name": str(nfc(row.get("commune_name") or "")),
+                "commune_name": spreadsheet_text(str(nfc(row.get("commune_name") or ""))),
             }
         except (KeyError, TypeError, ValueError):
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,8 @@ import pandas as pd
 
 from models.plan_shape import read_plan_json
 
-NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
+"""A cell written with the spreadsheet guard: the `'` before a formula start (or before a `'`) goes."""
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,19 @@ def _cell(value: object) -> str:
 def read_rows(path: Path, found: list[Violation]) -> list[Row]:
     """assignments.csv as rows; unreadable cells become violations, not crashes."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        records = read_cells(path)
     except (OSError, pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
         found.append(Violation("files_agree", "assignments.csv", f"unreadable: {error}"))
         return []
     rows = []
-    for n, raw in enumerate(frame.to_dict("records"), start=2):
-        record = {key: _cell(value) for key, value in raw.items()}
-        try:
-            km = float(record["distance_km"]) if record.get("distance_km", "") != "" else None
-        except ValueError:
+    for n, record in enumerate(records, start=2):
+        km = _number(record.get("distance_km", ""))
+        if km is not None and not (math.isfinite(km) and km >= 0):
             found.append(
                 Violation(
-                    "files_agree", f"assignments.csv line {n}", f"distance_km {record['distance_km']!r}"
+                    "reported_distance",
+                    f"assignments.csv line {n}",
+                    f"distance_km {record['distance_km']!r} is not a distance (a finite number ≥ 0)",
                 )
             )
             km = None
@@ -73,6 +75,22 @@ def read_rows(path: Path, found: list[Violation]) -> list[Row]:
             )
         )
     return rows
+
+
+def _number(text: str) -> float | None:
+    """A cell's number; None when blank; NaN (refused by the caller) when it is not a number."""
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def read_cells(path: Path) -> list[dict[str, str]]:
+    """A plan CSV's rows, every cell as written (see `_cell`); raises what pandas raises."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return [{key: _cell(value) for key, value in raw.items()} for raw in frame.to_dict("records")]
 
 
 def read_claims(path: Path, found: list[Violation]) -> dict | None:
