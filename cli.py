@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from i18n import _
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.plan import MAX_SECONDS, MAX_SEED, MAX_WORKERS, Plan, SolveParams, SolveStatus
-from models.plan_io import OutputExists, check_output, spreadsheet_text, write_plan
+from models.plan_io import OutputExists, reserve_plan, spreadsheet_text, write_into
 from models.scenario import Scenario
 from reports.terminal import (
     ProgressLine,
@@ -155,20 +156,36 @@ def solve(
     scenario_folder = Path(scenario) if Path(scenario).is_dir() else Path(scenario).parent
     try:
         params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, engine=engine)
-        for target, _ in outputs:
-            check_output(target, force, keep=(scenario_folder, Path.cwd()))
-    except (OutputExists, OSError) as error:
-        _cannot_write(error)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    with CtrlC() as ctrl_c, ProgressLine() as progress:
-        plan = optimise(loaded, params, progress, ctrl_c.stop)
-        for target, redacted in outputs:
-            written = redact_plan(plan, loaded) if redacted else plan
-            try:
-                write_plan(written, target, force=force, extra=_diagnosis(written))
-            except (OutputExists, OSError) as error:
-                _cannot_write(error)
+    with ExitStack() as reserved:
+        try:
+            targets = [
+                (
+                    reserved.enter_context(reserve_plan(path, force, keep=(scenario_folder, Path.cwd()))),
+                    redacted,
+                )
+                for path, redacted in outputs
+            ]
+        except (OutputExists, OSError) as error:
+            _cannot_write(error)
+        with CtrlC() as ctrl_c, ProgressLine() as progress:
+            plan = optimise(loaded, params, progress, ctrl_c.stop)
+            if plan.status == SolveStatus.UNKNOWN and ctrl_c.stop.is_set():
+                err.print(_("interrupted before any plan was found: nothing was written"), markup=False)
+                sys.exit(EXIT_INTERRUPTED)
+            for target, redacted in targets:
+                written = redact_plan(plan, loaded) if redacted else plan
+                try:
+                    if not write_into(target, written, extra=_diagnosis(written)):
+                        err.print(
+                            _(
+                                "no plan was found in the time limit: the earlier plan in {out} is kept"
+                            ).format(out=target.out),
+                            markup=False,
+                        )
+                except (OutputExists, OSError) as error:
+                    _cannot_write(error)
     print_summary(loaded, plan, outputs[0][0], time.monotonic() - started)
     if plan.status == SolveStatus.INFEASIBLE:
         sys.exit(EXIT_INFEASIBLE)
@@ -350,6 +367,8 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
     if len(scenarios) > 2:
         raise click.UsageError("give --scenario once (for both plans) or twice (plan A's, then plan B's)")
     loaded = [_load(s) for s in scenarios]
+    if target:
+        _not_an_input(target, (Path(plan_a), Path(plan_b)), scenarios)
     try:
         comparison = compare_folders(Path(plan_a), Path(plan_b), loaded)
     except ScenarioError as error:
@@ -381,6 +400,7 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
 
     target = _output_path(out_file, REPORT_SUFFIXES)
     loaded = _load(scenario)
+    _not_an_input(target, (Path(plan_dir),), (scenario,))
     try:
         plan = read_plan_folder(Path(plan_dir), loaded)
     except ScenarioError as error:
@@ -442,6 +462,20 @@ def _output_path(out_file: str, suffixes: tuple[str, ...]) -> Path:
     return target
 
 
+def _not_an_input(target: Path, plans: tuple[Path, ...], scenarios: tuple[str, ...]) -> None:
+    """Refuse (exit 2) an --out that would overwrite a file read, or land inside a plan folder read."""
+    from models.folder_io import refuse_inputs
+    from models.loader import scenario_files
+
+    files = [path for folder in plans for path in (folder.iterdir() if folder.is_dir() else ())]
+    files += [path for scenario in scenarios for path in scenario_files(scenario)]
+    try:
+        refuse_inputs(target, plans, tuple(files))
+    except OutputExists as error:
+        err.print(f"error: --out {error}", markup=False, soft_wrap=True, style="bold red")
+        sys.exit(EXIT_BAD_INPUT)
+
+
 def _write_output(write: Callable[[], None], target: Path) -> None:
     """Write one output file, turning a file-system error into a message and exit 2."""
     try:
@@ -499,26 +533,27 @@ def generate(
     Example (the whole country, about 20,000 people and 3,300 communes):
       secondment generate --provinces 34 --out scenarios/national --seed 1
     """
-    from models.scenario_writer import write_scenario
+    from models.scenario_writer import reserve_scenario, write_scenario
     from models.synthetic import province_scenario
 
     target = Path(out_dir)
-    try:
-        check_output(target, force)
-    except OutputExists as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(EXIT_BAD_INPUT)
-    scenario = province_scenario(
-        provinces,
-        communes_per_province,
-        candidates_per_province,
-        seed,
-        max_distance_km,
-        floors,
-        fairness,
-        specialties,
-    )
-    _write_output(lambda: write_scenario(scenario, target), target)
+    with ExitStack() as reserved:
+        try:
+            folder = reserved.enter_context(reserve_scenario(target, force))
+        except OutputExists as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(EXIT_BAD_INPUT)
+        scenario = province_scenario(
+            provinces,
+            communes_per_province,
+            candidates_per_province,
+            seed,
+            max_distance_km,
+            floors,
+            fairness,
+            specialties,
+        )
+        _write_output(lambda: folder.replace(lambda staging: write_scenario(scenario, staging)), target)
     out.print(
         f"{scenario.name}: {len(scenario.communes):,} communes · {len(scenario.shortages):,} shortages · "
         f"{len(scenario.candidates):,} candidates · {len(scenario.agencies):,} agencies",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from models.folder_io import Reserved, reserve
 from models.scenario import Row, Scenario
 
 SCENARIO_FILE = "scenario.yaml"
@@ -33,6 +35,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "distances": ("from_id", "to_id", "km", "minutes"),
     "adjacency": ("code_a", "code_b"),
 }
+
+
+SCENARIO_FILES = frozenset({SCENARIO_FILE, *(f"{name}.csv" for name in COLUMNS)})
+"""What a written scenario folder holds: the only files `generate --force` may replace."""
+
+
+def reserve_scenario(out: Path, force: bool = False) -> AbstractContextManager[Reserved]:
+    """Check and lock a scenario folder to write: staged and swapped in whole, so a full disk or a
+    kill leaves the earlier folder (or none), never half a scenario."""
+    return reserve(Path(out), force, ours=SCENARIO_FILES)
 
 
 def write_scenario(scenario: Scenario, folder: str | Path) -> Path:

@@ -68,7 +68,8 @@ def test_a_time_limit_gives_a_valid_plan(tmp_path: Path):
     assert result.exit_code == 0, result.output
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert plan["status"] in ("OPTIMAL", "FEASIBLE", "UNKNOWN")
-    assert (plan["status"] == "OPTIMAL") == all(s["proven"] for s in plan["objectives"])
+    stages = plan["objectives"]  # none when no plan was found (UNKNOWN)
+    assert (plan["status"] == "OPTIMAL") == (bool(stages) and all(s["proven"] for s in stages))
     if plan["status"] == "FEASIBLE":
         assert "not proven" in result.output
         assert audit_folder(load_scenario(BUNDLED), out) == []
@@ -264,3 +265,150 @@ def test_a_billion_seats_under_fairness_solve_within_the_limit(tmp_path: Path, e
     assert audit_folder(loaded, tmp_path / "plan") == []
     plan = json.loads((tmp_path / "plan" / "plan.json").read_text(encoding="utf-8"))
     assert plan["kpis"]["seats_demanded"] == 1_000_000_002
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_plan(tmp_path: Path):
+    """--force on a folder of someone's files (or an empty one's sub-folder): exit 2, all kept."""
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "budget.xlsx").write_bytes(b"mine")
+    (out / "plan.json").write_text("{}", encoding="utf-8")
+    kept = snapshot(out)
+    result = run("solve", TINY, "--out", out, "--force")
+    assert result.exit_code == 2 and "budget.xlsx, which this command does not write" in result.output
+    assert snapshot(out) == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
+
+
+@pytest.mark.parametrize("where", ["plan_folder", "workbook_table"])
+def test_report_and_compare_never_overwrite_their_inputs(earlier: Path, tmp_path: Path, where: str):
+    """`report`/`compare --out` naming a file they read (a workbook holding the scenario's tables) or
+    a file inside a plan folder they read: exit 2, every input byte kept."""
+    scenario = Path(shutil.copytree(TINY, tmp_path / "s"))
+    book = scenario / "book.xlsx"
+    import pandas as pd
+
+    pd.read_csv(scenario / "communes.csv", dtype=str, keep_default_na=False).to_excel(
+        book, sheet_name="communes", index=False
+    )
+    yaml = scenario / "scenario.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace(": communes.csv", ": book.xlsx#communes"), "utf-8"
+    )
+    assert run("solve", scenario, "--out", earlier, "--force").exit_code == 0
+    target = earlier / "report.xlsx" if where == "plan_folder" else book
+    inputs = {**snapshot(earlier), **{f"s/{k}": v for k, v in snapshot(scenario).items()}}
+    for args in (
+        ["report", scenario, earlier, "--out", target],
+        ["compare", earlier, earlier, "--scenario", scenario, "--out", target],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "write the output" in result.output
+        assert {**snapshot(earlier), **{f"s/{k}": v for k, v in snapshot(scenario).items()}} == inputs
+
+
+def test_a_second_solve_into_a_locked_folder_fails_at_once(tmp_path: Path):
+    """While one run holds --out (from its check to its last rename), another into the same folder
+    exits 2 before solving, with or without --force; once the first is done, the folder is free."""
+    out = tmp_path / "plan"
+    with plan_io.reserve_plan(out) as held:
+        for extra in ([], ["--force"]):
+            result = run("solve", TINY, "--out", out, *extra)
+            assert result.exit_code == 2 and "another run is writing" in result.output
+        plan_io.write_into(held, solve(load_scenario(TINY)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+    assert run("solve", TINY, "--out", out, "--force").exit_code == 0
+    assert audit_folder(load_scenario(TINY), out) == []
+
+
+def test_two_concurrent_solves_cannot_both_succeed(tmp_path: Path):
+    """Two processes solving into one new --out at the same moment: exactly one writes its plan, the
+    other exits 2 (the folder is locked, or already holds the first plan); no plan is lost."""
+    out = tmp_path / "plan"
+    command = [sys.executable, "-m", "cli", "solve", str(BUNDLED), "--out", str(out)]
+    runs = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"]
+    codes = sorted(process.wait(timeout=120) for process in runs)
+    assert codes == [0, 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+    assert audit_folder(load_scenario(BUNDLED), out) == []
+
+
+KILLED = """
+import os, signal, sys
+from models.plan_io import reserve_plan
+with reserve_plan(sys.argv[1], force=True) as target:
+    def die(folder):
+        (folder / "plan.json").write_text("half", encoding="utf-8")
+        if sys.argv[2] == "between_renames":
+            target.out.rename(target.out.with_name("." + target.out.name + ".old"))
+        os.kill(os.getpid(), signal.SIGKILL)
+    target.replace(die)
+"""
+
+
+@pytest.mark.parametrize("moment", ["while_staging", "between_renames"])
+def test_what_a_killed_run_left_is_reclaimed(earlier: Path, moment: str):
+    """kill -9 while a plan is staged, or after the earlier plan was renamed aside: the next run puts
+    the earlier plan back and removes the staging folder before it writes anything."""
+    kept = snapshot(earlier)
+    process = subprocess.run([sys.executable, "-c", KILLED, str(earlier), moment], cwd=REPO, timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert any(p.name.startswith(".plan.staging-") for p in earlier.parent.iterdir())
+    result = run("solve", TINY, "--out", earlier)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert snapshot(earlier) == kept
+    assert sorted(p.name for p in earlier.parent.iterdir()) == ["plan"]
+
+
+def test_an_unknown_plan_never_replaces_a_good_one(earlier: Path, monkeypatch: pytest.MonkeyPatch):
+    """No plan found in the time limit (UNKNOWN), with --force over a good plan: the good plan is
+    kept and the summary says so."""
+    from optimizer.plan_builder import empty_plan
+
+    kept = snapshot(earlier)
+    monkeypatch.setattr(
+        "optimizer.solve.solve",
+        lambda scenario, params, *_: empty_plan(scenario, SolveStatus.UNKNOWN, params, []),
+    )
+    result = run("solve", TINY, "--out", earlier, "--force")
+    assert result.exit_code == 0, result.output
+    assert "the earlier plan in" in result.output and "is kept" in result.output
+    assert snapshot(earlier) == kept
+
+
+def test_ctrl_c_before_any_plan_writes_nothing(earlier: Path, monkeypatch: pytest.MonkeyPatch):
+    """A first Ctrl-C in the first seconds, before any plan is found: exit 130, nothing written, the
+    earlier plan (even with --force) kept."""
+    from optimizer.plan_builder import empty_plan
+
+    kept = snapshot(earlier)
+
+    def interrupted(scenario, params, progress, stop):
+        stop.set()
+        return empty_plan(scenario, SolveStatus.UNKNOWN, params, [])
+
+    monkeypatch.setattr("optimizer.solve.solve", interrupted)
+    result = run("solve", TINY, "--out", earlier, "--force")
+    assert result.exit_code == 130, result.output
+    assert "nothing was written" in result.output
+    assert snapshot(earlier) == kept
+
+
+def test_generate_on_a_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The disk fills up while the third table is written: exit 2, no folder, no staging left."""
+    import models.scenario_writer as writer
+
+    real, written = writer._write_csv, []
+
+    def disk_full(path: Path, *args: object) -> None:
+        written.append(path.name)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, *args)
+
+    monkeypatch.setattr(writer, "_write_csv", disk_full)
+    out = tmp_path / "generated"
+    result = run("generate", "--communes-per-province", 5, "--candidates-per-province", 20, "--out", out)
+    assert result.exit_code == 2 and "No space left on device" in result.output
+    assert list(tmp_path.iterdir()) == []
