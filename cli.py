@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -191,6 +192,16 @@ def solve(
         sys.exit(EXIT_INFEASIBLE)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C that ends the run (exit 130): not an Exception, so no handler and not click mistakes it
+    for an error or turns it into "Aborted!" (exit 1)."""
+
+
+def _abort(*_: object) -> None:
+    """SIGINT outside a solve's search, or a second one inside it: end the run."""
+    raise Interrupted
+
+
 class CtrlC:
     """Ctrl-C during a solve: the first press ends the search with the best plan so far, a second aborts."""
 
@@ -209,7 +220,7 @@ class CtrlC:
 
     def _pressed(self, *_: object) -> None:
         if self.stop.is_set():
-            raise KeyboardInterrupt
+            raise Interrupted
         self.stop.set()
         err.print("Ctrl-C: finishing with the best plan found so far (press again to abort)", markup=False)
 
@@ -562,18 +573,45 @@ def generate(
 
 
 def run() -> None:
-    """Console entry point: a bug is reported in one line, never as a traceback."""
+    """Console entry point: a bug is reported in one line, never as a traceback; Ctrl-C is exit 130.
+
+    The process then leaves with os._exit, Ctrl-C ignored from that point: a normal interpreter
+    exit could be cut short by a late Ctrl-C, or abort (SIGABRT, 134) tearing down under a solver
+    thread still inside OR-Tools. Every file has been written and closed by then.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _abort)
+    code = _outcome()
+    while True:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            break
+        except Interrupted:
+            code = EXIT_INTERRUPTED
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _outcome() -> int:
+    """Run the command line and return its exit code, whatever ends it."""
     try:
-        main()
-    except KeyboardInterrupt:
-        err.print("interrupted: no plan was written", markup=False)
-        sys.exit(EXIT_INTERRUPTED)
-    except Exception as error:
-        err.print(
-            f"internal error: {type(error).__name__}: {error}; please report it with the scenario",
-            markup=False,
-        )
-        sys.exit(EXIT_BAD_INPUT)
+        try:
+            main()
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_BAD_INPUT)
+        except (KeyboardInterrupt, Interrupted):
+            err.print(_("interrupted: no plan was written"), markup=False)
+            return EXIT_INTERRUPTED
+        except Exception as error:
+            err.print(
+                f"internal error: {type(error).__name__}: {error}; please report it with the scenario",
+                markup=False,
+            )
+            return EXIT_BAD_INPUT
+        return EXIT_OK
+    except Interrupted:  # a further Ctrl-C while the first was being handled
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

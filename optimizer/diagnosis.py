@@ -104,6 +104,7 @@ def _solver(params: SolveParams, deadline: float) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
+    solver.parameters.catch_sigint_signal = False  # else OR-Tools leaves Ctrl-C at SIG_DFL afterwards
     return solver
 
 

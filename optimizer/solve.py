@@ -14,6 +14,9 @@ from optimizer.objectives import run_stage
 from optimizer.plan_builder import build_plan, empty_plan
 from optimizer.stages import NoSolution, Progress, Runner
 
+MIN_DIAGNOSIS_S = 0.05
+"""The diagnosis gets what is left of the time limit (this much at least, to report a lone pin)."""
+
 
 def solve(
     scenario: Scenario,
@@ -56,7 +59,8 @@ def _run(runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams) 
         runner.canonicalize()
     except NoSolution as failure:
         if failure.infeasible:
-            return empty_plan(scenario, SolveStatus.INFEASIBLE, params, diagnose(scenario, pairs, params))
+            left = params.model_copy(update={"time_limit_s": max(runner.remaining(), MIN_DIAGNOSIS_S)})
+            return empty_plan(scenario, SolveStatus.INFEASIBLE, params, diagnose(scenario, pairs, left))
         return empty_plan(scenario, SolveStatus.UNKNOWN, params, [])
     assert runner.chosen is not None
     status = SolveStatus.OPTIMAL if all(stage.proven for stage in stages) else SolveStatus.FEASIBLE

@@ -137,7 +137,7 @@ def test_first_ctrl_c_is_noted_and_the_second_aborts():
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.05)
         assert ctrl_c.stop.is_set()
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(cli.Interrupted):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.05)
     assert signal.getsignal(signal.SIGINT) is before
@@ -150,9 +150,7 @@ def test_an_abort_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, caps
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "main", interrupted)
-    with pytest.raises(SystemExit) as exit_info:
-        cli.run()
-    assert exit_info.value.code == cli.EXIT_INTERRUPTED
+    assert cli._outcome() == cli.EXIT_INTERRUPTED  # run() exits with this code
     assert "interrupted" in capsys.readouterr().err
 
 
@@ -412,3 +410,111 @@ def test_generate_on_a_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pyt
     result = run("generate", "--communes-per-province", 5, "--candidates-per-province", 20, "--out", out)
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def announced_solve(out: Path, *extra: str) -> subprocess.Popen:
+    """`secondment solve` of the bundled scenario on CP-SAT, announcing each search on stderr."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            ANNOUNCING,
+            "solve",
+            str(BUNDLED),
+            "--out",
+            str(out),
+            "--engine",
+            "cpsat",
+            *extra,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("searches", [1, 3])
+def test_a_second_ctrl_c_always_exits_130(earlier: Path, searches: int):
+    """Two Ctrl-C inside a CP-SAT search (the first, or a later fairness probe): exit 130 with one
+    line, never click's "Aborted!" (exit 1) nor OR-Tools' SIGABRT (134); the earlier plan is kept."""
+    kept = snapshot(earlier)
+    process = announced_solve(earlier, "--force", "--time-limit", "60")
+    assert process.stderr is not None
+    for _ in range(searches):
+        assert process.stderr.readline().startswith("CP-SAT solving")
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=90)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "was written" in stderr
+    assert "Aborted!" not in stderr and "Traceback" not in stderr
+    assert snapshot(earlier) == kept
+
+
+SLOW_LOAD = """
+import sys, time
+import models.loader as loader
+real = loader.load_scenario
+def slow(*args, **kwargs):
+    print("loading", file=sys.stderr, flush=True)
+    time.sleep(30)
+    return real(*args, **kwargs)
+loader.load_scenario = slow
+import cli
+cli.load_scenario = slow
+cli.run()
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "solve"])
+def test_ctrl_c_outside_a_solve_exits_130(tmp_path: Path, command: str):
+    """Ctrl-C while the scenario loads (no search to stop): exit 130 at once, not "Aborted!"."""
+    extra = ["--out", str(tmp_path / "plan")] if command == "solve" else []
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_LOAD, command, str(TINY), *extra],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline().startswith("loading")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Aborted!" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+AFTER_DIAGNOSIS = """
+import os, signal, sys, time
+from models.loader import load_scenario
+from models.plan import SolveParams
+from optimizer.solve import solve
+pressed = []
+signal.signal(signal.SIGINT, lambda *_: pressed.append(1))
+plan = solve(load_scenario(sys.argv[1]), SolveParams(engine="cpsat", time_limit_s=10))
+os.kill(os.getpid(), signal.SIGINT)
+time.sleep(0.1)
+print(plan.status, len(plan.conflicts), pressed)
+"""
+
+
+def test_ctrl_c_stays_ours_after_a_diagnosis(tmp_path: Path):
+    """The diagnosis of an infeasible scenario runs CP-SAT too; afterwards Ctrl-C still reaches the
+    tool's handler (OR-Tools' own would leave it at the system default, killing the run outright)."""
+    scenario = Path(shutil.copytree(TINY, tmp_path / "s"))
+    yaml = scenario / "scenario.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("at_least: 1", "at_least: 2"), encoding="utf-8")
+    shortages = scenario / "shortages.csv"
+    shortages.write_text(shortages.read_text().replace("03158,it,2,5,2", "03158,it,2,5,3"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_DIAGNOSIS, str(scenario)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "INFEASIBLE" and done.stdout.strip().endswith("[1]"), done.stdout

@@ -116,8 +116,6 @@ def _status(scenario: Scenario, rows: list[Row], claims: dict) -> list[Violation
     found = []
     if status in ("INFEASIBLE", "UNKNOWN") and rows:
         found.append(Violation("status", str(status), f"claims no plan, but {len(rows)} people are seconded"))
-    if status == "INFEASIBLE" and not claims.get("conflicts"):
-        found.append(Violation("status", "INFEASIBLE", "claims the rules conflict but lists no conflict"))
     if status in ("OPTIMAL", "FEASIBLE"):
         named = [stage.get("name") for stage in stages]
         declared = [objective.value for objective in scenario.policy.objectives]
