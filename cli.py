@@ -378,13 +378,13 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
     if len(scenarios) > 2:
         raise click.UsageError("give --scenario once (for both plans) or twice (plan A's, then plan B's)")
     loaded = [_load(s) for s in scenarios]
-    if target:
-        _not_an_input(target, (Path(plan_a), Path(plan_b)), scenarios)
     try:
         comparison = compare_folders(Path(plan_a), Path(plan_b), loaded)
     except ScenarioError as error:
         _fail(error)
         raise
+    if target:
+        _not_an_input(target, (Path(plan_a), Path(plan_b)), scenarios)
     print_comparison(out, comparison)
     if target:
         _write_output(lambda: write_comparison(comparison, target), target)
@@ -411,12 +411,12 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
 
     target = _output_path(out_file, REPORT_SUFFIXES)
     loaded = _load(scenario)
-    _not_an_input(target, (Path(plan_dir),), (scenario,))
     try:
         plan = read_plan_folder(Path(plan_dir), loaded)
     except ScenarioError as error:
         _fail(error)
         raise
+    _not_an_input(target, (Path(plan_dir),), (scenario,))
     if plan.scenario_sha256 and plan.scenario_sha256 != loaded.sha256:
         err.print("[yellow]warning:[/] the plan was made from another scenario than this one")
     _write_output(lambda: write_report(plan, loaded, target), target)

@@ -89,7 +89,7 @@ def _travel_lines(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None
         x: list[float | None] = []
         y: list[float | None] = []
         for row in rows.itertuples():
-            lat, lon = travel.origin(scenario.candidate_by_id[row.candidate_id])
+            lat, lon = travel.origin(scenario.candidate_by_id[plan.candidate_id(row.candidate_id)])
             commune = scenario.commune_by_id[row.commune_id]
             x += [lon, commune.lon, None]
             y += [lat, commune.lat, None]

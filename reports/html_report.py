@@ -41,7 +41,7 @@ def report_html(plan: PlanData, scenario: Scenario) -> str:
         f"<h2>Unfilled seats ({int(plan.shortages['missing'].sum())})</h2>",
         _unfilled(plan),
         "<h2>Policy</h2>",
-        definitions(policy_lines(scenario)),
+        definitions(policy_lines(scenario, plan.pseudonyms)),
     ]
     return page(f"{scenario.name} — secondment plan", "\n".join(body))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 from models.errors import InputProblem, ScenarioError
 from models.plan_io import ASSIGNMENT_COLUMNS, ASSIGNMENTS_FILE, PLAN_FILE, UNFILLED_FILE, spreadsheet_text
 from models.plan_shape import read_plan_json
+from models.redact import real_ids
 from models.scenario import Scenario, nfc
 from models.tables import Table, read_table
 from optimizer.audit import Row, objective_values
@@ -37,6 +38,12 @@ class PlanData:
     conflicts: tuple[dict[str, Any], ...]
     scenario: Scenario | None
     notes: tuple[str, ...]
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+    """For a redacted plan read with its scenario: each pseudonym's candidate id."""
+
+    def candidate_id(self, listed: str) -> str:
+        """The scenario's id of the person listed (their pseudonym in a redacted plan)."""
+        return self.pseudonyms.get(listed, listed)
 
     @property
     def scenario_sha256(self) -> str | None:
@@ -67,8 +74,9 @@ def read_plan_folder(folder: Path, scenario: Scenario | None = None) -> PlanData
         (str(a.get("candidate_id")), str(a.get("commune_id")), str(a.get("specialty")))
         for a in claims.get("assignments", [])
     )
+    real = _pseudonyms_used(claims, listed, scenario)
     if scenario is not None:
-        assignments = _completed(listed, scenario, str(folder / ASSIGNMENTS_FILE))
+        assignments = _completed(listed, scenario, str(folder / ASSIGNMENTS_FILE), real)
         shortages = _scenario_shortages(scenario, assignments, recorded)
     elif claims is None:
         raise ScenarioError(
@@ -84,11 +92,26 @@ def read_plan_folder(folder: Path, scenario: Scenario | None = None) -> PlanData
         provenance=dict(claims.get("provenance") or {}) if claims else {},
         assignments=assignments,
         shortages=shortages,
-        objectives=_objectives(claims, scenario, assignments, edited),
+        objectives=_objectives(claims, scenario, assignments, edited, real),
         conflicts=tuple(claims.get("conflicts") or ()) if claims else (),
         scenario=scenario,
         notes=_notes(claims, edited, len(assignments) - int(shortages["filled"].sum())),
+        pseudonyms=real,
     )
+
+
+def _pseudonyms_used(
+    claims: dict[str, Any] | None, listed: list[dict[str, Any]], scenario: Scenario | None
+) -> dict[str, str]:
+    """The scenario's pseudonyms (to their ids) when the plan is redacted: plan.json says so, or,
+    for a folder without one, every person listed is a pseudonym of the scenario. Else empty."""
+    if scenario is None:
+        return {}
+    real = real_ids(scenario)
+    if claims is not None:
+        return real if claims.get("provenance", {}).get("redacted") else {}
+    ids = {row["candidate_id"] for row in listed}
+    return real if ids and all(i in real and i not in scenario.candidate_by_id for i in ids) else {}
 
 
 def _notes(claims: dict[str, Any] | None, edited: bool, uncounted: int) -> tuple[str, ...]:
@@ -144,12 +167,18 @@ def _recorded_unfilled(folder: Path, claims: dict[str, Any] | None) -> dict[tupl
     return recorded
 
 
-def _completed(listed: list[dict[str, Any]], scenario: Scenario, name: str) -> pd.DataFrame:
-    """Assignments with names, agency and travel taken from the scenario (edits cannot go stale)."""
+def _completed(
+    listed: list[dict[str, Any]], scenario: Scenario, name: str, real: dict[str, str]
+) -> pd.DataFrame:
+    """Assignments with names, agency and travel taken from the scenario (edits cannot go stale).
+
+    In a redacted plan (`real` maps its pseudonyms to ids) people are found through their pseudonym
+    and stay pseudonyms without names: the report of a public plan names nobody.
+    """
     travel = Travel(scenario)
     problems, rows = [], []
     for row in listed:
-        person = scenario.candidate_by_id.get(row["candidate_id"])
+        person = scenario.candidate_by_id.get(real.get(row["candidate_id"], row["candidate_id"]))
         commune = scenario.commune_by_id.get(row["commune_id"])
         if person is None:
             problems.append(_unknown(name, row, "candidate_id", "a candidate of the scenario"))
@@ -160,8 +189,8 @@ def _completed(listed: list[dict[str, Any]], scenario: Scenario, name: str) -> p
         km, minutes = travel.between(person, commune)
         rows.append(
             {
-                "candidate_id": person.id,
-                "candidate_name": person.name,
+                "candidate_id": row["candidate_id"] if real else person.id,
+                "candidate_name": "" if real else person.name,
                 "agency_id": person.agency_id,
                 "commune_id": commune.id,
                 "commune_name": commune.name,
@@ -259,7 +288,11 @@ def _file_shortages(
 
 
 def _objectives(
-    claims: dict[str, Any] | None, scenario: Scenario | None, assignments: pd.DataFrame, edited: bool
+    claims: dict[str, Any] | None,
+    scenario: Scenario | None,
+    assignments: pd.DataFrame,
+    edited: bool,
+    real: dict[str, str],
 ) -> tuple[dict[str, Any], ...]:
     """Stage values: plan.json's when its assignments stand, else recomputed from the scenario."""
     if claims is not None and (not edited or scenario is None):
@@ -268,7 +301,9 @@ def _objectives(
     if scenario is None:
         return ()
     rows = [
-        Row(n, a.candidate_id, a.commune_id, a.specialty, a.agency_id, a.distance_km)
+        Row(
+            n, real.get(a.candidate_id, a.candidate_id), a.commune_id, a.specialty, a.agency_id, a.distance_km
+        )
         for n, a in enumerate(assignments.itertuples(), start=2)
         if (a.commune_id, a.specialty) in scenario.shortage_by_key
     ]

@@ -12,8 +12,12 @@ from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty
 from reports.plan_data import PlanData
 
 
-def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
-    """The scenario's policy, pins and forbids as (item, value) lines people can read."""
+def policy_lines(scenario: Scenario, pseudonyms: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The scenario's policy, pins and forbids as (item, value) lines people can read.
+
+    For a redacted plan (`pseudonyms` maps each pseudonym to its id) people are named by pseudonym.
+    """
+    shown = {cid: pseudonym for pseudonym, cid in (pseudonyms or {}).items()}
     policy = scenario.policy
     lines = [
         ("period", f"{scenario.period.start} – {scenario.period.end}" if scenario.period else "not set"),
@@ -26,11 +30,11 @@ def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
     ]
     lines += [("coverage floor", _floor(floor)) for floor in policy.min_coverage]
     lines += [
-        ("pin", f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
+        ("pin", f"{_who(scenario, p.candidate, shown)} → {_where(scenario, p.commune, p.specialty)}")
         for p in scenario.pins
     ]
     lines += [
-        ("forbid", f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
+        ("forbid", f"{_who(scenario, f.candidate, shown)} ✗ {_where(scenario, f.commune, f.specialty)}")
         for f in scenario.forbid
     ]
     return lines
@@ -47,8 +51,10 @@ def _floor(floor: CoverageFloor) -> str:
     return f"at least {floor.at_least} {floor.specialty} seat(s) filled in {target} short of it"
 
 
-def _who(scenario: Scenario, candidate_id: str) -> str:
-    """A candidate's id and name."""
+def _who(scenario: Scenario, candidate_id: str, shown: dict[str, str]) -> str:
+    """A candidate's id and name, or only their pseudonym in a redacted plan."""
+    if shown:
+        return shown.get(candidate_id, candidate_id)
     person = scenario.candidate_by_id.get(candidate_id)
     return f"{candidate_id} {person.name}" if person else candidate_id
 
@@ -80,7 +86,7 @@ def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
     items += [(label, figures[key]) for key, label in HEADLINE_LABELS.items()]
     items += [(f"objective: {s.get('name')} ({s.get('sense')})", s.get("value")) for s in plan.objectives]
     if plan.scenario:
-        items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario)]
+        items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario, plan.pseudonyms)]
     return {
         "Summary": pd.DataFrame(items, columns=["item", "value"], dtype=object),
         "Assignments": _assignments(plan),
