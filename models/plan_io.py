@@ -1,4 +1,4 @@
-"""Write a plan folder atomically and read one back."""
+"""Write a plan folder atomically (`models.plan_files` reads one back)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.errors import InputProblem, ScenarioError
 from models.folder_io import OutputExists, Reserved, check_output, reserve
 from models.plan import Assignment, Plan, SolveStatus, Unfilled
 
 __all__ = [
     "OutputExists",
     "check_output",
-    "read_plan",
     "reserve_plan",
     "spreadsheet_safe",
     "spreadsheet_text",
@@ -93,14 +91,3 @@ def _table(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
         [{k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows],
         columns=columns,
     )
-
-
-def read_plan(folder: Path) -> Plan:
-    """Read a plan folder's plan.json."""
-    path = Path(folder) / PLAN_FILE
-    try:
-        return Plan.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise ScenarioError([InputProblem(str(path), "plan file not found")]) from None
-    except ValueError as error:
-        raise ScenarioError([InputProblem(str(path), f"is not a valid plan: {error}")]) from None

@@ -8,14 +8,12 @@ are kept: newer plans still load.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from i18n import _
-from models.errors import InputProblem, ScenarioError
+from models.errors import InputProblem
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN")
@@ -93,25 +91,6 @@ class PlanShape(Shape):
     kpis: dict[str, Number] = {}
     provenance: ProvenanceShape = ProvenanceShape()
     conflicts: list[ConflictShape] = []
-
-
-def read_plan_json(path: Path) -> dict[str, Any] | None:
-    """plan.json as a mapping once its shape holds; None when there is none; else ScenarioError."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    try:
-        content = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as error:
-        raise ScenarioError(
-            [InputProblem(str(path), _("is not readable JSON: {error}").format(error=error))]
-        ) from None
-    if not isinstance(content, dict):
-        raise ScenarioError([InputProblem(str(path), _("expected a JSON object (a plan)"))])
-    problems = shape_problems(str(path), content)
-    if problems:
-        raise ScenarioError(problems)
-    return content
 
 
 def shape_problems(name: str, content: dict[str, Any]) -> list[InputProblem]:

@@ -8,13 +8,14 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
+from models import schema
 from models.scenario import DEFAULT_SPECIALTIES, Policy
 from reports.template_spec import REQUIRED_TABLES, TABLES, Column
 from reports.workbook import WRITER_OPTIONS, write_atomically
 
 ROWS = 2000
 LIST_ROWS = 100
-TYPES = ("ward", "commune")
+TYPES = schema.column("communes", "type").choices
 INTRO = (
     "Secondment scenario template",
     "Fill one row per item in the sheets communes, shortages, candidates and agencies (required) and, "
@@ -58,7 +59,7 @@ def _readme(book: Workbook) -> None:
             required = "yes" if column.required else "no"
             if table not in REQUIRED_TABLES:
                 required += " (optional sheet)"
-            for col, value in enumerate((table, column.name, required, column.help, column.example)):
+            for col, value in enumerate((table, column.name, required, column.describe(), column.example)):
                 sheet.write_string(row, col, value, wrap)
             row += 1
     sheet.set_column(0, 0, 14)
@@ -75,7 +76,7 @@ def _table_sheet(book: Workbook, table: str, columns: tuple[Column, ...]) -> Non
     optional = book.add_format({"italic": True, "bg_color": "#EDF3F8", "border": 1})
     for n, column in enumerate(columns):
         sheet.write_string(0, n, column.name, required if column.required else optional)
-        sheet.write_comment(0, n, f"{'Required' if column.required else 'Optional'}. {column.help}")
+        sheet.write_comment(0, n, f"{'Required' if column.required else 'Optional'}. {column.describe()}")
         sheet.set_column(n, n, max(12, len(column.name) + 4), book.add_format(_number_format(column)))
         sheet.data_validation(1, n, ROWS, n, _validation(column))
     sheet.freeze_panes(1, 0)
@@ -92,7 +93,7 @@ def _number_format(column: Column) -> dict[str, str]:
 
 def _validation(column: Column) -> dict[str, object]:
     """Excel data validation for a column: drop-down lists, whole numbers, ranges, dates."""
-    message = {"input_title": column.name[:32], "input_message": column.help[:255]}
+    message = {"input_title": column.name[:32], "input_message": column.describe()[:255]}
     if column.kind == "type":
         return {"validate": "list", "source": list(TYPES), **message}
     if column.kind == "specialty":
@@ -110,8 +111,9 @@ def _validation(column: Column) -> dict[str, object]:
         }
     if column.kind in ("int", "number") and column.low is not None:
         kind = "integer" if column.kind == "int" else "decimal"
-        if column.high is None:
-            return {"validate": kind, "criteria": ">=", "value": column.low, **message}
+        if column.high is None or column.low_open:  # Excel's "between" cannot leave out its minimum
+            criteria = ">" if column.low_open else ">="
+            return {"validate": kind, "criteria": criteria, "value": column.low, **message}
         return {
             "validate": kind,
             "criteria": "between",

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from models.plan_shape import read_plan_json
-
-NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
-"""A cell written with the spreadsheet guard: the `'` before a formula start (or before a `'`) goes."""
+from models.plan_files import PlanFiles
+from models.plan_io import ASSIGNMENTS_FILE, PLAN_FILE
 
 
 @dataclass(frozen=True)
@@ -39,27 +34,22 @@ class Row:
     distance_km: float | None
 
 
-def _cell(value: object) -> str:
-    """A cell as written: trimmed, NFC, and without the quote that keeps a spreadsheet from evaluating it."""
-    text = unicodedata.normalize("NFC", str(value).strip())
-    return text[1:] if text.startswith(NEUTRALISED) else text
-
-
-def read_rows(path: Path, found: list[Violation]) -> list[Row]:
-    """assignments.csv as rows; unreadable cells become violations, not crashes."""
-    try:
-        records = read_cells(path)
-    except (OSError, pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        found.append(Violation("files_agree", "assignments.csv", f"unreadable: {error}"))
+def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
+    """assignments.csv as rows; an unreadable file or cell becomes a violation, not a crash."""
+    unreadable = unreadable_file(files, ASSIGNMENTS_FILE)
+    found.extend(unreadable)
+    if files.assignments is None:
+        if not unreadable:
+            found.append(Violation("files_agree", ASSIGNMENTS_FILE, "unreadable: the file is missing"))
         return []
     rows = []
-    for n, record in enumerate(records, start=2):
+    for n, record in files.assignments.rows:
         km = _number(record.get("distance_km", ""))
         if km is not None and not (math.isfinite(km) and km >= 0):
             found.append(
                 Violation(
                     "reported_distance",
-                    f"assignments.csv line {n}",
+                    f"{ASSIGNMENTS_FILE} line {n}",
                     f"distance_km {record['distance_km']!r} is not a distance (a finite number ≥ 0)",
                 )
             )
@@ -87,16 +77,16 @@ def _number(text: str) -> float | None:
         return math.nan
 
 
-def read_cells(path: Path) -> list[dict[str, str]]:
-    """A plan CSV's rows, every cell as written (see `_cell`); raises what pandas raises."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return [{key: _cell(value) for key, value in raw.items()} for raw in frame.to_dict("records")]
+def read_claims(files: PlanFiles, found: list[Violation]) -> dict | None:
+    """plan.json as written, or None when there is none (a plan made by hand) or it is unreadable."""
+    found.extend(unreadable_file(files, PLAN_FILE))
+    return files.claims
 
 
-def read_claims(path: Path, found: list[Violation]) -> dict | None:
-    """plan.json as written, or None when there is none (a plan made by hand).
-
-    A plan.json that is not JSON, or whose keys have the wrong shape, is bad input (ScenarioError
-    naming the file and key), not a claim to check.
-    """
-    return read_plan_json(path)
+def unreadable_file(files: PlanFiles, name: str) -> list[Violation]:
+    """The reader's problems with one file, as violations."""
+    return [
+        Violation("files_agree", name, f"unreadable: {problem}")
+        for problem in files.problems
+        if Path(problem.file).name == name
+    ]

@@ -1,0 +1,55 @@
+"""Output files of the commands: refused before any work when they cannot be written, then written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from commands.errors import CliError
+from i18n import _
+from models.plan_io import OutputExists
+
+
+def output_path(out_file: str, suffixes: Sequence[str]) -> Path:
+    """The output file, refused unless its suffix is one the command writes."""
+    target = Path(out_file)
+    if target.suffix.lower() not in suffixes:
+        raise click.UsageError(
+            _("--out must end with {suffixes}, got {out!r}").format(
+                suffixes=" or ".join(suffixes), out=out_file
+            )
+        )
+    return target
+
+
+def refuse_existing(paths: Sequence[Path], force: bool) -> None:
+    """Refuse to overwrite files that exist, unless --force."""
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not force:
+        raise CliError(
+            _("will not overwrite {files}; pass --force to replace").format(files=", ".join(existing))
+        )
+
+
+def write_output(write: Callable[[], None], target: Path) -> Path:
+    """Write one output file, turning a file-system error into bad input (exit 2)."""
+    try:
+        write()
+    except OSError as error:
+        raise CliError(_("cannot write {target}: {error}").format(target=target, error=error)) from None
+    return target
+
+
+def not_an_input(target: Path, plans: Sequence[Path], scenarios: Sequence[str]) -> None:
+    """Refuse (exit 2) an --out that would overwrite a file read, or land inside a plan folder read."""
+    from models.folder_io import refuse_inputs
+    from models.loader import scenario_files
+
+    files = [path for folder in plans for path in (folder.iterdir() if folder.is_dir() else ())]
+    files += [path for scenario in scenarios for path in scenario_files(scenario)]
+    try:
+        refuse_inputs(target, tuple(plans), tuple(files))
+    except OutputExists as error:
+        raise CliError(_("--out {error}").format(error=error)) from None
