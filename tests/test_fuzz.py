@@ -436,3 +436,33 @@ def test_an_invisible_character_in_an_id_is_refused(
         else:
             assert f"{table}.csv, row 2, column 'id'" in said, said
             assert f"U+{ord(char):04X}" in said, said
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["plan.json", "assignments.csv", "unfilled.csv", "diagnosis.json"]),
+    st.floats(0, 1),
+    st.sampled_from(["audit", "report", "compare", "explain"]),
+)
+def test_any_output_file_cut_short_is_refused_or_read(name: str, keep: float, command: str):
+    """A plan file truncated at any byte (a full disk, a copy cut short): audit, report, compare and
+    explain end with a contract code (0, 1 or 2), never a crash; a cut plan.json never passes audit."""
+    with tempfile.TemporaryDirectory() as root:
+        plan = Path(root) / "plan"
+        assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(plan)]).exit_code == 0
+        path = plan / name
+        if not path.exists():
+            path.write_text("[]", encoding="utf-8")
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * keep)])
+        args = {
+            "audit": ["audit", str(TINY), str(plan)],
+            "report": ["report", str(TINY), str(plan), "--out", str(Path(root) / "r.xlsx")],
+            "compare": ["compare", str(plan), str(plan)],
+            "explain": ["explain", str(TINY), str(plan), "--time-limit", "5"],
+        }[command]
+        result = CliRunner().invoke(main, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code in (0, 1, 2), result.output
+        if command == "audit" and name == "plan.json" and 0 < int(len(data) * keep) < len(data):
+            assert result.exit_code in (1, 2), result.output

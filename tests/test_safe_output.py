@@ -186,3 +186,28 @@ def test_ids_that_start_like_formulas_pass_their_own_audit(start: str, kind: str
             main, ["report", str(folder), str(out), "--out", str(Path(root) / "r.xlsx")]
         )
         assert report.exit_code == 0, report.output
+
+
+@settings(max_examples=20, deadline=None)
+@given(MARKUP)
+def test_markup_in_any_name_is_printed_as_typed(text: str):
+    """A commune or person named `[red]…`, `[/]` or `:x:`: solve, audit and explain print it as typed
+    (no markup, no emoji) and exit as they would for any name."""
+    with tempfile.TemporaryDirectory() as root:
+        folder = Path(shutil.copytree(TINY, Path(root) / "s"))
+        name = "Xã " + text
+        for table, old in (("communes.csv", "Xã Sín Thầu"), ("candidates.csv", "Lò Văn Thành")):
+            path = folder / table
+            path.write_text(path.read_text(encoding="utf-8").replace(old, name.replace('"', "")), "utf-8")
+        out = Path(root) / "plan"
+        printed = []
+        for args in (
+            ["solve", str(folder), "--out", str(out)],
+            ["audit", str(folder), str(out)],
+            ["explain", str(folder), str(out), "--time-limit", "5"],
+        ):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 0, result.output
+            assert isinstance(result.exception, SystemExit | None), result.exception
+            printed.append(" ".join(result.output.split()))
+        assert " ".join(name.replace('"', "").split()) in " ".join(printed)
