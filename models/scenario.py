@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from i18n import _
+
 DEFAULT_SPECIALTIES: dict[str, str] = {
     "it": "Information technology, communication, digital transformation",
     "land": "Land management",
@@ -47,12 +49,19 @@ def invisible(text: str) -> str | None:
     for position, char in enumerate(text, start=1):
         category = unicodedata.category(char)
         if category in INVISIBLE or (category == "Zs" and char != " "):
-            name = unicodedata.name(char, "a control character" if category == "Cc" else "unnamed")
-            fix = "replace it with a plain space" if category == "Zs" else "delete it"
-            return (
-                f"holds the invisible character U+{ord(char):04X} ({name}) at position {position}: "
-                f"{fix}; two ids that look the same must be the same"
+            name = unicodedata.name(char, _("a control character") if category == "Cc" else _("unnamed"))
+            message = (
+                _(
+                    "holds the invisible character U+{code} ({name}) at position {position}: replace it "
+                    "with a plain space; two ids that look the same must be the same"
+                )
+                if category == "Zs"
+                else _(
+                    "holds the invisible character U+{code} ({name}) at position {position}: delete it; "
+                    "two ids that look the same must be the same"
+                )
             )
+            return message.format(code=f"{ord(char):04X}", name=name, position=position)
     return None
 
 
@@ -86,7 +95,7 @@ def parse_skills(value: object) -> object:
         return value
     skills: dict[str, int] = {}
     for item in split_list(value):
-        specialty, _, level = item.partition(":")
+        specialty, _colon, level = item.partition(":")
         specialty = specialty.strip()
         visible(specialty)
         if specialty in skills:
@@ -103,7 +112,7 @@ def parse_skills(value: object) -> object:
 def some_communes(value: object) -> object:
     """A floor over no commune at all (`communes: []`) binds nothing: it is a mistake, not a rule."""
     if isinstance(value, list | tuple) and not value:
-        raise ValueError("at least one commune id is required (or 'all', or 'tag:X')")
+        raise ValueError(_("at least one commune id is required (or 'all', or 'tag:X')"))
     return value
 
 
@@ -125,7 +134,9 @@ def not_a_boolean(value: object) -> object:
     """Refuse `yes`/`true` where a number belongs: YAML reads them as booleans, pydantic as 1."""
     if isinstance(value, bool):
         raise ValueError(
-            f"expected a number, got the boolean {str(value).lower()} (yes/no/on/off are booleans)"
+            _("expected a number, got the boolean {value} (yes/no/on/off are booleans)").format(
+                value=str(value).lower()
+            )
         )
     return value
 
@@ -133,7 +144,7 @@ def not_a_boolean(value: object) -> object:
 def strict_boolean(value: object) -> object:
     """Accept only true/false (or yes/no) for a switch: `1` or `"maybe"` is not silently a boolean."""
     if not isinstance(value, bool):
-        raise ValueError("expected true or false")
+        raise ValueError(_("expected true or false"))
     return value
 
 
@@ -225,7 +236,7 @@ class Forbid(Frozen):
 def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
     """At least one objective, each once: an empty list would leave the plan to chance."""
     if not value:
-        raise ValueError("at least one objective is required (e.g. [coverage, fairness, distance])")
+        raise ValueError(_("at least one objective is required (e.g. [coverage, fairness, distance])"))
     if len(set(value)) != len(value):
         raise ValueError("each objective may be listed only once")
     return value
