@@ -518,3 +518,23 @@ def test_ctrl_c_stays_ours_after_a_diagnosis(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "INFEASIBLE" and done.stdout.strip().endswith("[1]"), done.stdout
+
+
+def test_ctrl_c_while_the_tool_loads_exits_130(tmp_path: Path):
+    """Ctrl-C in the first instant of `secondment solve` (its modules still loading): exit 130 with one
+    line, no traceback, nothing written."""
+    script = Path(sys.executable).parent / "secondment"
+    for delay in (0.05, 0.3):
+        process = subprocess.Popen(
+            [str(script), "solve", str(BUNDLED), "--out", str(tmp_path / "plan")],
+            cwd=REPO,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr and "interrupted" in stderr
+        assert list(tmp_path.iterdir()) == []
