@@ -168,6 +168,17 @@ def nan_distance(folder: Path) -> None:
     save(folder, table)
 
 
+def nan_distance_in(column: str, text: str) -> Callable[[Path], None]:
+    """Write a non-number (`nan`, `inf`) into one column of the first row."""
+
+    def mutate(folder: Path) -> None:
+        table = rows(folder)
+        table[0][column] = text
+        save(folder, table)
+
+    return mutate
+
+
 def set_json(path: list[str | int], value: object) -> Callable[[Path], None]:
     """A mutation that sets one value in plan.json (keeping its shape)."""
 
@@ -203,6 +214,7 @@ MUTATIONS = {
     "unfilled.csv edited": (drop_unfilled_row, "files_agree"),
     "plan.json out of step": (drop("P8"), "files_agree"),
     "distance nan": (nan_distance, "reported_distance"),
+    "minutes infinite": (nan_distance_in("travel_minutes", "inf"), "reported_distance"),
     "people_seconded edited": (edit_json(["kpis", "people_seconded"], 1), "kpi"),
     "max_km edited": (edit_json(["kpis", "max_km"], -3.0), "kpi"),
     "communes_left_short edited": (edit_json(["kpis", "communes_left_short"], 1), "kpi"),

@@ -54,6 +54,15 @@ def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
                 )
             )
             km = None
+        minutes = _number(record.get("travel_minutes", ""))
+        if minutes is not None and not (math.isfinite(minutes) and minutes >= 0):
+            found.append(
+                Violation(
+                    "reported_distance",
+                    f"{ASSIGNMENTS_FILE} line {n}",
+                    f"travel_minutes {record['travel_minutes']!r} is not a time (a finite number ≥ 0)",
+                )
+            )
         rows.append(
             Row(
                 n,
