@@ -37,6 +37,8 @@ class PlanData:
     conflicts: tuple[dict[str, Any], ...]
     scenario: Scenario | None
     notes: tuple[str, ...]
+    broken: tuple[dict[str, Any], ...] = ()
+    """Softened pins and floors the plan breaks (plan.json `broken`; none once edited by hand)."""
     pseudonyms: dict[str, str] = field(default_factory=dict)
     """For a redacted plan read with its scenario: each pseudonym's candidate id."""
 
@@ -94,6 +96,7 @@ def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
         conflicts=tuple(claims.get("conflicts") or ()) if claims else (),
         scenario=scenario,
         notes=_notes(claims, edited, len(assignments) - int(shortages["filled"].sum())),
+        broken=tuple(claims.get("broken") or ()) if claims and not edited else (),
         pseudonyms=real,
     )
 

@@ -14,13 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from i18n import _
-from models.plan import Plan, SolveStatus
+from models.plan import Conflict, Plan, SolveStatus
 from models.scenario import Scenario
 
 if TYPE_CHECKING:
-    from commands.reading import Audited, Explained
+    from commands.reading import Audited, Explained, Levered
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer, SeatExplanation
+    from optimizer.levers import Lever
 
 out = Console(highlight=False, emoji=False)
 err = Console(stderr=True, highlight=False, emoji=False)
@@ -58,11 +59,13 @@ class ProgressLine:
         return Text(f"{line} · {elapsed:.1f} s", style="cyan")
 
 
-def print_supply(loaded: Scenario, pairs: Pairs) -> None:
-    """validate's summary: counts, supply against demand per specialty, seats nobody can reach."""
+def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
+    """validate's summary: counts, supply against demand per specialty (within the release caps),
+    seats nobody can reach."""
     from optimizer.rules.pair_view import is_available
 
-    out.print(f"[bold]{escape(loaded.name)}[/]: valid", markup=True)
+    verdict = _("valid") if feasible else _("valid files, but the hard rules conflict (see below)")
+    out.print(f"[bold]{escape(loaded.name)}[/]: {escape(verdict)}", markup=True)
     out.print(
         f"{len(loaded.communes)} communes · {len(loaded.shortages)} shortages "
         f"({sum(s.seats for s in loaded.shortages)} seats) · {len(loaded.candidates)} candidates "
@@ -76,9 +79,19 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             "(the others are drawn as points)"
         )
     reachable = Counter(pairs.shortage.tolist())
-    table = Table(title="Supply and demand per specialty")
-    for column in ("specialty", "seats", "holders", "eligible pairs", "seats reachable"):
-        table.add_column(column, justify="left" if column == "specialty" else "right")
+    eligible_people: dict[str, set[int]] = {}
+    for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True):
+        eligible_people.setdefault(loaded.shortages[s].specialty, set()).add(c)
+    table = Table(title=_("Supply and demand per specialty"))
+    for column in (
+        _("specialty"),
+        _("seats"),
+        _("holders"),
+        _("pairs"),
+        _("reachable"),
+        _("releasable"),
+    ):
+        table.add_column(column, justify="left" if column == _("specialty") else "right", no_wrap=True)
     for specialty in loaded.specialties:
         indices = [i for i, s in enumerate(loaded.shortages) if s.specialty == specialty.id]
         if not indices and not any(specialty.id in c.specialties for c in loaded.candidates):
@@ -89,8 +102,18 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             str(sum(specialty.id in c.specialties for c in loaded.candidates)),
             str(sum(reachable[i] for i in indices)),
             str(sum(loaded.shortages[i].seats for i in indices if reachable[i])),
+            str(_releasable(loaded, eligible_people.get(specialty.id, set()))),
         )
     out.print(table)
+    total = sum(a.max_release for a in loaded.agencies)
+    out.print(
+        _(
+            "pairs: eligible candidate x shortage pairs; reachable: seats some eligible person can take; "
+            "releasable: eligible people the release caps let go. "
+            "In all the agencies release at most {total} for {seats} seats."
+        ).format(total=total, seats=sum(s.seats for s in loaded.shortages)),
+        markup=False,
+    )
     unreachable = [s for i, s in enumerate(loaded.shortages) if not reachable[i]]
     if unreachable:
         out.print(f"[yellow]{len(unreachable)} shortage(s) no eligible candidate can reach:[/]")
@@ -101,24 +124,61 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             )
 
 
-def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
-    """One empty seat: what keeps it empty, and what each relaxation would change."""
-    from optimizer.explain import stage_values
+def _releasable(loaded: Scenario, people: set[int]) -> int:
+    """How many of these people their agencies' release caps let go at most."""
+    per_agency = Counter(loaded.candidates[c].agency_id for c in people)
+    return sum(min(n, loaded.agency_by_id[a].max_release) for a, n in per_agency.items())
 
+
+def print_conflicts(scenario: Scenario, conflicts: tuple[Conflict, ...] | list[Conflict]) -> None:
+    """Every conflict set, the headline in red."""
+    from reports.conflict_lines import conflict_lines
+
+    lines = conflict_lines(scenario, conflicts)
+    out.print(lines[0], style="red", markup=False)
+    for line in lines[1:]:
+        out.print(line, style="bold" if not line.startswith(" ") else None, markup=False)
+
+
+def print_levers(scenario: Scenario, found: list[Lever], top: int) -> None:
+    """The changes that buy the most, numbered, best first."""
+    from optimizer.levers import describe
+
+    if not found:
+        out.print(_("No single change a planner controls buys anything."), markup=False)
+        return
+    if found[0].feasible:
+        out.print(_("Each of these single changes alone gives a plan:"), style="bold", markup=False)
+    out.print(
+        _("{count} single change(s) buy something; the best {shown}, each re-solved exactly:").format(
+            count=len(found), shown=min(top, len(found))
+        ),
+        style="bold",
+        markup=False,
+    )
+    for n, lever in enumerate(found[:top], start=1):
+        out.print(f"{n:>3}. {describe(scenario, lever)}", markup=False)
+
+
+def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
+    """One empty seat in two or three lines: the cause, and the change that fills it."""
     shortage = seat.certificate.shortage
     name = explainer.scenario.commune_by_id[shortage.commune_id].name
     out.print(
-        f"{shortage.commune_id} {name} / {shortage.specialty}: "
-        f"{seat.certificate.filled} of {shortage.seats} filled (priority {shortage.priority})",
+        _("{commune} {name} / {specialty}: {filled} of {seats} filled (priority {priority})").format(
+            commune=shortage.commune_id,
+            name=name,
+            specialty=shortage.specialty,
+            filled=seat.certificate.filled,
+            seats=shortage.seats,
+            priority=shortage.priority,
+        ),
         markup=False,
         style="bold",
     )
-    out.print(f"  why: {seat.reason or 'nothing keeps it empty'}", markup=False)
-    best = stage_values(explainer.optimum)
-    for what_if in seat.what_ifs:
-        gain = f"{what_if.seats_gained:+d} seat(s) here" if what_if.seats_gained else "no more seats here"
-        moves = ", ".join(f"{k} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k))
-        out.print(f"  if we {what_if.change}: {gain}; {moves or 'objectives unchanged'}", markup=False)
+    out.print(_("  why: {reason}").format(reason=seat.reason or _("nothing keeps it empty")), markup=False)
+    if seat.fix:
+        out.print(_("  fix: {change}").format(change=seat.fix), markup=False)
 
 
 def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
@@ -158,13 +218,21 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
     if plan.status == SolveStatus.UNKNOWN:
         out.print("[red]No plan was found within the time limit: give it more time (--time-limit).[/]")
     if plan.status == SolveStatus.INFEASIBLE:
-        out.print("[red]These hard rules cannot all hold (drop or relax any one of them):[/]")
-        for conflict in plan.conflicts:
-            out.print(f"  {conflict.rule} {conflict.item}: {conflict.detail}", markup=False)
+        print_conflicts(scenario, plan.conflicts)
         return
     for stage in plan.objectives:
         proof = "proven" if stage.proven else f"not proven, {gap(stage.value, stage.bound)}"
         out.print(f"  {stage.name}: {stage.value} (bound {stage.bound}, {proof})", markup=False)
+    if plan.broken:
+        out.print(
+            _("{count} softened rule(s) broken, the fewest any plan can (details in plan.json):").format(
+                count=len(plan.broken)
+            ),
+            style="yellow",
+            markup=False,
+        )
+        for item in plan.broken:
+            out.print(f"  {item.rule} {item.item}", markup=False)
     demanded: Counter[str] = Counter()
     for shortage in scenario.shortages:
         demanded[shortage.specialty] += shortage.seats
@@ -215,6 +283,14 @@ def print_audit(audited: Audited) -> None:
     for name, value in audited.recomputed.items():
         figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
     out.print(figures)
+    if audited.broken:
+        title = _("{count} softened rule(s) broken, as the scenario allows (not violations)")
+        softened = Table(title=escape(title.format(count=len(audited.broken))))
+        for column in (_("rule"), _("item"), _("detail")):
+            softened.add_column(column, overflow="fold")
+        for v in audited.broken:
+            softened.add_row(v.rule, v.subject, v.detail)
+        out.print(softened)
     if not audited.violations:
         message = _("{folder}: no violation of the hard rules, KPIs or provenance")
         out.print(message.format(folder=audited.folder), style="green", markup=False)
@@ -229,11 +305,38 @@ def print_audit(audited: Audited) -> None:
 
 
 def print_explanation(explained: Explained) -> None:
-    """explain's result: a person's alternatives, or each empty seat asked about."""
+    """explain's result: a person's alternatives; or the levers, then each empty seat asked about
+    (for a scenario with no plan: its conflicts and the changes that give one)."""
+    explainer = explained.explainer
     if explained.candidate_id is not None:
-        print_alternatives(explained.explainer, explained.candidate_id)
+        print_alternatives(explainer, explained.candidate_id)
+        return
+    if explainer.optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(explainer.scenario, explainer.optimum.conflicts)
+        print_levers(explainer.scenario, explained.levers, explained.top)
         return
     if not explained.shortages:
         out.print(_("Every seat is filled."))
+        return
+    print_levers(explainer.scenario, explained.levers, explained.top)
     for s in explained.shortages:
-        print_seat(explained.explainer, explained.explainer.seat(s))
+        print_seat(explainer, explainer.seat(s, explained.levers))
+
+
+def print_levered(levered: Levered) -> None:
+    """levers' result: the plan and the optimum side by side, then the changes that buy the most."""
+    optimum = levered.optimum
+    if optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(levered.scenario, optimum.conflicts)
+    else:
+        line = _("{name}: the plan fills {plan} seat(s); the optimum {optimum} of {demanded}")
+        out.print(
+            line.format(
+                name=levered.scenario.name,
+                plan=levered.seats_in_plan,
+                optimum=optimum.kpis.seats_filled,
+                demanded=optimum.kpis.seats_demanded,
+            ),
+            markup=False,
+        )
+    print_levers(levered.scenario, levered.levers, levered.top)
