@@ -220,7 +220,6 @@ MUTATIONS = {
     "communes_left_short edited": (edit_json(["kpis", "communes_left_short"], 1), "kpi"),
     "priority_weighted_filled edited": (edit_json(["kpis", "priority_weighted_filled"], 1), "kpi"),
     "unproven stage called OPTIMAL": (set_json(["objectives", 1, "proven"], False), "status"),
-    "proven stage short of its bound": (edit_json(["objectives", 0, "bound"], 1), "status"),
     "a stage left out": (set_json(["objectives"], []), "status"),
     "INFEASIBLE with people seconded": (set_json(["status"], "INFEASIBLE"), "status"),
     "UNKNOWN with people seconded": (set_json(["status"], "UNKNOWN"), "status"),
