@@ -8,18 +8,22 @@ and `finish(code)` when the result itself is an exit code.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 from typing import Any
 
 import click
 
 import i18n
 from commands.errors import CliError, ExitCode, exit_codes
-from commands.solving import CtrlC
+from commands.solving import CtrlC, Interrupted
 from i18n import _
-from models.plan import SolveStatus
+from models.plan import MAX_SECONDS, MAX_SEED, MAX_WORKERS, SolveStatus
 from reports.terminal import err, out
 
-__all__ = ["CtrlC", "main", "run"]
+__all__ = ["CtrlC", "Interrupted", "main", "run"]
 
 EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT = int(ExitCode.OK), int(ExitCode.AUDIT), int(ExitCode.BAD_INPUT)
 EXIT_INFEASIBLE, EXIT_INTERNAL = int(ExitCode.INFEASIBLE), int(ExitCode.INTERNAL)
@@ -59,6 +63,28 @@ def main(lang: str | None) -> None:
         raise CliError(_("SECONDMENT_LANG: {error}").format(error=error)) from None
 
 
+class Seconds(click.ParamType):
+    """A time limit: a finite number of seconds above 0, at most a year (`nan` and `inf` are refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(_("{value!r} is not a number of seconds").format(value=value), param, ctx)
+        if not 0 < seconds <= MAX_SECONDS:
+            self.fail(
+                _("{value!r} is not between 0 and {limit:,} seconds").format(value=value, limit=MAX_SECONDS),
+                param,
+                ctx,
+            )
+        return seconds
+
+
+SECONDS = Seconds()
+SEED = click.IntRange(0, MAX_SEED)
+WORKERS = click.IntRange(1, MAX_WORKERS)
 OUTSIDE_PATHS = click.option(
     "--allow-outside-paths", is_flag=True, help="Let scenario.yaml name tables outside its own folder."
 )
@@ -71,7 +97,9 @@ BASELINE = click.option(
 
 @main.command()
 @click.argument("scenario", type=click.Path())
-@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for the feasibility checks.")
+@click.option(
+    "--time-limit", default=20.0, show_default=True, type=SECONDS, help="Seconds for the feasibility checks."
+)
 @OUTSIDE_PATHS
 def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> None:
     """Check a scenario, summarise supply against demand, and list every conflict between its hard rules.
@@ -95,9 +123,11 @@ def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> Non
 @main.command()
 @click.argument("scenario", type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Plan folder to write.")
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for the whole solve.")
-@click.option("--seed", default=0, show_default=True, help="Random seed of the solver.")
-@click.option("--workers", default=1, show_default=True, help="CP-SAT search workers.")
+@click.option(
+    "--time-limit", default=60.0, show_default=True, type=SECONDS, help="Seconds for the whole solve."
+)
+@click.option("--seed", default=0, show_default=True, type=SEED, help="Random seed of the solver.")
+@click.option("--workers", default=1, show_default=True, type=WORKERS, help="CP-SAT search workers.")
 @click.option(
     "--engine",
     type=click.Choice(["auto", "flow", "cpsat"]),
@@ -208,7 +238,9 @@ def audit(scenario: str, plan_dir: str, baseline: str | None) -> None:
 @click.argument("plan_dir", type=click.Path())
 @click.option("--shortage", "shortage_key", metavar="COMMUNE:SPECIALTY", help="Explain this shortage only.")
 @click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
-@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@click.option(
+    "--time-limit", default=20.0, show_default=True, type=SECONDS, help="Seconds for each re-solve."
+)
 @click.option("--top", default=5, show_default=True, type=click.IntRange(0), help="Changes to list first.")
 @BASELINE
 def explain(
@@ -278,7 +310,9 @@ def suggest(
 @click.argument("scenario", type=click.Path())
 @click.argument("plan_dir", type=click.Path())
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="How many to list.")
-@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@click.option(
+    "--time-limit", default=20.0, show_default=True, type=SECONDS, help="Seconds for each re-solve."
+)
 def levers_command(scenario: str, plan_dir: str, top: int, time_limit: float) -> None:
     """Rank the single changes a planner controls by what they buy, each re-solved exactly.
 
@@ -510,18 +544,58 @@ def frontier(scenario: str, **options: Any) -> None:
 
 
 def run() -> None:
-    """Console entry point: what escapes the command group still ends in one line and its exit code."""
-    try:
-        main()
-    except KeyboardInterrupt:
-        err.print(_("interrupted: no plan was written"), markup=False)
-        raise SystemExit(EXIT_INTERRUPTED) from None
-    except Exception as error:
-        from commands.errors import bug
+    """Console entry point: what escapes the command group still ends in one line and its exit code.
 
-        failure = bug(error)
-        failure.show()
-        raise SystemExit(failure.exit_code) from None
+    Ctrl-C outside a solve's search (and a second one inside it) raises Interrupted, which neither
+    click nor the commands catch: exit 130, never click's "Aborted!" (1). From then on Ctrl-C is
+    ignored (a late press must not cut the exit short), and with a solver thread still inside
+    OR-Tools the process leaves with os._exit: tearing the interpreter down under it would abort
+    (SIGABRT, 134). Every file has been written and closed by then.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _abort)
+    code = _outcome()
+    while True:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            break
+        except Interrupted:
+            code = EXIT_INTERRUPTED
+    if threading.active_count() > 1:  # a solver thread may still be inside OR-Tools
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _abort(*_args: object) -> None:
+    """SIGINT outside a solve's search: end the run."""
+    raise Interrupted
+
+
+def _outcome() -> int:
+    """Run the command line and return its exit code, whatever ends it."""
+    try:
+        try:
+            main()
+        except SystemExit as done:
+            return (
+                done.code
+                if isinstance(done.code, int)
+                else (EXIT_OK if done.code is None else EXIT_BAD_INPUT)
+            )
+        except (KeyboardInterrupt, Interrupted):
+            err.print(_("interrupted: no plan was written"), markup=False)
+            return EXIT_INTERRUPTED
+        except Exception as error:
+            from commands.errors import bug
+
+            failure = bug(error)
+            failure.show()
+            return failure.exit_code
+        return EXIT_OK
+    except Interrupted:  # a further Ctrl-C while the first was being handled
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -49,14 +49,14 @@ class CliError(click.ClickException):
 
     def show(self, file: IO[str] | None = None) -> None:
         """Print the message on stderr: `error:` and each problem for bad input, as written otherwise."""
-        console = Console(file=file, stderr=file is None, highlight=False)
+        console = Console(file=file, stderr=file is None, highlight=False, emoji=False)
         if self.exit_code == ExitCode.INTERRUPTED:
             console.print(self.message, markup=False)
             return
         label = _("internal error:") if self.exit_code == ExitCode.INTERNAL else _("error:")
         console.print(f"[bold red]{escape(label)}[/] {escape(self.message)}", soft_wrap=True)
-        for problem in self.problems:
-            console.print(f"  • {problem}", markup=False, soft_wrap=True)
+        for line in ScenarioError(list(self.problems)).listed():
+            console.print(f"  • {line}", markup=False, soft_wrap=True)
 
 
 @contextmanager

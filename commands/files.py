@@ -9,7 +9,7 @@ import click
 
 from commands.errors import CliError
 from i18n import _
-from models.plan_io import OutputExists, check_output
+from models.plan_io import OutputExists
 
 
 def output_path(out_file: str, suffixes: Sequence[str]) -> Path:
@@ -22,14 +22,6 @@ def output_path(out_file: str, suffixes: Sequence[str]) -> Path:
             )
         )
     return target
-
-
-def output_folder(folder: Path, force: bool, keep: tuple[Path, ...] = (), message: str = "{error}") -> None:
-    """Refuse a folder that cannot take the output (holds files without --force, contains `keep`, …)."""
-    try:
-        check_output(folder, force, keep)
-    except (OutputExists, OSError) as error:
-        raise CliError(message.format(error=error)) from None
 
 
 def refuse_existing(paths: Sequence[Path], force: bool) -> None:
@@ -48,3 +40,16 @@ def write_output(write: Callable[[], None], target: Path) -> Path:
     except OSError as error:
         raise CliError(_("cannot write {target}: {error}").format(target=target, error=error)) from None
     return target
+
+
+def not_an_input(target: Path, plans: Sequence[Path], scenarios: Sequence[str]) -> None:
+    """Refuse (exit 2) an --out that would overwrite a file read, or land inside a plan folder read."""
+    from models.folder_io import refuse_inputs
+    from models.loader import scenario_files
+
+    files = [path for folder in plans for path in (folder.iterdir() if folder.is_dir() else ())]
+    files += [path for scenario in scenarios for path in scenario_files(scenario)]
+    try:
+        refuse_inputs(target, tuple(plans), tuple(files))
+    except OutputExists as error:
+        raise CliError(_("--out {error}").format(error=error)) from None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from commands.errors import CliError
-from commands.files import output_path, write_output
+from commands.files import not_an_input, output_path, write_output
 from i18n import _
 from models.loader import load_scenario
 from models.plan import Conflict, Plan, SolveParams
@@ -193,6 +193,7 @@ def report_plan(
     target = output_path(out_file, REPORT_SUFFIXES)
     scenario = load_scenario(scenario_path, baseline=baseline)
     plan = read_plan_folder(Path(plan_dir), scenario)
+    not_an_input(target, (Path(plan_dir),), (scenario_path,))
     lines: list[str] = []
     if levers and target.suffix.lower() == ".html":
         params = SolveParams(time_limit_s=20)
@@ -215,5 +216,6 @@ def compare_plan_folders(
     scenarios = [load_scenario(path) for path in scenario_paths]
     comparison = compare_folders(Path(plan_a), Path(plan_b), scenarios)
     if target is not None:
+        not_an_input(target, (Path(plan_a), Path(plan_b)), scenario_paths)
         write_output(lambda: write_comparison(comparison, target), target)
     return comparison, target

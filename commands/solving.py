@@ -6,18 +6,18 @@ import json
 import signal
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from commands.errors import CliError
-from commands.files import output_folder
+from commands.errors import CliError, ExitCode
 from i18n import _
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
-from models.plan_io import OutputExists, write_plan
+from models.plan_io import OutputExists, reserve_plan, write_into
 from models.scenario import Scenario
 from reports.terminal import ProgressLine, err
 
@@ -64,17 +64,39 @@ def solve_into(
             _("--engine flow cannot plan people who fill several seats (max_posts > 1); use auto or cpsat")
         )
     cannot_write = _("cannot write the plan: {error}")
-    for target, _redacted in outputs:
-        output_folder(target, force, keep=(folder, Path.cwd()), message=cannot_write)
-    with CtrlC() as ctrl_c, ProgressLine() as progress:
-        plan = optimise(scenario, params, progress, ctrl_c.stop)
-        for target, redacted in outputs:
-            written = redact_plan(plan, scenario) if redacted else plan
-            try:
-                write_plan(written, target, force=force, extra=diagnosis_file(written))
-            except (OutputExists, OSError) as error:
-                raise CliError(cannot_write.format(error=error)) from None
+    with ExitStack() as reserved:
+        try:
+            targets = [
+                (reserved.enter_context(reserve_plan(path, force, keep=(folder, Path.cwd()))), redacted)
+                for path, redacted in outputs
+            ]
+        except (OutputExists, OSError) as error:
+            raise CliError(cannot_write.format(error=error)) from None
+        with CtrlC() as ctrl_c, ProgressLine() as progress:
+            plan = optimise(scenario, params, progress, ctrl_c.stop)
+            if plan.status == SolveStatus.UNKNOWN and ctrl_c.stop.is_set():
+                raise CliError(
+                    _("interrupted before any plan was found: nothing was written"), ExitCode.INTERRUPTED
+                )
+            for target, redacted in targets:
+                written = redact_plan(plan, scenario) if redacted else plan
+                try:
+                    kept = not write_into(target, written, extra=diagnosis_file(written))
+                except (OutputExists, OSError) as error:
+                    raise CliError(cannot_write.format(error=error)) from None
+                if kept:
+                    err.print(
+                        _("no plan was found in the time limit: the earlier plan in {out} is kept").format(
+                            out=target.out
+                        ),
+                        markup=False,
+                    )
     return Solved(scenario, plan, outputs[0][0], time.monotonic() - started)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C that ends the run (exit 130): not an Exception, so neither a command's handler nor click
+    mistakes it for an error or turns it into "Aborted!" (exit 1)."""
 
 
 class CtrlC:
@@ -95,7 +117,7 @@ class CtrlC:
 
     def _pressed(self, *_args: object) -> None:
         if self.stop.is_set():
-            raise KeyboardInterrupt
+            raise Interrupted
         self.stop.set()
         err.print(_("Ctrl-C: finishing with the best plan found so far (press again to abort)"), markup=False)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from commands.files import output_folder, output_path, refuse_existing, write_output
+from commands.errors import CliError
+from commands.files import output_path, refuse_existing, write_output
+from models.plan_io import OutputExists
 from models.scenario import Scenario
 
 
@@ -25,11 +28,15 @@ def write_blank_template(out_file: str, with_yaml: bool, name: str | None, force
 
 def generate_scenario(out_dir: str, force: bool, **shape: Any) -> Scenario:
     """Write a synthetic scenario of the given shape (see models.synthetic) as scenario.yaml + CSVs."""
-    from models.scenario_writer import write_scenario
+    from models.scenario_writer import reserve_scenario, write_scenario
     from models.synthetic import province_scenario
 
     target = Path(out_dir)
-    output_folder(target, force)
-    scenario = province_scenario(**shape)
-    write_output(lambda: write_scenario(scenario, target), target)
+    with ExitStack() as reserved:
+        try:
+            folder = reserved.enter_context(reserve_scenario(target, force))
+        except (OutputExists, OSError) as error:
+            raise CliError(str(error)) from None
+        scenario = province_scenario(**shape)
+        write_output(lambda: folder.replace(lambda staging: write_scenario(scenario, staging)), target)
     return scenario

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import _
+
+MAX_VALUE_CHARS = 80
+MAX_EXPECTED_CHARS = 400
+MAX_LISTED = 100
+"""Problems printed in full; the rest are counted, so a message stays small whatever the input."""
+
+
+def shortened(text: str, limit: int) -> str:
+    """The text, cut in the middle with `…` when it is longer than `limit` characters."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return text[:keep] + "…" + text[len(text) - keep :]
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -16,13 +31,13 @@ class InputProblem:
     value: object = None
 
     def __str__(self) -> str:
-        where = self.file
+        where = shortened(self.file, MAX_VALUE_CHARS)
         if self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
-            where += f", column {self.column!r}"
-        got = "" if self.value is None else f": got {self.value!r}"
-        return f"{where}{got}: {self.expected}"
+            where += f", column {shortened(repr(self.column), MAX_VALUE_CHARS)}"
+        got = "" if self.value is None else f": got {shortened(repr(self.value), MAX_VALUE_CHARS)}"
+        return f"{where}{got}: {shortened(self.expected, MAX_EXPECTED_CHARS)}"
 
 
 class ScenarioError(Exception):
@@ -30,4 +45,15 @@ class ScenarioError(Exception):
 
     def __init__(self, problems: list[InputProblem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(self.listed()))
+
+    def listed(self) -> list[str]:
+        """The problems as lines: the first MAX_LISTED in full, then how many more there are."""
+        lines = [str(p) for p in self.problems[:MAX_LISTED]]
+        if len(self.problems) > MAX_LISTED:
+            lines.append(
+                _("… and {count:,} more problem(s) not listed: fix these and run again").format(
+                    count=len(self.problems) - MAX_LISTED
+                )
+            )
+        return lines

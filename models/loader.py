@@ -163,6 +163,15 @@ def _attach_baseline(
     return with_baseline(scenario, read_baseline(folder))
 
 
+def scenario_files(path: str | Path) -> tuple[Path, ...]:
+    """scenario.yaml and the table files it names (those that can be named): what a load reads."""
+    yaml_path = _scenario_yaml(Path(path))
+    tables = read_yaml(yaml_path).content
+    tables = tables.get("tables") if isinstance(tables, dict) else None
+    named = [v for v in tables.values() if isinstance(v, str)] if isinstance(tables, dict) else []
+    return (yaml_path, *(yaml_path.parent / spec.partition("#")[0] for spec in named))
+
+
 def _scenario_yaml(path: Path) -> Path:
     """Accept the scenario folder or its YAML file."""
     try:

@@ -23,14 +23,20 @@ class SolveStatus(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+MAX_SECONDS = 366 * 24 * 3600
+MAX_SEED = 2**31 - 1
+"""CP-SAT's random seed is a 32-bit integer."""
+MAX_WORKERS = 64
+
+
 class SolveParams(BaseModel):
     """Solver settings: a plan is reproducible from the scenario and these."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    time_limit_s: float = Field(default=60.0, gt=0)
-    seed: int = Field(default=0, ge=0)
-    workers: int = Field(default=1, ge=1, le=64)
+    time_limit_s: float = Field(default=60.0, gt=0, le=MAX_SECONDS, allow_inf_nan=False)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    workers: int = Field(default=1, ge=1, le=MAX_WORKERS)
     engine: Literal["auto", "flow", "cpsat"] = "auto"
     warm_start: bool = True
     """CP-SAT starts from the flow engine's plan, and is bounded by it where the network is exact."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from models.errors import InputProblem, ScenarioError
 from models.plan_io import ASSIGNMENTS_FILE, PLAN_FILE, UNFILLED_FILE, spreadsheet_text
+from models.plan_shape import shape_problems
 from models.scenario import nfc
 from models.tables import Table, read_table
 
@@ -53,11 +54,15 @@ class PlanFiles:
     def assignment_keys(self) -> list[tuple[str, str, str]]:
         """(candidate_id, commune_id, specialty) of each row of a checked assignments.csv."""
         rows = self.assignments.rows if self.assignments else ()
-        return [(r["candidate_id"], r["commune_id"], r["specialty"]) for _, r in rows]
+        return [(r.get("candidate_id", ""), r.get("commune_id", ""), r.get("specialty", "")) for _, r in rows]
 
 
 def read_plan_files(folder: Path) -> PlanFiles:
-    """plan.json, assignments.csv and unfilled.csv of a folder, each as far as it can be read."""
+    """plan.json, assignments.csv and unfilled.csv of a folder, each as far as it can be read.
+
+    A plan.json that is JSON but has a key of the wrong shape (a list for `assignments`, text for a
+    number, `NaN`) is not unreadable but bad input: ScenarioError naming the file and the key path.
+    """
     folder = Path(folder)
     problems: list[InputProblem] = []
     claims = _claims(folder / PLAN_FILE, problems)
@@ -78,6 +83,9 @@ def _claims(path: Path, problems: list[InputProblem]) -> dict[str, Any] | None:
     if not isinstance(content, dict):
         problems.append(InputProblem(str(path), "expected a JSON object (a plan)"))
         return None
+    wrong = shape_problems(str(path), content)
+    if wrong:
+        raise ScenarioError(wrong)
     return content
 
 

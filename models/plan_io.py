@@ -3,66 +3,71 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
 
-from models.plan import Assignment, Plan, Unfilled
+from models.folder_io import OutputExists, Reserved, check_output, reserve
+from models.plan import Assignment, Plan, SolveStatus, Unfilled
+
+__all__ = [
+    "OutputExists",
+    "check_output",
+    "reserve_plan",
+    "spreadsheet_safe",
+    "spreadsheet_text",
+    "write_into",
+    "write_plan",
+]
 
 PLAN_FILE = "plan.json"
 ASSIGNMENTS_FILE = "assignments.csv"
 UNFILLED_FILE = "unfilled.csv"
+DIAGNOSIS_FILE = "diagnosis.json"
+PLAN_FILES = frozenset({PLAN_FILE, ASSIGNMENTS_FILE, UNFILLED_FILE, DIAGNOSIS_FILE})
+"""What a plan folder holds: the only files `--force` may replace."""
 ASSIGNMENT_COLUMNS = list(Assignment.model_fields)
 UNFILLED_COLUMNS = list(Unfilled.model_fields)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class OutputExists(Exception):
-    """The output folder holds files and overwriting was not asked for."""
+GUARDED = tuple("'" + start for start in (*FORMULA_START, "'"))
+"""How a guarded cell starts: the `'` then a formula start, or a second `'`."""
 
 
 def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` (OWASP)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Text a spreadsheet shows as text: a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` (OWASP).
+
+    Text that already starts like a guarded cell (`'=`, `''`) gets one too, so reading the cell
+    back (`spreadsheet_text`) always gives the text written: an id `'=x` stays `'=x`.
+    """
+    return "'" + text if text.startswith(FORMULA_START) or text.startswith(GUARDED) else text
 
 
 def spreadsheet_text(text: str) -> str:
     """The text a cell written by `spreadsheet_safe` stands for."""
-    return text[1:] if text.startswith(tuple("'" + start for start in FORMULA_START)) else text
+    return text[1:] if text.startswith(GUARDED) else text
 
 
-def check_output(out: Path, force: bool = False, keep: tuple[Path, ...] = ()) -> None:
-    """Refuse, before any work, an output that exists as a file, holds files without `force`,
-    would replace one of the folders in `keep`, or cannot be written."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise OutputExists(f"{out} exists and is not a folder")
-    for folder in keep:
-        if Path(folder).resolve().is_relative_to(out.resolve()):
-            raise OutputExists(f"{out} contains {folder}, which replacing it would delete")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExists(f"{out} already holds files; pass --force to replace them")
-    ancestor = out.absolute().parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputExists(f"cannot create {out}: {ancestor} is not a writable folder")
+def reserve_plan(
+    out: Path, force: bool = False, keep: tuple[Path, ...] = ()
+) -> AbstractContextManager[Reserved]:
+    """Check and lock a plan folder before solving: `--force` replaces only a folder of plan files."""
+    return reserve(Path(out), force, keep, ours=PLAN_FILES)
 
 
-def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str] | None = None) -> None:
+def write_into(target: Reserved, plan: Plan, extra: dict[str, str] | None = None) -> bool:
+    """Write the plan into a reserved folder, all or nothing; an UNKNOWN plan (none was found) never
+    replaces an earlier plan, which is kept. Whether the plan was written."""
+    if plan.status == SolveStatus.UNKNOWN and target.holds_files():
+        return False
+    target.replace(lambda folder: _write_files(plan, folder, extra or {}))
+    return True
+
+
+def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str] | None = None) -> bool:
     """Write plan.json, assignments.csv and unfilled.csv into `out`, all or nothing."""
-    out = Path(out)
-    check_output(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        _write_files(plan, staging, extra or {})
-        _swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with reserve_plan(out, force) as target:
+        return write_into(target, plan, extra)
 
 
 def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
@@ -78,10 +83,6 @@ def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
     )
     for name, text in extra.items():
         (folder / name).write_text(text, encoding="utf-8")
-    for path in folder.iterdir():
-        with path.open("rb") as handle:
-            os.fsync(handle.fileno())
-    os.chmod(folder, 0o755)
 
 
 def _table(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
@@ -90,19 +91,3 @@ def _table(rows: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
         [{k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows],
         columns=columns,
     )
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace `out` by the staged folder with renames, so readers never see half a plan."""
-    if not out.exists():
-        staging.rename(out)
-        return
-    retired = out.with_name(f".{out.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    out.rename(retired)
-    try:
-        staging.rename(out)
-    except OSError:
-        retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

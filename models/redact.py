@@ -32,14 +32,23 @@ def pseudonyms(scenario: Scenario) -> dict[str, str]:
 
 
 def redact_plan(plan: Plan, scenario: Scenario) -> Plan:
-    """The plan with candidate ids as pseudonyms, names blank, and people named in texts replaced."""
+    """The plan with candidate ids as pseudonyms, names blank, and people named in texts replaced.
+
+    Rows are sorted by pseudonym, as a plan's rows are by id: kept in the real ids' order, row k of
+    the public plan would be row k of the HR plan, and the pseudonyms would be undone by position.
+    """
     names = pseudonyms(scenario)
     scrub = _scrubber(scenario, names)
     return plan.model_copy(
         update={
             "assignments": tuple(
-                a.model_copy(update={"candidate_id": names[a.candidate_id], "candidate_name": ""})
-                for a in plan.assignments
+                sorted(
+                    (
+                        a.model_copy(update={"candidate_id": names[a.candidate_id], "candidate_name": ""})
+                        for a in plan.assignments
+                    ),
+                    key=lambda a: a.candidate_id,
+                )
             ),
             "unfilled": tuple(u.model_copy(update={"reason": scrub(u.reason)}) for u in plan.unfilled),
             "conflicts": tuple(
@@ -65,6 +74,11 @@ def redact_plan(plan: Plan, scenario: Scenario) -> Plan:
             "provenance": plan.provenance.model_copy(update={"redacted": True}),
         }
     )
+
+
+def real_ids(scenario: Scenario) -> dict[str, str]:
+    """The candidate id each pseudonym of this scenario stands for (for whoever holds the scenario)."""
+    return {pseudonym: candidate for candidate, pseudonym in pseudonyms(scenario).items()}
 
 
 def _scrubber(scenario: Scenario, names: dict[str, str]) -> Callable[[str], str]:

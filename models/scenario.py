@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from i18n import _
+
 DEFAULT_SPECIALTIES: dict[str, str] = {
     "it": "Information technology, communication, digital transformation",
     "land": "Land management",
@@ -32,6 +34,9 @@ DEFAULT_SPECIALTIES: dict[str, str] = {
     "education": "Education",
 }
 MAX_LEVEL = 3
+MAX_NUMBER = 10**9
+"""The largest number any cell or setting may hold: every sum the engines form then fits in 64 bits."""
+MAX_DETOUR = 10
 
 
 def nfc(value: object) -> object:
@@ -41,6 +46,47 @@ def nfc(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value
+
+
+INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+"""Unicode categories a typed id or name never needs: controls, format characters (zero-width
+spaces and joiners, bidi controls, soft hyphens), private-use, surrogates, unassigned, line breaks."""
+
+
+def invisible(text: str) -> str | None:
+    """What is wrong with a text holding a character nobody sees (or a space that is not U+0020)."""
+    for position, char in enumerate(text, start=1):
+        category = unicodedata.category(char)
+        if category in INVISIBLE or (category == "Zs" and char != " "):
+            name = unicodedata.name(char, _("a control character") if category == "Cc" else _("unnamed"))
+            message = (
+                _(
+                    "holds the invisible character U+{code} ({name}) at position {position}: replace it "
+                    "with a plain space; two ids that look the same must be the same"
+                )
+                if category == "Zs"
+                else _(
+                    "holds the invisible character U+{code} ({name}) at position {position}: delete it; "
+                    "two ids that look the same must be the same"
+                )
+            )
+            return message.format(code=f"{ord(char):04X}", name=name, position=position)
+    return None
+
+
+def visible(value: str | None) -> str | None:
+    """Refuse text with an invisible character: it would make two people of one (`P017` and `P\u200b017`)."""
+    problem = None if value is None else invisible(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def visible_items(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Every item of a list cell visible."""
+    for value in values:
+        visible(value)
+    return values
 
 
 def split_list(value: object) -> object:
@@ -58,8 +104,9 @@ def parse_skills(value: object) -> object:
         return value
     skills: dict[str, int] = {}
     for item in split_list(value):
-        specialty, _, level = item.partition(":")
+        specialty, _colon, level = item.partition(":")
         specialty = specialty.strip()
+        visible(specialty)
         if specialty in skills:
             raise ValueError(f"specialty {specialty!r} is listed twice")
         if not level:
@@ -69,6 +116,13 @@ def parse_skills(value: object) -> object:
         else:
             raise ValueError(f"level in {item!r} must be 1, 2 or 3")
     return skills
+
+
+def some_communes(value: object) -> object:
+    """A floor over no commune at all (`communes: []`) binds nothing: it is a mistake, not a rule."""
+    if isinstance(value, list | tuple) and not value:
+        raise ValueError(_("at least one commune id is required (or 'all', or 'tag:X')"))
+    return value
 
 
 def require_items(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -85,15 +139,35 @@ def spreadsheet_date(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(nfc), Field(min_length=1)]
+def not_a_boolean(value: object) -> object:
+    """Refuse `yes`/`true` where a number belongs: YAML reads them as booleans, pydantic as 1."""
+    if isinstance(value, bool):
+        raise ValueError(
+            _("expected a number, got the boolean {value} (yes/no/on/off are booleans)").format(
+                value=str(value).lower()
+            )
+        )
+    return value
+
+
+def strict_boolean(value: object) -> object:
+    """Accept only true/false (or yes/no) for a switch: `1` or `"maybe"` is not silently a boolean."""
+    if not isinstance(value, bool):
+        raise ValueError(_("expected true or false"))
+    return value
+
+
+Text = Annotated[str, BeforeValidator(nfc), AfterValidator(visible), Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(spreadsheet_date)]
-OptionalId = Annotated[str | None, BeforeValidator(nfc)]
-TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
+OptionalId = Annotated[str | None, BeforeValidator(nfc), AfterValidator(visible)]
+TextList = Annotated[tuple[str, ...], BeforeValidator(split_list), AfterValidator(visible_items)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0)]
-Posts = Annotated[int, Field(ge=1)]
-PositiveKm = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Count = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=0, le=MAX_NUMBER)]
+Whole = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=1, le=MAX_NUMBER)]
+Amount = Annotated[float, BeforeValidator(not_a_boolean), Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
+PositiveKm = Annotated[float, BeforeValidator(not_a_boolean), Field(gt=0, le=MAX_NUMBER, allow_inf_nan=False)]
+Switch = Annotated[bool, BeforeValidator(strict_boolean)]
 
 
 class Frozen(BaseModel):
@@ -142,9 +216,9 @@ class Period(Frozen):
 class CoverageFloor(Frozen):
     """Each selected commune short of `specialty` gets at least min(at_least, seats) filled."""
 
-    communes: str | tuple[Text, ...]
+    communes: Annotated[str | tuple[Text, ...], BeforeValidator(some_communes)]
     specialty: Text
-    at_least: int = Field(ge=1)
+    at_least: Whole
 
     @property
     def label(self) -> str:
@@ -158,7 +232,7 @@ class Pin(Frozen):
 
     candidate: Text
     commune: Text
-    specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+    specialty: OptionalId = None
 
 
 class Forbid(Frozen):
@@ -166,7 +240,7 @@ class Forbid(Frozen):
 
     candidate: Text
     commune: Text
-    specialty: Annotated[str | None, BeforeValidator(nfc)] = None
+    specialty: OptionalId = None
 
 
 class BaselineAssignment(Frozen):
@@ -184,6 +258,9 @@ class BaselineAssignment(Frozen):
 
 
 def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
+    """At least one objective, each once: an empty list would leave the plan to chance."""
+    if not value:
+        raise ValueError(_("at least one objective is required (e.g. [coverage, fairness, distance])"))
     if len(set(value)) != len(value):
         raise ValueError("each objective may be listed only once")
     return value
@@ -210,16 +287,18 @@ class Policy(Frozen):
 
     max_distance_km: PositiveKm | None = None
     max_travel_minutes: PositiveKm | None = None
-    detour_factor: float = Field(default=1.6, ge=1, allow_inf_nan=False)
-    speed_kmh: float = Field(default=30.0, gt=0, allow_inf_nan=False)
-    avoid_home_commune: bool = False
+    detour_factor: Annotated[
+        float, BeforeValidator(not_a_boolean), Field(ge=1, le=MAX_DETOUR, allow_inf_nan=False)
+    ] = 1.6
+    speed_kmh: PositiveKm = 30.0
+    avoid_home_commune: Switch = False
     objectives: Annotated[tuple[Objective, ...], AfterValidator(_unique_objectives)] = (
         Objective.COVERAGE,
         Objective.FAIRNESS,
         Objective.DISTANCE,
     )
     min_coverage: tuple[CoverageFloor, ...] = ()
-    max_posts_per_person: Posts = 1
+    max_posts_per_person: Whole = 1
 
     @model_serializer(mode="wrap")
     def _without_default_posts(self, handler: SerializerFunctionWrapHandler) -> dict:
@@ -250,7 +329,7 @@ class Shortage(Row):
 
     commune_id: Text
     specialty: Text
-    seats: int = Field(ge=1)
+    seats: Whole
     priority: int = Field(default=3, ge=1, le=5)
     min_level: int = Field(default=1, ge=1, le=MAX_LEVEL)
 
@@ -274,7 +353,7 @@ class Candidate(Row):
     available_from: Day | None = None
     available_to: Day | None = None
     preferences: TextList = ()
-    max_posts: Posts | None = None
+    max_posts: Whole | None = None
 
     @model_serializer(mode="wrap")
     def _without_blank_posts(self, handler: SerializerFunctionWrapHandler) -> dict:
@@ -313,8 +392,8 @@ class Distance(Row):
 
     from_id: Text
     to_id: Text
-    km: float = Field(ge=0, allow_inf_nan=False)
-    minutes: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    km: Amount
+    minutes: Amount | None = None
 
 
 class Border(Row):

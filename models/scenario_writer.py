@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from models.folder_io import Reserved, reserve
 from models.scenario import Row, Scenario
 from models.schema import TABLE_MODELS
 
@@ -19,6 +21,16 @@ BOUNDARIES_FILE = "boundaries.geojson"
 COLUMNS = {table: tuple(model.model_fields) for table, model in TABLE_MODELS.items()}
 
 OPTIONAL = frozenset({"max_posts"})
+
+
+SCENARIO_FILES = frozenset({SCENARIO_FILE, *(f"{name}.csv" for name in COLUMNS)})
+"""What a written scenario folder holds: the only files `generate --force` may replace."""
+
+
+def reserve_scenario(out: Path, force: bool = False) -> AbstractContextManager[Reserved]:
+    """Check and lock a scenario folder to write: staged and swapped in whole, so a full disk or a
+    kill leaves the earlier folder (or none), never half a scenario."""
+    return reserve(Path(out), force, ours=SCENARIO_FILES)
 
 
 def write_scenario(scenario: Scenario, folder: str | Path) -> Path:

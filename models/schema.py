@@ -46,11 +46,19 @@ class ColumnSchema:
     @property
     def bounds(self) -> str:
         """The accepted range as the docs write it: `≥ 0`, `> 0`, `1–5`, or '' when unbounded."""
+        low, high = _shown(self.low), _shown(self.high)
         if self.low is not None and self.high is not None:
-            return f"{self.low:g}–{self.high:g}"
+            return f"> {low}, ≤ {high}" if self.low_open else f"{low}–{high}"
         if self.low is not None:
-            return f"{'>' if self.low_open else '≥'} {self.low:g}"
-        return "" if self.high is None else f"≤ {self.high:g}"
+            return f"{'>' if self.low_open else '≥'} {low}"
+        return "" if self.high is None else f"≤ {high}"
+
+
+def _shown(number: float | None) -> str:
+    """A bound as people read it: `1,000,000,000`, `7.5`."""
+    if number is None:
+        return ""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
 
 def columns(table: str) -> tuple[ColumnSchema, ...]:

@@ -9,15 +9,18 @@ import io
 import itertools
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+from i18n import _
 from models.errors import InputProblem, ScenarioError
 
 MAX_FILE_BYTES = 64 * 2**20
 MAX_UNPACKED_BYTES = 256 * 2**20
 MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
 SEPARATORS = (",", ";", "\t")
 WORKBOOKS = {".xlsx", ".xlsm"}
 OTHER_FORMATS = {
@@ -26,6 +29,8 @@ OTHER_FORMATS = {
     ".numbers": "a Numbers file",
 }
 Refuse = Callable[..., ScenarioError]
+Records = Iterable[tuple[int, list[str]]]
+"""Rows of cells, each with its spreadsheet row number (header = 1)."""
 SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' or as an .xlsx workbook"
 
 
@@ -58,12 +63,11 @@ def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
     if suffix in OTHER_FORMATS:
         raise refuse(f"is {OTHER_FORMATS[suffix]}: {SAVE_AS}")
     if suffix in WORKBOOKS:
-        records = _sheet_records(path, sheet, refuse)
-    elif hash_sign:
+        records, beyond = _sheet_records(path, sheet, refuse)
+        return _table(spec, records, refuse, beyond)
+    if hash_sign:
         raise refuse(f"names a sheet, but only an .xlsx workbook has sheets (the file is {suffix or 'text'})")
-    else:
-        records = _csv_records(path.read_bytes(), refuse)
-    return _table(spec, records, refuse)
+    return _table(spec, _csv_records(path.read_bytes(), refuse), refuse)
 
 
 def located(file_part: str, base: Path, allow_outside: bool, refuse: Refuse, max_bytes: int) -> Path:
@@ -82,32 +86,49 @@ def located(file_part: str, base: Path, allow_outside: bool, refuse: Refuse, max
     return path
 
 
-def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
-    """Header and numbered non-blank rows; ragged, duplicate-header and over-long tables refused."""
-    numbered = enumerate(records, start=1)
+def _table(name: str, records: Records, refuse: Refuse, beyond: str | None = None) -> Table:
+    """Header and numbered non-blank rows; ragged, duplicate-header and over-long tables refused.
+
+    Every step costs time in proportion to the cells actually present; `beyond` says what a row
+    with values right of the header's last column means (for CSV: an unquoted separator).
+    """
+    numbered = iter(records)
     try:
-        _, header = next(numbered)
+        _row, header = next(numbered)
     except StopIteration:
         raise refuse("is empty; expected a header row", row=1) from None
     columns = tuple(cell.strip() for cell in header)
     named = [column for column in columns if column]
     if not named:
         raise refuse("the first row must be the header with the column names; it is blank", row=1)
+    if len(columns) > MAX_COLUMNS:
+        raise refuse(
+            _("has {count:,} columns; a table may have at most {limit:,}").format(
+                count=len(columns), limit=MAX_COLUMNS
+            ),
+            row=1,
+        )
     if len(named) == 1:
-        _, first = next(numbered, (2, []))
+        number, first = next(numbered, (2, []))
         if sum(1 for cell in first if cell.strip()) > 1:
             raise refuse(
                 f"the first row must be the header with the column names; it holds only {named[0]!r} "
                 "(a title row? delete it)",
                 row=1,
             )
-        numbered = itertools.chain([(2, first)], numbered)
-    problems = [
-        InputProblem(name, f"column {column!r} appears twice (columns {earlier + 1} and {i + 1})", row=1)
-        for i, column in enumerate(columns)
-        for earlier in [columns.index(column)]
-        if column and earlier < i
-    ]
+        numbered = itertools.chain([(number, first)], numbered)
+    first_seen: dict[str, int] = {}
+    problems = []
+    for i, column in enumerate(columns):
+        if column and column in first_seen:
+            problems.append(
+                InputProblem(
+                    name,
+                    f"column {column!r} appears twice (columns {first_seen[column] + 1} and {i + 1})",
+                    row=1,
+                )
+            )
+        first_seen.setdefault(column, i)
     rows: list[tuple[int, dict[str, str]]] = []
     for number, record in numbered:
         cells = [cell.strip() for cell in record]
@@ -119,13 +140,13 @@ def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
             problems.append(
                 InputProblem(
                     name,
-                    f"has {len(cells)} cells but the header has {len(columns)} columns: a value holding "
+                    beyond
+                    or f"has {len(cells)} cells but the header has {len(columns)} columns: a value holding "
                     "the separator must be in double quotes",
                     row=number,
                 )
             )
             continue
-        cells += [""] * (len(columns) - len(cells))
         rows.append((number, {c: v for c, v in zip(columns, cells, strict=False) if c}))
     if problems:
         raise ScenarioError(problems)
@@ -155,16 +176,16 @@ def _csv_records(data: bytes, refuse: Refuse) -> Iterator[list[str]]:
     return _guarded(reader, refuse)
 
 
-def _guarded(reader: _csv.Reader, refuse: Refuse) -> Iterator[list[str]]:
+def _guarded(reader: _csv.Reader, refuse: Refuse) -> Iterator[tuple[int, list[str]]]:
     """CSV records, turning a malformed quote or an over-long cell into a problem naming the line."""
     try:
-        yield from reader
+        yield from enumerate(reader, start=1)
     except csv.Error as error:
         raise refuse(f"is not valid CSV: {error}", row=reader.line_num) from None
 
 
-def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]]:
-    """One sheet's rows as text, refusing a workbook that would unpack beyond a sane size."""
+def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> tuple[Records, str]:
+    """One visible sheet's rows as text, refusing a workbook that would unpack beyond a sane size."""
     import openpyxl
 
     try:
@@ -178,27 +199,94 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]
             "is read): remove unused sheets, rows and formatting, or save the table as CSV"
         )
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a corrupt workbook
         raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
     try:
         if sheet and sheet not in book.sheetnames:
             raise refuse(f"has no sheet {sheet!r} (its sheets: {', '.join(book.sheetnames)})")
         worksheet = book[sheet] if sheet else book.worksheets[0]
-        rows, filled = [], 0
-        for values in worksheet.iter_rows(values_only=True):
-            row = [_text(value) for value in values]
-            rows.append(row if any(row) else [])
-            filled += bool(rows[-1])
-            if filled > MAX_ROWS + 2:
-                break
-        return iter(rows)
+        if worksheet.sheet_state != "visible":
+            raise refuse(
+                _(
+                    "sheet {sheet!r} is hidden in the workbook, so nobody reviewing it sees this table: "
+                    "unhide it, or name a visible sheet"
+                ).format(sheet=worksheet.title)
+            )
+        return _sparse_rows(book, worksheet, refuse)
     except ScenarioError:
         raise
     except Exception as error:  # a corrupt sheet fails while its rows are read
         raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
     finally:
         book.close()
+
+
+def _sparse_rows(book: Any, worksheet: Any, refuse: Refuse) -> tuple[Records, str]:
+    """The sheet's rows from its XML, cell by cell, so the cost follows the cells that exist.
+
+    openpyxl's own row iterator pads every row to the sheet's width (16,384 cells when a workbook
+    has no `<dimension>` and one far-right cell), so the rows are parsed with its sheet parser instead.
+    A formula is refused rather than its cached value used; values right of the header's last
+    column are kept only to be reported.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parser = WorkSheetParser(
+        worksheet._get_source(),
+        worksheet._shared_strings,
+        data_only=False,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+    records: list[tuple[int, list[str]]] = []
+    formulas: list[InputProblem] = []
+    width, header, filled = 0, (), 0
+    for number, cells in parser.parse():
+        present = [cell for cell in cells if cell["value"] is not None and str(cell["value"]).strip()]
+        if not present:
+            continue
+        if not records:
+            width = max(cell["column"] for cell in present)
+            header = [""] * width
+            for cell in present:
+                header[cell["column"] - 1] = _text(cell["value"])
+        row = [""] * width
+        beyond = []
+        for cell in present:
+            if cell["data_type"] == "f":
+                column = header[cell["column"] - 1] if cell["column"] <= width else ""
+                expected = _(
+                    "cell {cell} holds the formula {formula}: the table must hold values "
+                    "(copy the column and paste it back as values only)"
+                ).format(
+                    cell=f"{get_column_letter(cell['column'])}{number}", formula=_formula_text(cell["value"])
+                )
+                (problem,) = refuse(expected, row=number).problems
+                formulas.append(replace(problem, column=column.strip() or None))
+            elif cell["column"] <= width:
+                row[cell["column"] - 1] = _text(cell["value"])
+            else:
+                beyond.append(_text(cell["value"]))
+        records.append((number, row + beyond))
+        filled += 1
+        if filled > MAX_ROWS + 2 or len(formulas) > MAX_ROWS:
+            break
+    if formulas:
+        raise ScenarioError(formulas)
+    hint = _(
+        "holds values right of the header's last column ({letter}): give each value a column name "
+        "in row 1, or delete it"
+    ).format(letter=get_column_letter(max(width, 1)))
+    return records, hint
+
+
+def _formula_text(value: object) -> str:
+    """A formula as typed (`=A2+1`), whatever kind openpyxl parsed it as."""
+    text = getattr(value, "text", value)
+    return str(text if isinstance(text, str) else value)
 
 
 def _text(value: object) -> str:

@@ -10,10 +10,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from i18n import _
 from models.errors import InputProblem, ScenarioError
 
 MAX_YAML_BYTES = 2**20
 MAX_YAML_NODES = 100_000
+MAX_YAML_TEXT = MAX_YAML_BYTES
+"""Characters of text the document may hold once its aliases are expanded: what the file itself may."""
 
 
 class ScenarioYamlLoader(yaml.SafeLoader):
@@ -26,7 +29,7 @@ class ScenarioYamlLoader(yaml.SafeLoader):
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping, refusing a key that appears twice."""
         seen: dict[str, int] = {}
-        for key, _ in node.value:
+        for key, _value in node.value:
             if isinstance(key, ScalarNode) and key.value != "<<":
                 if key.value in seen:
                     raise yaml.constructor.ConstructorError(
@@ -100,8 +103,12 @@ def read_yaml(path: Path) -> YamlSource:
         root = loader.get_single_node()
         if root is None:
             raise refuse("is empty; expected a mapping with name, tables and policy", row=1)
-        if _too_many_nodes(root):
-            raise refuse(f"expands to more than {MAX_YAML_NODES:,} values (through aliases?)")
+        if _too_big(root):
+            raise refuse(
+                _(
+                    "expands to more than {nodes:,} values or {text:,} characters of text (through aliases?)"
+                ).format(nodes=MAX_YAML_NODES, text=MAX_YAML_TEXT)
+            )
         content = loader.construct_document(root)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -116,13 +123,16 @@ def read_yaml(path: Path) -> YamlSource:
     return YamlSource(name=name, content=content, root=root)
 
 
-def _too_many_nodes(root: Node) -> bool:
-    """Whether the document, with every alias expanded, holds more than MAX_YAML_NODES nodes."""
-    pending, count = [root], 0
+def _too_big(root: Node) -> bool:
+    """Whether the document, every alias expanded, holds more than MAX_YAML_NODES nodes or MAX_YAML_TEXT
+    characters: each use of an alias counts as a copy of what it names."""
+    pending, count, text = [root], 0, 0
     while pending:
         node = pending.pop()
         count += 1
-        if count > MAX_YAML_NODES:
+        if isinstance(node, ScalarNode):
+            text += len(node.value)
+        if count > MAX_YAML_NODES or text > MAX_YAML_TEXT:
             return True
         if isinstance(node, SequenceNode):
             pending.extend(node.value)

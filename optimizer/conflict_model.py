@@ -147,6 +147,7 @@ class ConflictModel:
         solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
         solver.parameters.num_workers = 1
         solver.parameters.cp_model_presolve = False
+        solver.parameters.catch_sigint_signal = False  # else OR-Tools leaves Ctrl-C at SIG_DFL after
         status = solver.solve(model)
         if status == cp_model.INFEASIBLE:
             core = set(solver.sufficient_assumptions_for_infeasibility())

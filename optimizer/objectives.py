@@ -57,11 +57,17 @@ def communes_served(pairs: Pairs) -> Linear:
 
 
 def fairness(scenario: Scenario, index: PairIndex) -> Threshold:
-    """Maximise the worst commune's filled share of its own demand."""
+    """Maximise the worst commune's filled share of its own demand.
+
+    The candidate fractions are f/d for each commune's demand d, up to the share no commune can
+    exceed (hosted seats are bounded by capacity and by eligible pairs), so their number follows the
+    eligible pairs, never the seats demanded.
+    """
     demand: dict[str, int] = {}
     for shortage in scenario.shortages:
         demand[shortage.commune_id] = demand.get(shortage.commune_id, 0) + shortage.seats
     empty = np.zeros(0, dtype=np.int64)
+    capacity = {c.id: c.capacity for c in scenario.communes}
 
     def bounds(q: Fraction) -> Bounds:
         return Bounds(hosted_at_least={c: _ceil(q * d) for c, d in demand.items() if q * d > 0})
@@ -69,13 +75,20 @@ def fairness(scenario: Scenario, index: PairIndex) -> Threshold:
     def achieved(chosen: np.ndarray) -> Fraction:
         return worst_share({c: int(chosen[index.by_commune.get(c, empty)].sum()) for c in demand}, demand)
 
-    fractions = sorted({Fraction(f, d) for d in set(demand.values()) for f in range(d + 1)})
+    reach = {c: min(d, capacity.get(c, 0), len(index.by_commune.get(c, empty))) for c, d in demand.items()}
+    highest = min((Fraction(reach[c], d) for c, d in demand.items()), default=Fraction(1))
+    fractions = sorted({Fraction(f, d) for d in set(demand.values()) for f in range(int(highest * d) + 1)})
     return Threshold("fairness", True, tuple(fractions), bounds, achieved)
 
 
 def disruption(scenario: Scenario, index: PairIndex) -> Threshold:
-    """Minimise the largest share of any agency's staff that is released."""
+    """Minimise the largest share of any agency's staff that is released.
+
+    A share may exceed 1 when an agency's max_release is above its staff; the candidate fractions
+    r/staff stop at what the agency can release (its cap and its eligible people).
+    """
     staff = {a.id: a.staff for a in scenario.agencies if a.staff > 0 and a.id in index.by_agency}
+    cap = {a.id: a.max_release for a in scenario.agencies}
 
     def bounds(q: Fraction) -> Bounds:
         return Bounds(released_at_most={a: int(q * s) for a, s in staff.items()})
@@ -87,7 +100,7 @@ def disruption(scenario: Scenario, index: PairIndex) -> Threshold:
         )
 
     fractions = {Fraction(0)} | {
-        Fraction(r, s) for a, s in staff.items() for r in range(min(s, len(index.by_agency[a])) + 1)
+        Fraction(r, s) for a, s in staff.items() for r in range(min(cap[a], len(index.by_agency[a])) + 1)
     }
     return Threshold("disruption", False, tuple(sorted(fractions)), bounds, achieved)
 

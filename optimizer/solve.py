@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Scenario
@@ -15,6 +16,9 @@ from optimizer.parts_runner import PartsRunner
 from optimizer.plan_builder import build_plan, empty_plan
 from optimizer.rules.objectives import run_stage
 from optimizer.stages import Linear, NoSolution, Progress, Runner, reaches
+
+MIN_DIAGNOSIS_S = 0.05
+"""The diagnosis gets what is left of the time limit (this much at least, to report a lone pin)."""
 
 
 def solve(
@@ -115,11 +119,15 @@ def _plan(
     """All stages on the rules still hard (first, with soft rules, how many of them hold), then the
     plan with its baseline's changes (or the diagnosis of the hard rules when no plan exists)."""
     first = soft.rules_kept(scenario, pairs, softened) if softened else None
+    started = time.monotonic()
     try:
         runner, stages = run_stages(hard, pairs, params, progress, stop, first=first)
     except NoSolution as failure:
         if failure.infeasible:
-            conflicts = diagnose(hard, pairs, params)
+            left = params.time_limit_s - (time.monotonic() - started)
+            conflicts = diagnose(
+                hard, pairs, params.model_copy(update={"time_limit_s": max(left, MIN_DIAGNOSIS_S)})
+            )
             return empty_plan(scenario, SolveStatus.INFEASIBLE, params, conflicts, softened)
         return empty_plan(scenario, SolveStatus.UNKNOWN, params, [], softened)
     assert runner.chosen is not None

@@ -6,6 +6,7 @@ them. Threshold stages (best worst-share) are found by bisection over the possib
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -169,7 +170,8 @@ class Runner(ABC):
         if self.chosen is None and not self._probe(objective.bounds(fractions[0]), objective.name, objective):
             raise NoSolution(infeasible=True)
         assert self.chosen is not None
-        best = fractions.index(objective.achieved(self.chosen))
+        position = _position(fractions, objective.maximize)
+        best = position(objective.achieved(self.chosen))
         limit, proven = max(best, self._limit(objective, fractions)), True
         ceiling_first = limit < len(fractions) - 1
         """Under a ceiling the ceiling itself is the likeliest answer: probe it before bisecting."""
@@ -182,7 +184,7 @@ class Runner(ABC):
                 proven = False
                 break
             if outcome:
-                best = fractions.index(objective.achieved(self.chosen))
+                best = position(objective.achieved(self.chosen))
                 if best < probe:
                     raise RuntimeError(f"{objective.name}: a plan meeting the bounds falls short of them")
             else:
@@ -218,6 +220,22 @@ def reaches(stage: StageResult, ceiling: dict[str, float | int]) -> bool:
     return stage.value == ceiling.get(stage.name) and (
         served is None or served == ceiling.get("communes_served")
     )
+
+
+def _position(fractions: tuple[Fraction, ...], ascending: bool) -> Callable[[Fraction], int]:
+    """Where a fraction stands in the sorted (ascending or descending) candidates, in log time."""
+
+    def position(value: Fraction) -> int:
+        found = (
+            bisect.bisect_left(fractions, value)
+            if ascending
+            else bisect.bisect_left(fractions, -value, key=lambda f: -f)
+        )
+        if not 0 <= found < len(fractions) or fractions[found] != value:
+            raise RuntimeError(f"a plan reaches {value}, which is not among the candidate fractions")
+        return found
+
+    return position
 
 
 def stage_result(

@@ -67,7 +67,7 @@ def report_html(plan: PlanData, scenario: Scenario, levers: Sequence[str] = ()) 
         _stages(plan),
         *round_html(plan, scenario),
         f"<h2>{shown(_('Policy'))}</h2>",
-        definitions(policy_lines(scenario)),
+        definitions(policy_lines(scenario, plan.pseudonyms)),
     ]
     return page(_("{name} — secondment plan").format(name=scenario.name), "\n".join(body))
 

@@ -210,7 +210,7 @@ def _flows(figure: go.Figure, plan: PlanData, scenario: Scenario, fill: pd.DataF
     pairs: dict[tuple[float, float, str], list[str]] = {}
     agencies: dict[tuple[float, float, str], set[str]] = {}
     for row in plan.assignments.drop_duplicates(["candidate_id", "commune_id"]).itertuples():
-        lat, lon = travel.origin(scenario.candidate_by_id[row.candidate_id])
+        lat, lon = travel.origin(scenario.candidate_by_id[plan.candidate_id(row.candidate_id)])
         key = (round(lon, 5), round(lat, 5), row.commune_id)
         pairs.setdefault(key, []).append(row.candidate_name)
         agencies.setdefault(key, set()).add(scenario.agency_by_id[row.agency_id].name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 from models.errors import InputProblem, ScenarioError
 from models.plan_files import PlanFiles, read_plan_files
 from models.plan_io import ASSIGNMENT_COLUMNS
+from models.redact import real_ids
 from models.scenario import Scenario, nfc
 from models.tables import Table
 from optimizer.audit import Row, objective_values
@@ -45,6 +46,12 @@ class PlanData:
     notes: tuple[str, ...]
     broken: tuple[dict[str, Any], ...] = ()
     """Softened pins and floors the plan breaks (plan.json `broken`; none once edited by hand)."""
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+    """For a redacted plan read with its scenario: each pseudonym's candidate id."""
+
+    def candidate_id(self, listed: str) -> str:
+        """The scenario's id of the person listed (their pseudonym in a redacted plan)."""
+        return self.pseudonyms.get(listed, listed)
 
     @property
     def people(self) -> pd.DataFrame:
@@ -94,8 +101,9 @@ def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
         (str(a.get("candidate_id")), str(a.get("commune_id")), str(a.get("specialty")))
         for a in claims.get("assignments", [])
     )
+    real = _pseudonyms_used(claims, listed, scenario)
     if scenario is not None:
-        assignments = _completed(listed, scenario, name)
+        assignments = _completed(listed, scenario, name, real)
         shortages = _scenario_shortages(scenario, assignments, recorded)
     elif claims is None:
         raise ScenarioError(
@@ -111,12 +119,27 @@ def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
         provenance=dict(claims.get("provenance") or {}) if claims else {},
         assignments=assignments,
         shortages=shortages,
-        objectives=_objectives(claims, scenario, assignments, edited),
+        objectives=_objectives(claims, scenario, assignments, edited, real),
         conflicts=tuple(claims.get("conflicts") or ()) if claims else (),
         scenario=scenario,
         notes=_notes(claims, edited, len(assignments) - int(shortages["filled"].sum())),
         broken=tuple(claims.get("broken") or ()) if claims and not edited else (),
+        pseudonyms=real,
     )
+
+
+def _pseudonyms_used(
+    claims: dict[str, Any] | None, listed: list[dict[str, Any]], scenario: Scenario | None
+) -> dict[str, str]:
+    """The scenario's pseudonyms (to their ids) when the plan is redacted: plan.json says so, or,
+    for a folder without one, every person listed is a pseudonym of the scenario. Else empty."""
+    if scenario is None:
+        return {}
+    real = real_ids(scenario)
+    if claims is not None:
+        return real if claims.get("provenance", {}).get("redacted") else {}
+    ids = {row.get("candidate_id", "") for row in listed}
+    return real if ids and all(i in real and i not in scenario.candidate_by_id for i in ids) else {}
 
 
 def _notes(claims: dict[str, Any] | None, edited: bool, uncounted: int) -> tuple[str, ...]:
@@ -136,7 +159,10 @@ def _notes(claims: dict[str, Any] | None, edited: bool, uncounted: int) -> tuple
 
 def _rows(table: Table) -> list[dict[str, Any]]:
     """assignments.csv rows as read, each with its spreadsheet row number."""
-    return [{"row": number, **record} for number, record in table.rows]
+    return [
+        {"row": number, **{column: record.get(column, "") for column in table.columns}}
+        for number, record in table.rows
+    ]
 
 
 def _recorded_unfilled(files: PlanFiles) -> dict[tuple[str, str], dict]:
@@ -160,12 +186,18 @@ def _recorded_unfilled(files: PlanFiles) -> dict[tuple[str, str], dict]:
     return recorded
 
 
-def _completed(listed: list[dict[str, Any]], scenario: Scenario, name: str) -> pd.DataFrame:
-    """Assignments with names, agency and travel taken from the scenario (edits cannot go stale)."""
+def _completed(
+    listed: list[dict[str, Any]], scenario: Scenario, name: str, real: dict[str, str]
+) -> pd.DataFrame:
+    """Assignments with names, agency and travel taken from the scenario (edits cannot go stale).
+
+    In a redacted plan (`real` maps its pseudonyms to ids) people are found through their pseudonym
+    and stay pseudonyms without names: the report of a public plan names nobody.
+    """
     travel = Travel(scenario)
     problems, rows = [], []
     for row in listed:
-        person = scenario.candidate_by_id.get(row["candidate_id"])
+        person = scenario.candidate_by_id.get(real.get(row["candidate_id"], row["candidate_id"]))
         commune = scenario.commune_by_id.get(row["commune_id"])
         if person is None:
             problems.append(_unknown(name, row, "candidate_id", "a candidate of the scenario"))
@@ -176,8 +208,8 @@ def _completed(listed: list[dict[str, Any]], scenario: Scenario, name: str) -> p
         km, minutes = travel.between(person, commune)
         rows.append(
             {
-                "candidate_id": person.id,
-                "candidate_name": person.name,
+                "candidate_id": row["candidate_id"] if real else person.id,
+                "candidate_name": "" if real else person.name,
                 "agency_id": person.agency_id,
                 "commune_id": commune.id,
                 "commune_name": commune.name,
@@ -275,7 +307,11 @@ def _file_shortages(
 
 
 def _objectives(
-    claims: dict[str, Any] | None, scenario: Scenario | None, assignments: pd.DataFrame, edited: bool
+    claims: dict[str, Any] | None,
+    scenario: Scenario | None,
+    assignments: pd.DataFrame,
+    edited: bool,
+    real: dict[str, str],
 ) -> tuple[dict[str, Any], ...]:
     """Stage values: plan.json's when its assignments stand, else recomputed from the scenario."""
     if claims is not None and (not edited or scenario is None):
@@ -284,7 +320,9 @@ def _objectives(
     if scenario is None:
         return ()
     rows = [
-        Row(n, a.candidate_id, a.commune_id, a.specialty, a.agency_id, a.distance_km)
+        Row(
+            n, real.get(a.candidate_id, a.candidate_id), a.commune_id, a.specialty, a.agency_id, a.distance_km
+        )
         for n, a in enumerate(assignments.itertuples(), start=2)
         if (a.commune_id, a.specialty) in scenario.shortage_by_key
     ]

@@ -13,8 +13,12 @@ from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty
 from reports.plan_data import PlanData
 
 
-def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
-    """The scenario's policy, pins and forbids as (item, value) lines people can read."""
+def policy_lines(scenario: Scenario, pseudonyms: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The scenario's policy, pins and forbids as (item, value) lines people can read.
+
+    For a redacted plan (`pseudonyms` maps each pseudonym to its id) people are named by pseudonym.
+    """
+    shown = {cid: pseudonym for pseudonym, cid in (pseudonyms or {}).items()}
     policy = scenario.policy
     lines = [
         (
@@ -30,11 +34,11 @@ def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
     ]
     lines += [(_("coverage floor"), _floor(floor)) for floor in policy.min_coverage]
     lines += [
-        (_("pin"), f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
+        (_("pin"), f"{_who(scenario, p.candidate, shown)} → {_where(scenario, p.commune, p.specialty)}")
         for p in scenario.pins
     ]
     lines += [
-        (_("forbid"), f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
+        (_("forbid"), f"{_who(scenario, f.candidate, shown)} ✗ {_where(scenario, f.commune, f.specialty)}")
         for f in scenario.forbid
     ]
     return lines
@@ -54,8 +58,10 @@ def _floor(floor: CoverageFloor) -> str:
     return text.format(count=floor.at_least, field=floor.specialty, communes=", ".join(floor.communes))
 
 
-def _who(scenario: Scenario, candidate_id: str) -> str:
-    """A candidate's id and name."""
+def _who(scenario: Scenario, candidate_id: str, shown: dict[str, str]) -> str:
+    """A candidate's id and name, or only their pseudonym in a redacted plan."""
+    if shown:
+        return shown.get(candidate_id, candidate_id)
     person = scenario.candidate_by_id.get(candidate_id)
     return f"{candidate_id} {person.name}" if person else candidate_id
 
@@ -87,7 +93,7 @@ def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
     items += [(_(label), figures[key]) for key, label in HEADLINE_LABELS.items()]
     items += [(f"objective: {s.get('name')} ({s.get('sense')})", s.get("value")) for s in plan.objectives]
     if plan.scenario:
-        items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario)]
+        items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario, plan.pseudonyms)]
     return {
         "Summary": pd.DataFrame(items, columns=["item", "value"], dtype=object),
         "Assignments": _assignments(plan),

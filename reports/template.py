@@ -111,7 +111,7 @@ def _validation(column: Column) -> dict[str, object]:
         }
     if column.kind in ("int", "number") and column.low is not None:
         kind = "integer" if column.kind == "int" else "decimal"
-        if column.high is None:
+        if column.high is None or column.low_open:  # Excel's "between" cannot leave out its minimum
             criteria = ">" if column.low_open else ">="
             return {"validate": kind, "criteria": criteria, "value": column.low, **message}
         return {

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from optimizer.explain import Explainer, SeatExplanation
     from optimizer.levers import Lever
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 class ProgressLine:
@@ -296,7 +296,7 @@ def print_audit(audited: Audited) -> None:
     for column in (_("rule"), _("subject"), _("detail")):
         table.add_column(column, overflow="fold")
     for v in audited.violations:
-        table.add_row(v.rule, v.subject, v.detail)
+        table.add_row(Text(v.rule), Text(v.subject), Text(v.detail))
     out.print(table)
 
 

@@ -128,6 +128,103 @@ def alias_bomb(folder: Path) -> None:
     path.write_text("\n".join(lines) + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
+def scalar_alias_bomb(folder: Path) -> None:
+    """One long text anchored once and named by alias 10,000 times: few nodes, 3 MB of text."""
+    anchor = "x" * 300
+    aliases = ",".join(["*long"] * 10_000)
+    edit("scenario.yaml", 'name: "Tiny — two communes"', f'name: &long "{anchor}"\ndescription: [{aliases}]')(
+        folder
+    )
+
+
+def many_problems(folder: Path) -> None:
+    """19,000 forbids naming nobody, written with one anchor: every one is a problem."""
+    entry = '&f {candidate: "PXX' + "y" * 30 + '", commune: "03127"}'
+    edit(
+        "scenario.yaml", '  - {candidate: P003, commune: "03127"}', f"  [{entry},{','.join(['*f'] * 19_000)}]"
+    )(folder)
+    edit("scenario.yaml", "forbid:\n", "forbid:")(folder)
+
+
+def wide_header(folder: Path) -> None:
+    """A header of 200,000 columns, each named differently (a quadratic check would take minutes)."""
+    names = ",".join(f"c{i}" for i in range(200_000))
+    edit("agencies.csv", "max_release\n", f"max_release,{names}\n")(folder)
+
+
+def rewrite_sheet(book: Path, change: Callable[[str], str]) -> None:
+    """Edit the XML of a workbook's first sheet in place."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = change(parts[name].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, data in parts.items():
+            archive.writestr(filename, data)
+
+
+def far_right(value: str | None, rows: int = 1) -> Make:
+    """The agencies as a sheet without `<dimension>`, each data row with a cell in column XFD (the last).
+
+    With `value` None the far cells are empty but styled (as formatting leaves them): the table reads
+    as it is; with a value they are data beyond the header, refused. `rows` copies of the last agency
+    make the sheet long enough that padding every row to 16,384 cells would take minutes.
+    """
+
+    def make(folder: Path) -> None:
+        frame = pd.read_csv(folder / "agencies.csv", dtype=str, keep_default_na=False)
+        extra = [{**frame.iloc[-1].to_dict(), "id": f"X{i}", "name": f"Sở {i}"} for i in range(rows - 1)]
+        frame = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+        frame.to_excel(folder / "book.xlsx", sheet_name="agencies", index=False)
+        cell = (
+            '<c r="XFD{n}" s="0"/>'
+            if value is None
+            else f'<c r="XFD{{n}}" t="inlineStr"><is><t>{value}</t></is></c>'
+        )
+
+        def change(xml: str) -> str:
+            import re
+
+            xml = re.sub(r"<dimension [^>]*/>", "", xml)
+            return re.sub(
+                r'(<row r="([2-9]|\d\d+)"[^>]*>)(.*?)</row>',
+                lambda m: m.group(1) + m.group(3) + cell.format(n=m.group(2)) + "</row>",
+                xml,
+            )
+
+        rewrite_sheet(folder / "book.xlsx", change)
+        edit("scenario.yaml", ": agencies.csv", ": book.xlsx#agencies")(folder)
+
+    return make
+
+
+def hidden_sheet(folder: Path) -> None:
+    """communes as the first sheet of a workbook, but hidden: reviewers of the book never see it."""
+    import openpyxl
+
+    frame = pd.read_csv(folder / "communes.csv", dtype=str, keep_default_na=False)
+    with pd.ExcelWriter(folder / "book.xlsx") as writer:
+        frame.to_excel(writer, sheet_name="old", index=False)
+        frame.to_excel(writer, sheet_name="communes", index=False)
+    book = openpyxl.load_workbook(folder / "book.xlsx")
+    book["old"].sheet_state = "hidden"
+    book.active = 1
+    book.save(folder / "book.xlsx")
+    edit("scenario.yaml", ": communes.csv", ": book.xlsx")(folder)
+
+
+def formula_cell(folder: Path) -> None:
+    """A capacity computed by a formula in the communes sheet (its cached value must not be used)."""
+    import openpyxl
+
+    workbook({"communes": "communes.csv"})(folder)
+    book = openpyxl.load_workbook(folder / "book.xlsx")
+    book["communes"]["F3"] = "=1+1"
+    book.save(folder / "book.xlsx")
+
+
 def outside_table(folder: Path) -> None:
     """A table in a sibling folder, named with `..`."""
     (folder.parent / "elsewhere").mkdir(exist_ok=True)
@@ -179,6 +276,22 @@ CASES = [
     ),
     Case("yaml", "windows_1258", recode("scenario.yaml", "cp1258"), ("scenario.yaml", "not UTF-8")),
     Case("yaml", "alias_bomb", alias_bomb, ("scenario.yaml", "expands to more than 100,000 values")),
+    Case(
+        "yaml",
+        "scalar_alias_bomb",
+        scalar_alias_bomb,
+        ("scenario.yaml", "or 1,048,576 characters of text (through aliases?)"),
+    ),
+    Case(
+        "yaml",
+        "many_problems_are_counted",
+        many_problems,
+        (
+            "the input has 19001 problem(s)",
+            "column 'forbid[0].candidate': got 'PXXyyy",
+            "… and 18,901 more problem(s) not listed",
+        ),
+    ),
     Case(
         "yaml",
         "huge",
@@ -335,7 +448,7 @@ CASES = [
         "tables",
         "nul_in_the_name",
         edit("scenario.yaml", "agencies: agencies.csv", 'agencies: "agen\\0cies.csv"'),
-        ("agen\x00cies.csv: cannot be read",),
+        ("scenario.yaml, row 7, column 'tables.agencies'", "U+0000 (a control character)"),
     ),
     Case(
         "tables",
@@ -372,6 +485,30 @@ CASES = [
         "doubled",
         edit("communes.csv", "capacity,tags", "capacity,lat"),
         ("communes.csv, row 1: column 'lat' appears twice (columns 4 and 7)",),
+    ),
+    Case(
+        "columns",
+        "two_hundred_thousand",
+        wide_header,
+        ("agencies.csv, row 1: has 200,006 columns; a table may have at most 1,000",),
+    ),
+    Case(
+        "columns",
+        "far_right_values_in_a_sheet_without_dimension",
+        far_right("stray", rows=3_000),
+        ("book.xlsx#agencies, row 2: holds values right of the header's last column (F)",),
+    ),
+    Case(
+        "workbooks",
+        "hidden_sheet",
+        hidden_sheet,
+        ("book.xlsx: sheet 'old' is hidden in the workbook", "unhide it, or name a visible sheet"),
+    ),
+    Case(
+        "workbooks",
+        "formula",
+        formula_cell,
+        ("book.xlsx#communes, row 3, column 'capacity': cell F3 holds the formula =1+1",),
     ),
     Case(
         "columns",
@@ -714,6 +851,107 @@ CASES = [
         "unclosed_quote",
         edit("agencies.csv", "Sở Y tế", '"Sở Y tế'),
         ("agencies.csv, row 4: is not valid CSV",),
+    ),
+    # numbers too big for any real scenario (beyond 64 bits, or sums that would overflow)
+    Case(
+        "extremes",
+        "seats_beyond_64_bits",
+        edit("shortages.csv", "03127,land,1", "03127,land,100000000000000000000"),
+        (
+            "shortages.csv, row 2, column 'seats': got '100000000000000000000'",
+            "expected a number ≤ 1000000000",
+        ),
+    ),
+    Case(
+        "extremes",
+        "capacity_beyond_64_bits",
+        edit("communes.csv", ",4,ward", ",99999999999999999999999,ward"),
+        ("communes.csv, row 2, column 'capacity'", "expected a number ≤ 1000000000"),
+    ),
+    Case(
+        "extremes",
+        "release_beyond_64_bits",
+        edit("agencies.csv", "80,2", "80,18446744073709551617"),
+        ("agencies.csv, row 2, column 'max_release'", "expected a number ≤ 1000000000"),
+    ),
+    Case(
+        "extremes",
+        "floor_beyond_64_bits",
+        edit("scenario.yaml", "at_least: 1", "at_least: 100000000000000000000"),
+        ("scenario.yaml, row 14, column 'policy.min_coverage[0].at_least'", "≤ 1000000000"),
+    ),
+    Case(
+        "extremes",
+        "detour_factor",
+        edit("scenario.yaml", "detour_factor: 1.6", "detour_factor: 1e300"),
+        ("scenario.yaml, row 10, column 'policy.detour_factor'", "≤ 10"),
+    ),
+    # YAML booleans (yes/no/on/off/true/false) where a number belongs, numbers where a switch does
+    Case(
+        "booleans",
+        "speed_yes",
+        edit("scenario.yaml", "detour_factor: 1.6", "detour_factor: 1.6\n  speed_kmh: yes"),
+        ("scenario.yaml, row 11, column 'policy.speed_kmh'", "got the boolean true"),
+    ),
+    Case(
+        "booleans",
+        "floor_true",
+        edit("scenario.yaml", "at_least: 1", "at_least: true"),
+        ("column 'policy.min_coverage[0].at_least'", "got the boolean true"),
+    ),
+    Case(
+        "booleans",
+        "distance_cap_off",
+        edit("scenario.yaml", "max_distance_km: 250", "max_distance_km: off"),
+        ("scenario.yaml, row 9, column 'policy.max_distance_km'", "got the boolean false"),
+    ),
+    Case(
+        "booleans",
+        "switch_as_number",
+        edit("scenario.yaml", "avoid_home_commune: true", "avoid_home_commune: 1"),
+        ("scenario.yaml, row 11, column 'policy.avoid_home_commune'", "expected true or false"),
+    ),
+    # characters nobody sees: two ids that look the same must be the same id
+    Case(
+        "invisible",
+        "zero_width_twin",
+        edit(
+            "candidates.csv",
+            "P004,Cà Văn Dũng",
+            "P004,Cà Văn Dũng,STNMT,land:2,,120,,,\nP\u200b004,Cà Văn Dũng",
+        ),
+        ("candidates.csv, row 6, column 'id'", "invisible character U+200B (ZERO WIDTH SPACE) at position 2"),
+    ),
+    Case(
+        "invisible",
+        "bidi_control_in_a_reference",
+        edit("shortages.csv", "03158,health", "03158\u202e,health"),
+        ("shortages.csv, row 4, column 'commune_id'", "U+202E (RIGHT-TO-LEFT OVERRIDE) at position 6"),
+    ),
+    Case(
+        "invisible",
+        "no_break_space_in_a_name",
+        edit("agencies.csv", "Sở Y tế", "Sở Y\u00a0tế"),
+        ("agencies.csv, row 4, column 'name'", "U+00A0 (NO-BREAK SPACE)", "replace it with a plain space"),
+    ),
+    Case(
+        "invisible",
+        "zero_width_joiner_in_the_yaml",
+        edit("scenario.yaml", "{candidate: P001,", "{candidate: P\u200d001,"),
+        ("scenario.yaml, row 16, column 'pins[0].candidate'", "U+200D (ZERO WIDTH JOINER)"),
+    ),
+    # lists that must not be empty
+    Case(
+        "empty_lists",
+        "no_objective",
+        edit("scenario.yaml", "objectives: [coverage, fairness, distance]", "objectives: []"),
+        ("scenario.yaml, row 12, column 'policy.objectives'", "at least one objective is required"),
+    ),
+    Case(
+        "empty_lists",
+        "floor_over_no_commune",
+        edit("scenario.yaml", 'communes: "tag:border"', "communes: []"),
+        ("scenario.yaml, row 14, column 'policy.min_coverage[0].communes'", "at least one commune id"),
     ),
     # several mistakes at once: every one is reported in the same run
     Case(

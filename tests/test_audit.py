@@ -161,6 +161,38 @@ def drop_unfilled_row(folder: Path) -> None:
     (folder / "unfilled.csv").write_text("".join(lines[:-1]), encoding="utf-8")
 
 
+def nan_distance(folder: Path) -> None:
+    """Write `nan` as a person's distance (float("nan") compares false with everything)."""
+    table = rows(folder)
+    table[0]["distance_km"] = "nan"
+    save(folder, table)
+
+
+def nan_distance_in(column: str, text: str) -> Callable[[Path], None]:
+    """Write a non-number (`nan`, `inf`) into one column of the first row."""
+
+    def mutate(folder: Path) -> None:
+        table = rows(folder)
+        table[0][column] = text
+        save(folder, table)
+
+    return mutate
+
+
+def set_json(path: list[str | int], value: object) -> Callable[[Path], None]:
+    """A mutation that sets one value in plan.json (keeping its shape)."""
+
+    def mutate(folder: Path) -> None:
+        claims = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+        target = claims
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        (folder / "plan.json").write_text(json.dumps(claims), encoding="utf-8")
+
+    return mutate
+
+
 MUTATIONS = {
     "person twice": (add("P2", "C4", "it"), "one_seat_per_person"),
     "wrong specialty": (move("P8", "C4", "health"), "specialty_level"),
@@ -181,6 +213,16 @@ MUTATIONS = {
     "objective edited": (edit_json(["objectives", 0, "value"], 1), "objective"),
     "unfilled.csv edited": (drop_unfilled_row, "files_agree"),
     "plan.json out of step": (drop("P8"), "files_agree"),
+    "distance nan": (nan_distance, "reported_distance"),
+    "minutes infinite": (nan_distance_in("travel_minutes", "inf"), "reported_distance"),
+    "people_seconded edited": (edit_json(["kpis", "people_seconded"], 1), "kpi"),
+    "max_km edited": (edit_json(["kpis", "max_km"], -3.0), "kpi"),
+    "communes_left_short edited": (edit_json(["kpis", "communes_left_short"], 1), "kpi"),
+    "priority_weighted_filled edited": (edit_json(["kpis", "priority_weighted_filled"], 1), "kpi"),
+    "unproven stage called OPTIMAL": (set_json(["objectives", 1, "proven"], False), "status"),
+    "a stage left out": (set_json(["objectives"], []), "status"),
+    "INFEASIBLE with people seconded": (set_json(["status"], "INFEASIBLE"), "status"),
+    "UNKNOWN with people seconded": (set_json(["status"], "UNKNOWN"), "status"),
 }
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bad_corpus import CASES, NFC_AGENCY, NFD_AGENCY, Case, edit, outside_table
+from bad_corpus import CASES, NFC_AGENCY, NFD_AGENCY, Case, edit, far_right, outside_table
 from click.testing import CliRunner
 from conftest import REPO
 
@@ -100,3 +100,13 @@ def test_unknown_columns_that_misspell_nothing_are_kept_and_ignored(tmp_path: Pa
     original = load_scenario(scenario)
     edit("agencies.csv", "max_release\n", "max_release,ghi chú\n")(scenario)
     assert load_scenario(scenario) == original
+
+
+def test_a_sheet_without_dimension_and_styled_far_cells_reads_as_its_table(tmp_path: Path):
+    """3,000 rows each ending with an empty, styled cell in column XFD: read cell by cell as the table
+    (padding each row to 16,384 cells, as openpyxl's row iterator does, would take minutes)."""
+    scenario = scenario_copy(tmp_path)
+    far_right(None, rows=3_000)(scenario)
+    loaded = load_scenario(scenario)
+    assert len(loaded.agencies) == 3 + 2_999
+    assert loaded.agency_by_id["X7"].name == "Sở 7"

@@ -40,15 +40,19 @@ def test_solve_accepts_an_empty_existing_folder(tmp_path: Path):
 
 
 def test_solve_refuses_to_overwrite_without_force(tmp_path: Path):
-    """A folder holding files is kept unless --force is given."""
+    """A plan folder is kept unless --force is given; a folder holding anything else is never
+    replaced, even with --force (it is not a plan: deleting it would lose someone's files)."""
     out = tmp_path / "plan"
-    out.mkdir()
-    (out / "mine.txt").write_text("keep", encoding="utf-8")
+    assert run("solve", TINY, "--out", out).exit_code == 0
     result = run("solve", TINY, "--out", out)
     assert result.exit_code == 2 and "--force" in result.output
-    assert (out / "mine.txt").exists()
     assert run("solve", TINY, "--out", out, "--force").exit_code == 0
-    assert not (out / "mine.txt").exists()
+    (out / "mine.txt").write_text("keep", encoding="utf-8")
+    (out / "notes").mkdir()
+    for extra in ([], ["--force"]):
+        result = run("solve", TINY, "--out", out, *extra)
+        assert result.exit_code == 2 and "mine.txt, notes, which this command does not write" in result.output
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep"
 
 
 def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path):

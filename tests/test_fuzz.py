@@ -7,10 +7,12 @@ valid scenario is solved, every plan written passes the independent audit and op
 from __future__ import annotations
 
 import csv
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +36,9 @@ Tables = dict[str, list[dict[str, str]]]
 def names() -> st.SearchStrategy[str]:
     """Free text a planner might type, sometimes starting like a spreadsheet formula."""
     body = st.text(
-        st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=12
+        st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zs", "Zl", "Zp")),
+        min_size=1,
+        max_size=12,
     )
     return st.builds(lambda start, text: start + text, st.sampled_from(NAME_STARTS), body).filter(
         lambda name: name.strip().lower() not in {"nan", "null", "none", "n/a", "#n/a", "undefined"}
@@ -284,3 +288,182 @@ def test_the_cli_exits_with_a_contract_code(drawn: tuple[dict, Tables], junk: st
         assert (Path(root) / "plan").exists() == (result.exit_code != 2)
         if result.exit_code == 0:
             assert audit_folder(load_scenario(folder), Path(root) / "plan") == []
+
+
+HUGE = st.one_of(st.integers(0, 3), st.integers(10**6, 10**9), st.integers(10**9 + 1, 10**30))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), HUGE, HUGE, HUGE, HUGE, st.sampled_from(["flow", "cpsat"]))
+def test_numeric_extremes_are_refused_at_load_or_solved_within_the_limit(
+    drawn: tuple[dict, Tables], seats: int, capacity: int, release: int, staff: int, engine: str
+):
+    """Seats, capacity, staff and release from 0 to 10^30, under fairness and disruption: a number
+    beyond 10^9 is refused naming its file, row and column; anything else solves and audits."""
+    header, tables = drawn
+    header["policy"]["objectives"] = ["coverage", "fairness", "disruption", "distance"]
+    tables["shortages"][0]["seats"] = str(max(seats, 1))
+    tables["communes"][0]["capacity"] = str(capacity)
+    tables["agencies"][0]["max_release"] = str(release)
+    tables["agencies"][0]["staff"] = str(staff)
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", header, tables)
+        result = CliRunner().invoke(main, ["validate", str(folder)])
+        too_big = {
+            ("shortages.csv, row 2, column 'seats'", max(seats, 1)),
+            ("communes.csv, row 2, column 'capacity'", capacity),
+            ("agencies.csv, row 2, column 'max_release'", release),
+            ("agencies.csv, row 2, column 'staff'", staff),
+        }
+        refused = [where for where, value in too_big if value > 10**9]
+        if refused:
+            assert result.exit_code == 2, result.output
+            assert all(where in result.output for where in refused), result.output
+            return
+        assert result.exit_code == 0, result.output
+        solve_and_audit(load_scenario(folder), Path(root) / "plan", engine)
+
+
+TINY = Path(__file__).parent / "data" / "tiny"
+WRONG_SHAPES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+def json_paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every key path inside a JSON value (mappings and lists), the value itself included."""
+    paths = [prefix]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            paths += json_paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value[:2]):
+            paths += json_paths(inner, (*prefix, n))
+    return paths
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), WRONG_SHAPES, st.sampled_from(["audit", "report", "compare"]))
+def test_a_tampered_plan_json_is_bad_input_or_read(data: st.DataObject, junk: Any, command: str):
+    """Any key of plan.json replaced by any JSON value: audit, report and compare exit 0, 1 or 2,
+    never crash, and exit 2 names plan.json and the key whose shape is wrong."""
+    with tempfile.TemporaryDirectory() as root:
+        plan = Path(root) / "plan"
+        assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(plan)]).exit_code == 0
+        claims = json.loads((plan / "plan.json").read_text(encoding="utf-8"))
+        path = data.draw(st.sampled_from([p for p in json_paths(claims) if p]))
+        target = claims
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = junk
+        (plan / "plan.json").write_text(json.dumps(claims), encoding="utf-8")
+        args = {
+            "audit": ["audit", str(TINY), str(plan)],
+            "report": ["report", str(TINY), str(plan), "--out", str(Path(root) / "r.xlsx")],
+            "compare": ["compare", str(plan), str(plan)],
+        }[command]
+        result = CliRunner().invoke(main, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code == 2:
+            assert "plan.json" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "junk", "said"),
+    [
+        ("assignments", {"P001": "03158"}, "column 'assignments'"),
+        ("objectives", "coverage", "column 'objectives'"),
+        ("kpis", [1, 2], "column 'kpis'"),
+        ("provenance", None, "column 'provenance'"),
+        ("status", 5, "column 'status'"),
+        ("status", "DONE", "column 'status'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["audit", "report", "compare"])
+def test_each_tampered_key_is_named(tmp_path: Path, key: str, junk: Any, said: str, command: str):
+    """The review's examples: a wrong shape at the top of plan.json is exit 2 naming file and key."""
+    plan = tmp_path / "plan"
+    assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(plan)]).exit_code == 0
+    claims = json.loads((plan / "plan.json").read_text(encoding="utf-8"))
+    claims[key] = junk
+    (plan / "plan.json").write_text(json.dumps(claims), encoding="utf-8")
+    args = {
+        "audit": ["audit", str(TINY), str(plan)],
+        "report": ["report", str(TINY), str(plan), "--out", str(tmp_path / "r.html")],
+        "compare": ["compare", str(plan), str(plan)],
+    }[command]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "plan.json" in result.output and said in result.output, result.output
+    assert not (tmp_path / "r.html").exists()
+
+
+INVISIBLE = st.characters(categories=("Cc", "Cf", "Co", "Zl", "Zp", "Zs"), exclude_characters=" ")
+
+
+@FUZZ
+@given(scenarios(), st.sampled_from(["communes", "candidates", "agencies"]), INVISIBLE, st.integers(0, 9))
+def test_an_invisible_character_in_an_id_is_refused(
+    drawn: tuple[dict, Tables], table: str, char: str, at: int
+):
+    """An id holding a zero-width space, a bidi control, a no-break space or any other character
+    nobody sees is refused naming its row and column, never read as a second person or commune.
+    (Whitespace at either end is trimmed, as for every cell: the id stays the same id.)"""
+    header, tables = drawn
+    record = tables[table][0]
+    plain = record["id"]
+    at = at % (len(plain) + 1)
+    record["id"] = plain[:at] + char + plain[at:]
+    with tempfile.TemporaryDirectory() as root:
+        folder = write_scenario(Path(root) / "s", header, tables)
+        if char.isspace() and at in (0, len(plain)):
+            loaded = load_scenario(folder)
+            assert plain in {row.id for row in getattr(loaded, table)}
+            return
+        with pytest.raises(ScenarioError) as refused:
+            load_scenario(folder)
+        said = "\n".join(str(p) for p in refused.value.problems)
+        if char == "\x00":
+            assert f"{table}.csv: holds NUL characters" in said
+        else:
+            assert f"{table}.csv, row 2, column 'id'" in said, said
+            assert f"U+{ord(char):04X}" in said, said
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["plan.json", "assignments.csv", "unfilled.csv", "diagnosis.json"]),
+    st.floats(0, 1),
+    st.sampled_from(["audit", "report", "compare", "explain"]),
+)
+def test_any_output_file_cut_short_is_refused_or_read(name: str, keep: float, command: str):
+    """A plan file truncated at any byte (a full disk, a copy cut short): audit, report, compare and
+    explain end with a contract code (0, 1 or 2), never a crash; a cut plan.json never passes audit."""
+    with tempfile.TemporaryDirectory() as root:
+        plan = Path(root) / "plan"
+        assert CliRunner().invoke(main, ["solve", str(TINY), "--out", str(plan)]).exit_code == 0
+        path = plan / name
+        if not path.exists():
+            path.write_text("[]", encoding="utf-8")
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * keep)])  # the last newline alone may go: still the plan
+        args = {
+            "audit": ["audit", str(TINY), str(plan)],
+            "report": ["report", str(TINY), str(plan), "--out", str(Path(root) / "r.xlsx")],
+            "compare": ["compare", str(plan), str(plan)],
+            "explain": ["explain", str(TINY), str(plan), "--time-limit", "5"],
+        }[command]
+        result = CliRunner().invoke(main, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code in (0, 1, 2), result.output
+        cut = data[: int(len(data) * keep)]
+        if command == "audit" and name == "plan.json" and cut and cut.strip() != data.strip():
+            assert result.exit_code in (1, 2), result.output

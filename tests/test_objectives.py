@@ -112,6 +112,22 @@ def test_disruption_draws_on_the_larger_agency(solved):
     assert stage(plan, "disruption").value == 0.01
 
 
+def test_disruption_share_may_exceed_one_when_release_exceeds_staff(solved):
+    """A has 1 on its staff list but may release 3 (max_release above staff is kept as typed): three
+    seats filled from A alone is a share of 3, and the stage says so instead of failing."""
+    s = scenario(
+        [commune("C1", 10)],
+        [short("C1", "it", seats=3)],
+        [person(f"P{i}", "it", agency_id="A") for i in range(3)],
+        agencies=[agency("A", max_release=3, staff=1)],
+        objectives=["coverage", "disruption"],
+    )
+    plan = solved(s)
+    assert len(plan.assignments) == 3
+    assert stage(plan, "disruption").value == 3
+    assert stage(plan, "disruption").proven
+
+
 def test_order_of_objectives_is_strict(solved):
     """Distance first: the cheapest plan sends nobody, and coverage can only work within that."""
     s = scenario(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import BUNDLED, REPO
 
 from cli import main
 from models.loader import load_scenario
-from models.redact import pseudonyms
+from models.redact import pseudonyms, real_ids
 from optimizer.audit import audit_folder
 
 TINY = REPO / "tests" / "data" / "tiny"
@@ -58,10 +60,10 @@ def test_pseudonyms_are_stable_and_restore_the_full_plan(tmp_path: Path):
     assert all(pid.startswith("R-") and len(pid) == 14 for pid in first["candidate_id"])
     back = {pseudonym: cid for cid, pseudonym in pseudonyms(load_scenario(TINY)).items()}
     full = pd.read_csv(tmp_path / "a-hr" / "assignments.csv", dtype=str)
-    assert first["candidate_id"].map(back).tolist() == full["candidate_id"].tolist()
-    assert first.drop(columns=["candidate_id", "candidate_name"]).equals(
-        full.drop(columns=["candidate_id", "candidate_name"])
-    )
+    restored = first.assign(candidate_id=first["candidate_id"].map(back)).sort_values("candidate_id")
+    restored = restored.reset_index(drop=True)
+    assert restored["candidate_id"].tolist() == full["candidate_id"].tolist()
+    assert restored.drop(columns=["candidate_name"]).equals(full.drop(columns=["candidate_name"]))
 
 
 def test_the_whole_redacted_folder_audits_once_ids_are_restored(tmp_path: Path):
@@ -116,3 +118,58 @@ def test_redacted_plan_is_audited_with_its_pseudonyms_resolved(tmp_path: Path):
     result = CliRunner().invoke(main, ["audit", str(TINY), str(out)])
     assert result.exit_code == 0, result.output
     assert "no violation of the hard rules" in " ".join(result.output.split())
+
+
+def test_public_rows_do_not_keep_the_real_order(tmp_path: Path):
+    """Rows of the public plan are sorted by pseudonym, so row k of the public plan is not row k
+    of the HR plan (which is sorted by the real id): position gives nobody away."""
+    public, hr = tmp_path / "public", tmp_path / "hr"
+    result = run("solve", BUNDLED, "--out", public, "--redact", "--full-out", hr)
+    assert result.exit_code == 0, result.output
+    shown = [
+        row["candidate_id"] for row in csv.DictReader((public / "assignments.csv").open(encoding="utf-8"))
+    ]
+    assert shown == sorted(shown)
+    real = real_ids(load_scenario(BUNDLED))
+    hr_order = [
+        row["candidate_id"] for row in csv.DictReader((hr / "assignments.csv").open(encoding="utf-8"))
+    ]
+    assert sorted(real[p] for p in shown) == sorted(hr_order)
+    assert [real[p] for p in shown] != hr_order
+    listed = [
+        a["candidate_id"]
+        for a in json.loads((public / "plan.json").read_text(encoding="utf-8"))["assignments"]
+    ]
+    assert listed == shown
+
+
+@pytest.mark.parametrize("out_name", ["report.html", "report.xlsx"])
+def test_report_reads_a_redacted_plan_with_its_scenario(tmp_path: Path, out_name: str):
+    """`report SCENARIO PUBLIC_PLAN`: the pseudonyms are resolved to find agencies and distances, and
+    the report still names nobody."""
+    public = tmp_path / "public"
+    assert run("solve", TINY, "--out", public, "--redact").exit_code == 0
+    target = tmp_path / out_name
+    result = run("report", TINY, public, "--out", target)
+    assert result.exit_code == 0, result.output
+    if out_name.endswith("xlsx"):
+        sheets = pd.read_excel(target, sheet_name=None, dtype=str)
+        text = "\n".join(frame.to_csv() for frame in sheets.values())
+    else:
+        text = target.read_text(encoding="utf-8")
+    scenario = load_scenario(TINY)
+    assert not any(c.name in text for c in scenario.candidates)
+    assert pseudonyms(scenario)["P001"] in text
+
+
+def test_compare_reads_redacted_plans_with_the_scenario(tmp_path: Path):
+    """Two public plans of one scenario compare person by person (by pseudonym), hand edits included."""
+    public = tmp_path / "public"
+    assert run("solve", TINY, "--out", public, "--redact").exit_code == 0
+    edited = Path(shutil.copytree(public, tmp_path / "edited"))
+    (edited / "plan.json").unlink()
+    out = tmp_path / "diff.json"
+    result = run("compare", public, edited, "--scenario", TINY, "--out", out)
+    assert result.exit_code == 0, result.output
+    people = json.loads(out.read_text(encoding="utf-8"))["people"]
+    assert people["moved"] == [] and people["added"] == [] and people["removed"] == []

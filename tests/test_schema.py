@@ -79,7 +79,7 @@ def test_coordinates_are_the_loaders_vietnam_box(table: str):
 def test_personal_travel_cap_is_more_than_zero_everywhere():
     """max_distance_km is > 0 in the model, so the template's validation is '>' 0 too."""
     cap = column("candidates", "max_distance_km")
-    assert (cap.low, cap.low_open, cap.bounds) == (0, True, "> 0")
+    assert (cap.low, cap.low_open, cap.bounds) == (0, True, "> 0, ≤ 1,000,000,000")
 
 
 def test_writer_and_required_tables_follow_the_models():

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from models.plan_files import PlanFiles, read_plan_files
-from models.redact import pseudonyms
+from models.redact import real_ids
 from models.scenario import Scenario
 from optimizer.audit.claims import check_claims, objective_values
 from optimizer.audit.files import Row, Violation, read_claims, read_rows
@@ -56,7 +56,7 @@ def _read(scenario: Scenario, files: PlanFiles, found: list[Violation]) -> tuple
 
 def _unredacted(scenario: Scenario, claims: dict, rows: list[Row]) -> tuple[dict, list[Row]]:
     """Claims and rows with each pseudonym replaced by the candidate id it stands for."""
-    real = {pseudonym: candidate for candidate, pseudonym in pseudonyms(scenario).items()}
+    real = real_ids(scenario)
     assignments = [
         {**a, "candidate_id": real.get(a.get("candidate_id"), a.get("candidate_id"))}
         for a in claims.get("assignments", [])

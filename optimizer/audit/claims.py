@@ -10,6 +10,7 @@ from models.plan_io import UNFILLED_FILE
 from models.scenario import Scenario
 from optimizer.audit.files import Row, Violation, unreadable_file
 from optimizer.audit.rules import KM_TOLERANCE, travel
+from optimizer.audit.soft import softened
 
 
 def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
@@ -78,21 +79,65 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
                     f"claims {stage['communes_served']}, plan gives {actual['communes_served']}",
                 )
             )
+    found.extend(_kpis(scenario, rows, usable, claims.get("kpis", {})))
+    found.extend(_status(scenario, rows, claims))
+    found.extend(check_unfilled(scenario, rows, files))
+    found.extend(check_baseline(scenario, rows, claims))
+    return found
+
+
+def _kpis(scenario: Scenario, rows: list[Row], usable: list[Row], kpis: dict) -> list[Violation]:
+    """Every headline figure plan.json claims, recomputed from the rows."""
     demanded = sum(s.seats for s in scenario.shortages)
-    kpis = claims.get("kpis", {})
+    priority = {(s.commune_id, s.specialty): s.priority for s in scenario.shortages}
+    demand: Counter[str] = Counter()
+    for s in scenario.shortages:
+        demand[s.commune_id] += s.seats
+    hosted = Counter(r.commune_id for r in rows)
+    km = list({r.candidate_id: r.distance_km or 0.0 for r in rows}.values())  # each person once
     expected = {
         "seats_demanded": demanded,
         "seats_filled": len(rows),
         "coverage_pct": round(100.0 * len(rows) / demanded, 2) if demanded else 100.0,
-        "total_km": sum({r.candidate_id: r.distance_km or 0.0 for r in rows}.values()),
+        "total_km": sum(km),
+        "priority_weighted_demanded": sum(s.priority * s.seats for s in scenario.shortages),
+        "priority_weighted_filled": sum(priority[(r.commune_id, r.specialty)] for r in usable),
+        "people_seconded": len(km),
+        "communes_with_demand": len(demand),
+        "communes_left_short": sum(1 for c, d in demand.items() if hosted[c] < d),
+        "max_km": max(km, default=0.0),
     }
-    for key, value in expected.items():
-        if key in kpis and not _close(
-            kpis[key], value, 0.011 if key == "coverage_pct" else KM_TOLERANCE * max(1, len(rows))
-        ):
-            found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
-    found.extend(check_unfilled(scenario, rows, files))
-    found.extend(check_baseline(scenario, rows, claims))
+    tolerance = {"coverage_pct": 0.011, "total_km": KM_TOLERANCE * max(1, len(rows)), "max_km": KM_TOLERANCE}
+    return [
+        Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}")
+        for key, value in expected.items()
+        if key in kpis and not _close(kpis[key], value, tolerance.get(key, 1e-6))
+    ]
+
+
+def _status(scenario: Scenario, rows: list[Row], claims: dict) -> list[Violation]:
+    """The status agrees with the stages and the rows: OPTIMAL only when every declared stage is
+    proven, a plan found (OPTIMAL, FEASIBLE) lists the scenario's stages (after
+    `rules_kept` when rules are softened), and
+    INFEASIBLE or UNKNOWN (no plan) seconds nobody."""
+    status, stages = claims.get("status"), claims.get("objectives", [])
+    found = []
+    if status in ("INFEASIBLE", "UNKNOWN") and rows:
+        found.append(Violation("status", str(status), f"claims no plan, but {len(rows)} people are seconded"))
+    if status in ("OPTIMAL", "FEASIBLE"):
+        named = [stage.get("name") for stage in stages]
+        declared = ["rules_kept"] if softened(scenario, claims) else []
+        declared += [objective.value for objective in scenario.policy.objectives]
+        if sorted(map(str, named)) != sorted(declared):  # a trade-off curve may rank them otherwise
+            found.append(
+                Violation(
+                    "status", str(status), f"stages {named} are not the scenario's objectives {declared}"
+                )
+            )
+    if status == "OPTIMAL":
+        for stage in stages:
+            if not stage.get("proven"):
+                found.append(Violation("status", "OPTIMAL", f"stage {stage.get('name')} is not proven"))
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,15 +44,25 @@ def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
         return []
     rows = []
     for n, record in files.assignments.rows:
-        try:
-            km = float(record["distance_km"]) if record.get("distance_km", "") != "" else None
-        except ValueError:
+        km = _number(record.get("distance_km", ""))
+        if km is not None and not (math.isfinite(km) and km >= 0):
             found.append(
                 Violation(
-                    "files_agree", f"{ASSIGNMENTS_FILE} line {n}", f"distance_km {record['distance_km']!r}"
+                    "reported_distance",
+                    f"{ASSIGNMENTS_FILE} line {n}",
+                    f"distance_km {record['distance_km']!r} is not a distance (a finite number ≥ 0)",
                 )
             )
             km = None
+        minutes = _number(record.get("travel_minutes", ""))
+        if minutes is not None and not (math.isfinite(minutes) and minutes >= 0):
+            found.append(
+                Violation(
+                    "reported_distance",
+                    f"{ASSIGNMENTS_FILE} line {n}",
+                    f"travel_minutes {record['travel_minutes']!r} is not a time (a finite number ≥ 0)",
+                )
+            )
         rows.append(
             Row(
                 n,
@@ -63,6 +74,16 @@ def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
             )
         )
     return rows
+
+
+def _number(text: str) -> float | None:
+    """A cell's number; None when blank; NaN (refused by the caller) when it is not a number."""
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 def read_claims(files: PlanFiles, found: list[Violation]) -> dict | None:
