@@ -14,6 +14,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from i18n import LANGUAGES, _, language_from, set_language
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
@@ -52,8 +53,27 @@ def _load(path: str, allow_outside_paths: bool = False) -> Scenario:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="secondment-planner")
-def main() -> None:
-    """Match civil servants to commune specialty shortages, provably well."""
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of messages and reports (default: SECONDMENT_LANG, else the locale: vi_VN gives vi).",
+)
+def main(lang: str | None) -> None:
+    """Match civil servants to commune specialty shortages, provably well.
+
+    \b
+    Example (in Vietnamese):
+      secondment --lang vi validate scenarios/dien-bien-2025
+    """
+    language = language_from(lang)
+    try:
+        set_language(language)
+    except ValueError:
+        raise click.UsageError(
+            _("SECONDMENT_LANG={value} is not a language of this tool; expected vi or en").format(
+                value=repr(language)
+            )
+        ) from None
 
 
 OUTSIDE_PATHS = click.option(
