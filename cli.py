@@ -372,40 +372,45 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
 @click.option(
     "--yaml/--no-yaml",
     "with_yaml",
-    default=True,
+    default=False,
     show_default=True,
-    help="Also write scenario.yaml beside the workbook, naming its sheets.",
+    help="Write scenario.yaml beside the workbook for the name, period and policy (else the scenario sheet).",
 )
-@click.option("--name", help="Scenario name in scenario.yaml (default: the workbook's file name).")
+@click.option("--name", help="Scenario name (default: the workbook's file name).")
+@click.option(
+    "--from", "source", type=click.Path(), help="Fill the workbook with this scenario (folder, YAML, .xlsx)."
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
-def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> None:
-    """Write a blank scenario workbook: a sheet per table, a README sheet, drop-down lists.
+def template(out_file: str, with_yaml: bool, name: str | None, source: str | None, force: bool) -> None:
+    """Write a scenario workbook: README, scenario keys, a sheet per table and list, drop-downs.
 
-    With scenario.yaml beside it (the default) the folder is a scenario: fill in the sheets, then
-    validate and solve the folder.
+    The workbook alone is the whole scenario: fill in the sheets, then validate and solve it.
+    `--from` writes an existing scenario as one workbook; the README sheet follows --lang.
 
     \b
     Example:
-      secondment template --out rounds/2026/book.xlsx
-      secondment solve rounds/2026 --out plans/2026
+      secondment --lang vi template --out rounds/2026/book.xlsx
+      secondment solve rounds/2026/book.xlsx --out plans/2026
     """
-    from reports.template import tables_yaml, write_scenario_yaml, write_template
+    from reports.template import write_scenario_yaml, write_template
 
     book = _output_path(out_file, (".xlsx",))
+    if source and with_yaml:
+        raise click.UsageError("--from writes the whole scenario into the workbook; leave out --yaml")
+    loaded = _load(source) if source else None
     yaml_path = book.with_name("scenario.yaml")
     existing = [str(p) for p in (book, yaml_path if with_yaml else None) if p and p.exists()]
     if existing and not force:
         err.print(f"[bold red]error:[/] will not overwrite {', '.join(existing)}; pass --force to replace")
         sys.exit(EXIT_BAD_INPUT)
-    _write_output(lambda: write_template(book), book)
+    title = name or book.stem
+    _write_output(lambda: write_template(book, with_yaml, title, loaded), book)
+    target = book
     if with_yaml:
-        _write_output(lambda: write_scenario_yaml(yaml_path, book.name, name or book.stem), yaml_path)
-        folder = book.parent
-        out.print(f"Fill in the sheets, then: secondment validate {folder}", markup=False)
-        out.print(f"                          secondment solve {folder} --out plans/NAME", markup=False)
-    else:
-        out.print("Name its sheets in your scenario.yaml:", markup=False)
-        out.print(tables_yaml(book.name), markup=False)
+        _write_output(lambda: write_scenario_yaml(yaml_path, book.name, title), yaml_path)
+        target = book.parent
+    out.print(f"Fill in the sheets, then: secondment validate {target}", markup=False)
+    out.print(f"                          secondment solve {target} --out plans/NAME", markup=False)
 
 
 def _output_path(out_file: str, suffixes: tuple[str, ...]) -> Path:

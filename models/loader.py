@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.book_source import BookSource, is_workbook, read_book
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
 from models.references import check_references
@@ -84,8 +85,7 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
 
     Tables must lie inside the scenario's folder unless `allow_outside_paths` is set.
     """
-    yaml_path = _scenario_yaml(Path(path))
-    source = read_yaml(yaml_path)
+    source, folder = _source(Path(path))
     header = _validate_header(source)
     problems: list[InputProblem] = []
     raw: dict[str, Table] = {}
@@ -93,7 +93,7 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
     names = header.tables.model_dump(exclude_none=True)
     for table, spec in names.items():
         try:
-            raw[table] = read_table(spec, yaml_path.parent, allow_outside_paths)
+            raw[table] = read_table(spec, folder, allow_outside_paths)
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
@@ -113,6 +113,16 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
     )
 
 
+def _source(path: Path) -> tuple[YamlSource | BookSource, Path]:
+    """The scenario's header (from scenario.yaml or a whole-scenario workbook) and its folder."""
+    if is_workbook(path):
+        if not path.is_file():
+            raise ScenarioError([InputProblem(str(path), "scenario file not found")])
+        return read_book(path), path.parent
+    yaml_path = _scenario_yaml(path)
+    return read_yaml(yaml_path), yaml_path.parent
+
+
 def _scenario_yaml(path: Path) -> Path:
     """Accept the scenario folder or its YAML file."""
     try:
@@ -125,30 +135,29 @@ def _scenario_yaml(path: Path) -> Path:
     return yaml_path
 
 
-def _validate_header(source: YamlSource) -> ScenarioFile:
+def _validate_header(source: YamlSource | BookSource) -> ScenarioFile:
     """Check scenario.yaml's keys and values, naming the line and key of each problem."""
     content = source.content
     if not isinstance(content, dict):
         raise ScenarioError(
             [InputProblem(source.name, "expected a mapping with name, tables and policy", row=1)]
         )
-    problems = _period_problems(source)
+    flagged = _period_problems(source)
+    problems = [*source.problems, *flagged.values()]
     try:
         header = ScenarioFile.model_validate(_composed(content))
     except ValidationError as error:
-        flagged = {problem.column for problem in problems}
         for e in error.errors():
-            if _key_path(e["loc"][:2]) in flagged:
+            if tuple(e["loc"][:2]) in flagged:
                 continue
-            line, depth = source.locate(e["loc"])
-            loc = e["loc"] if e["type"] == "missing" else e["loc"][:depth]
+            file, line, column = source.place(e["loc"], missing=e["type"] == "missing")
             value = e.get("input")
             problems.append(
                 InputProblem(
-                    source.name,
+                    file,
                     _explain(e),
                     row=line,
-                    column=_key_path(loc),
+                    column=column,
                     value=value if isinstance(value, str | int | float | date) else None,
                 )
             )
@@ -169,22 +178,20 @@ def _composed(value: Any) -> Any:
     return value
 
 
-def _period_problems(source: YamlSource) -> list[InputProblem]:
+def _period_problems(source: YamlSource | BookSource) -> dict[tuple[str, str], InputProblem]:
     """Period dates must be ISO dates: a day/month date, a serial number or a timestamp is refused."""
     period = source.content.get("period")
     if not isinstance(period, dict):
-        return []
-    problems = []
+        return {}
+    problems = {}
     for key in ("start", "end"):
         value = period.get(key)
         if value is None or isinstance(value, date):
             continue
         expected = date_problem(str(value))
         if expected:
-            line, _ = source.locate(("period", key))
-            problems.append(
-                InputProblem(source.name, expected, row=line, column=f"period.{key}", value=value)
-            )
+            file, line, column = source.place(("period", key))
+            problems["period", key] = InputProblem(file, expected, row=line, column=column, value=value)
     return problems
 
 
@@ -287,14 +294,6 @@ def _nearest(column: str, choices: list[str], strict: bool = False) -> str | Non
     scored = [(score(choice), choice) for choice in choices]
     best = max(scored, default=(0.0, None))
     return best[1] if best[0] >= (STRICT_MISS if strict else NEAR_MISS) else None
-
-
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    """Render a pydantic location as `policy.min_coverage[0].at_least`."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(top level)"
 
 
 def _explain(error: Any) -> str:

@@ -9,6 +9,7 @@ from models.errors import InputProblem
 from models.scenario import nfc
 
 if TYPE_CHECKING:
+    from models.book_source import BookSource
     from models.loader import ScenarioFile
     from models.scenario import Row
     from models.tables import Table
@@ -61,7 +62,7 @@ def check_references(
     tables: dict[str, list[tuple[int, Row]]],
     raw: dict[str, Table],
     names: dict[str, str],
-    source: YamlSource,
+    source: YamlSource | BookSource,
 ) -> list[InputProblem]:
     """Find duplicate ids, lost leading zeros and references to ids or specialties that do not exist."""
     problems: list[InputProblem] = []
@@ -103,15 +104,12 @@ def check_references(
         if known is not None and table in tables:
             problems.extend(_unknown(names[table], tables[table], column, known))
 
-    def locate(*loc: int | str) -> int:
-        return source.locate(loc)[0]
+    def problem(expected: str, value: object, *loc: int | str) -> InputProblem:
+        file, row, column = source.place(loc)
+        return InputProblem(file, expected, row, column, value)
 
     if len(set(specialty_ids)) != len(specialty_ids):
-        problems.append(
-            InputProblem(
-                source.name, "each specialty id may appear only once", locate("specialties"), "specialties"
-            )
-        )
+        problems.append(problem("each specialty id may appear only once", None, "specialties"))
     for section, entries in (("pins", header.pins), ("forbid", header.forbid)):
         for index, entry in enumerate(entries):
             for field, known in (
@@ -121,20 +119,12 @@ def check_references(
             ):
                 value = getattr(entry, field)
                 if known is not None and value is not None and value not in known:
-                    problems.append(
-                        InputProblem(
-                            source.name,
-                            known.expected(value),
-                            locate(section, index, field),
-                            f"{section}[{index}].{field}",
-                            value,
-                        )
-                    )
+                    problems.append(problem(known.expected(value), value, section, index, field))
     if communes is not None:
         tags = {
             str(nfc(t)) for _, r in raw["communes"].rows for t in r.get("tags", "").split(";") if t.strip()
         }
-        problems.extend(_floors(header, tags, specialties, communes, source.name, locate))
+        problems.extend(_floors(header, tags, specialties, communes, problem))
     return problems
 
 
@@ -200,50 +190,31 @@ def _floors(
     tags: set[str],
     specialties: Registry,
     communes: Registry,
-    yaml: str,
-    locate: Callable[..., int],
+    problem: Callable[..., InputProblem],
 ) -> list[InputProblem]:
     """Every min_coverage floor names a known specialty and communes that exist."""
     problems = []
     for index, floor in enumerate(header.policy.min_coverage):
         where = ("policy", "min_coverage", index)
-        path = f"policy.min_coverage[{index}]"
         if floor.specialty not in specialties:
-            problems.append(
-                InputProblem(
-                    yaml,
-                    "unknown specialty id",
-                    locate(*where, "specialty"),
-                    f"{path}.specialty",
-                    floor.specialty,
-                )
-            )
+            expected = specialties.expected(floor.specialty)
+            problems.append(problem(expected, floor.specialty, *where, "specialty"))
         if isinstance(floor.communes, tuple):
             problems.extend(
-                InputProblem(
-                    yaml, communes.expected(c), locate(*where, "communes", n), f"{path}.communes[{n}]", c
-                )
+                problem(communes.expected(c), c, *where, "communes", n)
                 for n, c in enumerate(floor.communes)
                 if c not in communes
             )
         elif floor.communes != "all" and not floor.communes.startswith("tag:"):
-            problems.append(
-                InputProblem(
-                    yaml,
-                    "expected 'all', 'tag:X' or a list of commune ids",
-                    locate(*where, "communes"),
-                    f"{path}.communes",
-                    floor.communes,
-                )
-            )
+            expected = "expected 'all', 'tag:X' or a list of commune ids"
+            problems.append(problem(expected, floor.communes, *where, "communes"))
         elif floor.communes.startswith("tag:") and floor.communes.removeprefix("tag:") not in tags:
             problems.append(
-                InputProblem(
-                    yaml,
+                problem(
                     f"no commune has this tag (tags used: {', '.join(sorted(tags)) or 'none'})",
-                    locate(*where, "communes"),
-                    f"{path}.communes",
                     floor.communes,
+                    *where,
+                    "communes",
                 )
             )
     return problems

@@ -195,6 +195,17 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]
         book.close()
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook that `read_table` has already opened once (so it is known to be sane)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
 def _text(value: object) -> str:
     """A workbook cell as the text a CSV would hold: whole numbers without `.0`, dates as ISO."""
     if value is None:

@@ -55,6 +55,7 @@ class YamlSource:
     name: str
     content: Any
     root: Node
+    problems: tuple[InputProblem, ...] = ()
 
     def locate(self, loc: tuple[int | str, ...]) -> tuple[int, int]:
         """The line of the deepest node on a key path that exists, and how many parts of it exist."""
@@ -65,6 +66,19 @@ class YamlSource:
                 break
             (line, node), depth = found, depth + 1
         return line + 1, depth
+
+    def place(self, loc: tuple[int | str, ...], missing: bool = False) -> tuple[str, int, str]:
+        """File, line and key path of a key (the part of it that exists, unless the key is missing)."""
+        line, depth = self.locate(loc)
+        return self.name, line, key_path(loc if missing else loc[:depth])
+
+
+def key_path(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic location as `policy.min_coverage[0].at_least`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
 
 
 def _child(node: Node, part: int | str) -> tuple[int, Node] | None:
