@@ -115,6 +115,7 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
 @click.option(
     "--full-out", type=click.Path(), help="With --redact: also write the full plan (for HR) to this folder."
 )
+@click.option("--xlsx", "with_xlsx", is_flag=True, help="Also write the plan as a workbook, plan.xlsx.")
 @OUTSIDE_PATHS
 def solve(
     scenario: str,
@@ -126,6 +127,7 @@ def solve(
     force: bool,
     redact: bool,
     full_out: str | None,
+    with_xlsx: bool,
     allow_outside_paths: bool,
 ) -> None:
     """Find the best secondment plan and write it as a plan folder.
@@ -137,6 +139,7 @@ def solve(
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
+      secondment solve rounds/2026/book.xlsx --out plans/2026 --xlsx
     """
     from models.redact import redact_plan
     from optimizer.solve import solve as optimise
@@ -163,6 +166,8 @@ def solve(
                 write_plan(written, target, force=force, extra=_diagnosis(written))
             except (OutputExists, OSError) as error:
                 _cannot_write(error)
+            if with_xlsx:
+                _plan_workbook(target, None if redacted else loaded)
     print_summary(loaded, plan, outputs[0][0], time.monotonic() - started)
     if plan.status == SolveStatus.INFEASIBLE:
         sys.exit(EXIT_INFEASIBLE)
@@ -197,6 +202,18 @@ def _diagnosis(plan: Plan) -> dict[str, str]:
         return {}
     conflicts = [c.model_dump(mode="json") for c in plan.conflicts]
     return {"diagnosis.json": json.dumps(conflicts, ensure_ascii=False, indent=2)}
+
+
+def _plan_workbook(folder: Path, scenario: Scenario | None) -> None:
+    """plan.xlsx beside the plan files: the report workbook (a redacted plan is read without its scenario)."""
+    from reports.plan_data import read_plan_folder
+    from reports.sheets import plan_sheets
+    from reports.workbook import write_workbook
+
+    try:
+        write_workbook(folder / "plan.xlsx", plan_sheets(read_plan_folder(folder, scenario)))
+    except OSError as error:
+        _cannot_write(error)
 
 
 def _cannot_write(error: Exception) -> None:

@@ -19,6 +19,7 @@ UNFILLED_FILE = "unfilled.csv"
 ASSIGNMENT_COLUMNS = list(Assignment.model_fields)
 UNFILLED_COLUMNS = list(Unfilled.model_fields)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel on Windows opens Vietnamese names intact
 
 
 class OutputExists(Exception):
@@ -72,10 +73,10 @@ def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
         json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     _table([a.model_dump() for a in plan.assignments], ASSIGNMENT_COLUMNS).to_csv(
-        folder / ASSIGNMENTS_FILE, index=False, lineterminator="\n"
+        folder / ASSIGNMENTS_FILE, index=False, lineterminator="\n", encoding=CSV_ENCODING
     )
     _table([u.model_dump() for u in plan.unfilled], UNFILLED_COLUMNS).to_csv(
-        folder / UNFILLED_FILE, index=False, lineterminator="\n"
+        folder / UNFILLED_FILE, index=False, lineterminator="\n", encoding=CSV_ENCODING
     )
     for name, text in extra.items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -97,7 +97,7 @@ def check_unfilled(scenario: Scenario, rows: list[Row], path: Path) -> list[Viol
         (s.commune_id, s.specialty): s.seats - got[s.key] for s in scenario.shortages if got[s.key] < s.seats
     }
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for r in frame.to_dict("records")}
     except (OSError, KeyError, ValueError, pd.errors.EmptyDataError) as error:
         return [Violation("files_agree", "unfilled.csv", f"unreadable: {error}")]
