@@ -7,10 +7,12 @@ import unicodedata
 from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from i18n import _
+from models.aliases import header_meaning
 from models.book_source import BookSource, is_workbook, read_book
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
@@ -35,7 +37,6 @@ from models.scenario import (
 from models.tables import Table, read_table
 from models.yaml_source import YamlSource, read_yaml
 
-RowModel = TypeVar("RowModel", bound=Row)
 SCENARIO_FILE = "scenario.yaml"
 TABLE_MODELS: dict[str, type[Row]] = {
     "communes": Commune,
@@ -97,7 +98,7 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
-        tables[table] = _parse_rows(raw[table], TABLE_MODELS[table], problems)
+        tables[table] = _parse_rows(raw[table], table, problems)
     problems.extend(check_references(header, tables, raw, names, source))
     if problems:
         raise ScenarioError(problems)
@@ -195,11 +196,10 @@ def _period_problems(source: YamlSource | BookSource) -> dict[tuple[str, str], I
     return problems
 
 
-def _parse_rows(
-    table: Table, model: type[RowModel], problems: list[InputProblem]
-) -> list[tuple[int, RowModel]]:
-    """Validate every row of a table, adding a problem per bad cell."""
-    column_problems, missing = _check_columns(table, model)
+def _parse_rows(table: Table, kind: str, problems: list[InputProblem]) -> list[tuple[int, Row]]:
+    """Validate every row of a table (`kind` is communes, shortages, ...), adding a problem per bad cell."""
+    model = TABLE_MODELS[kind]
+    column_problems, missing = _check_columns(table, kind)
     problems.extend(column_problems)
     if missing:
         return []
@@ -207,7 +207,7 @@ def _parse_rows(
         problems.append(InputProblem(table.name, "has a header but no rows", row=2))
         return []
     kinds = {column: field_kind(field) for column, field in model.model_fields.items()}
-    parsed: list[tuple[int, RowModel]] = []
+    parsed: list[tuple[int, Row]] = []
     for number, record in table.rows:
         cells: dict[str, str] = {}
         flagged: list[tuple[str, str, str]] = []
@@ -242,14 +242,32 @@ def _named_field(model: type[Row], message: str) -> str | None:
     return next((field for field in model.model_fields if message.startswith(field)), None)
 
 
-def _check_columns(table: Table, model: type[Row]) -> tuple[list[InputProblem], list[str]]:
-    """Missing required columns, and unknown columns that look like a misspelt known one."""
-    known = model.model_fields
+def _check_columns(table: Table, kind: str) -> tuple[list[InputProblem], list[str]]:
+    """Missing required columns, and unknown columns that look like a misspelt or translated known one."""
+    known = TABLE_MODELS[kind].model_fields
     absent = [column for column in known if column not in table.columns]
     unknown = [column for column in table.columns if column not in known]
     problems = []
     missing = [column for column in absent if known[column].is_required()]
+    meanings = {column: header_meaning(kind, column) for column in unknown}
+    for column in unknown:
+        meant = meanings[column]
+        if meant in absent:
+            problems.append(
+                InputProblem(
+                    table.name,
+                    _(
+                        "this header is Vietnamese for the column {meant}: rename it {meant} (the column "
+                        "names are the file format; the template's README sheet explains each)"
+                    ).format(meant=meant),
+                    row=1,
+                    column=column,
+                )
+            )
+    translated = {meant for meant in meanings.values() if meant}
     for column in missing:
+        if column in translated:
+            continue
         near = _nearest(column, unknown)
         hint = f"; is {near!r} meant to be it?" if near else ""
         problems.append(
@@ -261,6 +279,8 @@ def _check_columns(table: Table, model: type[Row]) -> tuple[list[InputProblem], 
             )
         )
     for column in unknown:
+        if meanings[column] in absent:
+            continue
         near = _nearest(column, [c for c in absent if c not in missing], strict=True)
         if near:
             problems.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from i18n import N_, _
+from models.aliases import near_miss, specialty_alias
 from models.errors import InputProblem
 from models.scenario import nfc
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from models.yaml_source import YamlSource
 
 Rows = list[tuple[int, Any]]
-TEXT_FORMAT = "format the id columns as Text in the spreadsheet and retype the codes"
+TEXT_FORMAT = N_("format the id columns as Text in the spreadsheet and retype the codes")
 UNIQUE_KEYS = {
     "communes": ("id",),
     "candidates": ("id",),
@@ -26,8 +28,17 @@ UNIQUE_KEYS = {
 }
 
 
+UNKNOWN = {
+    "specialty": N_("unknown specialty id"),
+    "commune": N_("unknown commune id"),
+    "agency": N_("unknown agency id"),
+    "candidate": N_("unknown candidate id"),
+    "commune, agency or candidate": N_("unknown commune, agency or candidate id"),
+}
+
+
 class Registry:
-    """Known ids of one kind, with a hint when a spreadsheet has dropped a leading zero."""
+    """Known ids of one kind, with a hint for the usual mistakes: lost zeros, near misses, names, commas."""
 
     def __init__(self, kind: str, ids: Iterable[str], table: str) -> None:
         self.kind = kind
@@ -38,23 +49,49 @@ class Registry:
         return value in self.ids
 
     def expected(self, value: str) -> str:
-        """Explain an unknown id, naming the known id it matches once leading zeros are set aside."""
-        message = f"unknown {self.kind} id"
+        """Explain an unknown id and name the known id it most likely stands for."""
+        message = _(UNKNOWN[self.kind])
+        hint = self._zeros(value) or self._list(value) or self._alias(value) or self._near(value)
+        return f"{message}; {hint}" if hint else message
+
+    def _zeros(self, value: str) -> str | None:
+        """The known id this one matches once leading zeros are set aside."""
         if not value.isdigit():
-            return message
+            return None
         same = sorted(
             known for known in self.ids if known.isdigit() and known.lstrip("0") == value.lstrip("0")
         )
         if not same:
-            return message
+            return None
         if len(same[0]) > len(value):
-            return (
-                f"{message}; did you mean {same[0]!r}? A spreadsheet dropped its leading zero: {TEXT_FORMAT}"
+            return _("did you mean {known}? A spreadsheet dropped its leading zero: {fix}").format(
+                known=repr(same[0]), fix=_(TEXT_FORMAT)
             )
-        return (
-            f"{message}; {self.table} has {same[0]!r}, this id without its leading zero: a spreadsheet "
-            f"dropped it there; {TEXT_FORMAT}"
-        )
+        return _(
+            "{table} has {known}, this id without its leading zero: a spreadsheet dropped it there; {fix}"
+        ).format(table=self.table, known=repr(same[0]), fix=_(TEXT_FORMAT))
+
+    def _list(self, value: str) -> str | None:
+        """A list written with `,` between known ids: the separator is `;`."""
+        parts = [part.strip() for part in value.split(",")]
+        if len(parts) < 2 or not all(part in self.ids for part in parts if part):
+            return None
+        return _("the list separator is ';', not ',': write {fixed}").format(fixed=repr(";".join(parts)))
+
+    def _alias(self, value: str) -> str | None:
+        """A specialty written by its name or abbreviation (`Công nghệ thông tin`, `CNTT`, `IT`)."""
+        if self.kind != "specialty":
+            return None
+        meant = specialty_alias(value, self.ids)
+        if meant is None:
+            return None
+        message = _("{value} is the specialty {id}: write its id, {id}")
+        return message.format(value=repr(value), id=repr(meant))
+
+    def _near(self, value: str) -> str | None:
+        """The known id this one misspells (case, punctuation or a letter or two)."""
+        meant = near_miss(value, self.ids)
+        return _("did you mean {known}?").format(known=repr(meant)) if meant else None
 
 
 def check_references(
@@ -164,7 +201,7 @@ def _lost_zeros(table: Table) -> list[InputProblem]:
         InputProblem(
             table.name,
             f"looks like {value.zfill(width)!r} without its leading zero (other ids here have {width} "
-            f"digits, e.g. {padded[0]!r}): {TEXT_FORMAT}",
+            f"digits, e.g. {padded[0]!r}): {_(TEXT_FORMAT)}",
             number,
             "id",
             value,

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from i18n import _
+
 DEFAULT_SPECIALTIES: dict[str, str] = {
     "it": "Information technology, communication, digital transformation",
     "land": "Land management",
@@ -48,8 +50,11 @@ def parse_skills(value: object) -> object:
     if not isinstance(value, str):
         return value
     skills: dict[str, int] = {}
+    if "," in value:
+        fixed = ";".join(part.strip() for part in value.split(",") if part.strip())
+        raise ValueError(_("the list separator is ';', not ',': write {fixed}").format(fixed=repr(fixed)))
     for item in split_list(value):
-        specialty, _, level = item.partition(":")
+        specialty, _colon, level = item.partition(":")
         specialty = specialty.strip()
         if specialty in skills:
             raise ValueError(f"specialty {specialty!r} is listed twice")
