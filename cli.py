@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -32,6 +33,7 @@ from reports.terminal import (
 
 EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
+BY_GROUP = ("commune", "agency")
 
 
 def _fail(error: ScenarioError) -> None:
@@ -428,6 +430,44 @@ def template(out_file: str, with_yaml: bool, name: str | None, source: str | Non
         target = book.parent
     out.print(f"Fill in the sheets, then: secondment validate {target}", markup=False)
     out.print(f"                          secondment solve {target} --out plans/NAME", markup=False)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option("--out", "out_file", required=True, type=click.Path(), help="The document to write (.docx).")
+@click.option(
+    "--by",
+    type=click.Choice(BY_GROUP),
+    default="commune",
+    show_default=True,
+    help="Group the list by the commune people go to, or by the agency they come from.",
+)
+@click.pass_context
+def decision(ctx: click.Context, scenario: str, plan_dir: str, out_file: str, by: str) -> None:
+    """Write the annex of the secondment decision: who goes where, numbered, grouped, with totals.
+
+    In Vietnamese unless --lang or SECONDMENT_LANG asks otherwise.
+
+    \b
+    Example:
+      secondment decision scenarios/dien-bien-2025 plans/dien-bien-2025 --out annex.docx
+      secondment decision scenarios/dien-bien-2025 plans/dien-bien-2025 --out annex.docx --by agency
+    """
+    from reports.decision import annex_groups, write_annex
+    from reports.plan_data import read_plan_folder
+
+    if not (ctx.parent and ctx.parent.params.get("lang")) and not os.environ.get("SECONDMENT_LANG"):
+        set_language("vi")
+    target = _output_path(out_file, (".docx",))
+    loaded = _load(scenario)
+    try:
+        plan = read_plan_folder(Path(plan_dir), loaded)
+    except ScenarioError as error:
+        _fail(error)
+        raise
+    groups = annex_groups(plan.assignments, loaded, by)
+    _write_output(lambda: write_annex(target, groups, loaded), target)
 
 
 def _output_path(out_file: str, suffixes: tuple[str, ...]) -> Path:

@@ -11,18 +11,18 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from i18n import _
+from i18n import N_, _
 
 DEFAULT_SPECIALTIES: dict[str, str] = {
-    "it": "Information technology, communication, digital transformation",
-    "land": "Land management",
-    "justice": "Justice",
-    "finance": "Finance and budget",
-    "construction": "Construction and transport",
-    "industry_trade": "Industry and trade",
-    "home_affairs": "Home affairs and labour",
-    "health": "Health",
-    "education": "Education",
+    "it": N_("Information technology, communication, digital transformation"),
+    "land": N_("Land management"),
+    "justice": N_("Justice"),
+    "finance": N_("Finance and budget"),
+    "construction": N_("Construction and transport"),
+    "industry_trade": N_("Industry and trade"),
+    "home_affairs": N_("Home affairs and labour"),
+    "health": N_("Health"),
+    "education": N_("Education"),
 }
 MAX_LEVEL = 3
 

@@ -51,7 +51,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "03158",
             references="communes",
         ),
-        Column("specialty", "specialty", True, N_("A specialty id from the lists sheet."), "it"),
+        Column("specialty", "specialty", True, N_("A specialty id from the specialties sheet."), "it"),
         Column("seats", "int", True, N_("Posts to fill, 1 or more."), "2", 1),
         Column("priority", "int", False, N_("1–5, 5 most urgent; blank = 3."), "5", 1, 5),
         Column("min_level", "int", False, N_("Lowest proficiency accepted, 1–3; blank = 1."), "2", 1, 3),
