@@ -6,6 +6,8 @@ SCENARIO ?= scenarios/dien-bien-2025
 PLAN ?= plans/dien-bien-2025
 
 CATALOGUES := i18n/locale
+# What the catalogue is extracted from: the packages and modules pyproject.toml installs.
+SOURCES = $(shell $(BIN)/python -c 'import tomllib; s = tomllib.load(open("pyproject.toml", "rb"))["tool"]["setuptools"]; print(*s["packages"], *(m + ".py" for m in s["py-modules"]))')
 MO := $(CATALOGUES)/vi/LC_MESSAGES/messages.mo
 
 .PHONY: demo report test lint clean messages
@@ -34,7 +36,7 @@ test: $(BIN)/secondment $(MO)
 # After adding or changing human text: re-extract it and merge it into the catalogues, then translate.
 messages: $(BIN)/secondment
 	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --project=secondment-planner \
-	  -o $(CATALOGUES)/messages.pot cli.py i18n models optimizer reports
+	  -o $(CATALOGUES)/messages.pot $(SOURCES)
 	$(BIN)/pybabel -q update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:

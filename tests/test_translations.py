@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from i18n import _, current_language, language_from, set_language
 from i18n.catalogue import po_path, translations
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = ("cli.py", "i18n", "models", "optimizer", "reports")
+SETUP = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+SOURCES = (*(f"{module}.py" for module in SETUP["py-modules"]), *SETUP["packages"])
 
 
 def extracted() -> dict[str, str]:
