@@ -146,7 +146,7 @@ def check_references(
         return InputProblem(file, expected, row, column, value)
 
     if len(set(specialty_ids)) != len(specialty_ids):
-        problems.append(problem("each specialty id may appear only once", None, "specialties"))
+        problems.append(problem(_("each specialty id may appear only once"), None, "specialties"))
     for section, entries in (("pins", header.pins), ("forbid", header.forbid)):
         for index, entry in enumerate(entries):
             for field, known in (
@@ -179,7 +179,7 @@ def _duplicates(table: Table, key: tuple[str, ...]) -> list[InputProblem]:
             found.append(
                 InputProblem(
                     table.name,
-                    f"duplicate, first seen on row {seen[value]}",
+                    _("duplicate, first seen on row {row}").format(row=seen[value]),
                     number,
                     key[0],
                     "/".join(value) if len(value) > 1 else value[0],
@@ -200,8 +200,12 @@ def _lost_zeros(table: Table) -> list[InputProblem]:
     return [
         InputProblem(
             table.name,
-            f"looks like {value.zfill(width)!r} without its leading zero (other ids here have {width} "
-            f"digits, e.g. {padded[0]!r}): {_(TEXT_FORMAT)}",
+            _(
+                "looks like {padded} without its leading zero (other ids here have {width} digits, "
+                "e.g. {example}): {fix}"
+            ).format(
+                padded=repr(value.zfill(width)), width=width, example=repr(padded[0]), fix=_(TEXT_FORMAT)
+            ),
             number,
             "id",
             value,
@@ -243,12 +247,14 @@ def _floors(
                 if c not in communes
             )
         elif floor.communes != "all" and not floor.communes.startswith("tag:"):
-            expected = "expected 'all', 'tag:X' or a list of commune ids"
+            expected = _("expected 'all', 'tag:X' or a list of commune ids")
             problems.append(problem(expected, floor.communes, *where, "communes"))
         elif floor.communes.startswith("tag:") and floor.communes.removeprefix("tag:") not in tags:
             problems.append(
                 problem(
-                    f"no commune has this tag (tags used: {', '.join(sorted(tags)) or 'none'})",
+                    _("no commune has this tag (tags used: {tags})").format(
+                        tags=", ".join(sorted(tags)) or _("none")
+                    ),
                     floor.communes,
                     *where,
                     "communes",
