@@ -157,3 +157,29 @@ def test_template_without_yaml_is_the_whole_scenario(tmp_path: Path):
     keys = [row[0] for row in book["scenario"].iter_rows(min_row=2, values_only=True)]
     assert {"name", "period.start", "policy.max_distance_km", "policy.objectives"} <= set(keys)
     assert run("template", "--out", tmp_path / "book.csv").exit_code == 2
+
+
+def test_template_readme_and_notes_follow_the_language(tmp_path: Path):
+    """--lang vi: the README sheet, header notes and input prompts are Vietnamese; headers stay the format."""
+    result = run("--lang", "vi", "template", "--out", tmp_path / "book.xlsx")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    readme = [row[0] for row in book["README"].iter_rows(values_only=True) if row[0]]
+    assert readme[0] == "Tệp Excel kịch bản biệt phái"
+    assert "trang tính" in " ".join(str(r) for r in readme)
+    communes = book["communes"]
+    assert [c.value for c in communes[1]][:3] == ["id", "name", "type"]
+    assert communes["B1"].comment.text.startswith("Bắt buộc. ")
+    prompts = {v.promptTitle: v.prompt for v in communes.data_validations.dataValidation}
+    assert prompts["name"] == "Tên có đủ dấu."
+    names = [row[1] for row in book["specialties"].iter_rows(min_row=2, values_only=True)]
+    assert "Công nghệ thông tin, truyền thông, chuyển đổi số" in names
+    english = openpyxl.load_workbook(_english_template(tmp_path))
+    assert english["README"]["A1"].value == "Secondment scenario workbook"
+
+
+def _english_template(tmp_path: Path) -> Path:
+    """The same template written in English."""
+    path = tmp_path / "en" / "book.xlsx"
+    assert run("--lang", "en", "template", "--out", path).exit_code == 0
+    return path
