@@ -37,7 +37,7 @@ test: $(BIN)/secondment $(MO)
 messages: $(BIN)/secondment
 	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --project=secondment-planner \
 	  -o $(CATALOGUES)/messages.pot $(SOURCES)
-	$(BIN)/pybabel -q update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -D messages --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) plans

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from i18n import LANGUAGES, _, language_from, set_language
+from i18n.help import translate_help
 from models.errors import ScenarioError
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
@@ -60,7 +61,8 @@ def _load(path: str, allow_outside_paths: bool = False) -> Scenario:
     type=click.Choice(LANGUAGES),
     help="Language of messages and reports (default: SECONDMENT_LANG, else the locale: vi_VN gives vi).",
 )
-def main(lang: str | None) -> None:
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
     """Match civil servants to commune specialty shortages, provably well.
 
     \b
@@ -76,6 +78,7 @@ def main(lang: str | None) -> None:
                 value=repr(language)
             )
         ) from None
+    translate_help(ctx.command)
 
 
 OUTSIDE_PATHS = click.option(

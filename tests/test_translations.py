@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
+from click.testing import CliRunner
 
+from cli import main
 from i18n import _, current_language, language_from, set_language
 from i18n.catalogue import po_path, translations
+from i18n.help import help_messages
 
 REPO = Path(__file__).resolve().parent.parent
 SETUP = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+EXTRACTOR = "i18n.help:extract"
 SOURCES = (*(f"{module}.py" for module in SETUP["py-modules"]), *SETUP["packages"])
 
 
@@ -25,9 +29,9 @@ def extracted() -> dict[str, str]:
     for source in SOURCES:
         path = REPO / source
         if path.is_file():
-            messages = ((str(path.name), *m) for m in extract_from_file("python", path))
+            messages = ((str(path.name), *m) for m in extract_from_file(EXTRACTOR, path))
         else:
-            messages = extract_from_dir(path, method_map=[("**.py", "python")])
+            messages = extract_from_dir(path, method_map=[("**.py", EXTRACTOR)])
         for filename, _line, message, _comments, _context in messages:
             if isinstance(message, str):
                 found.setdefault(message, f"{source}/{filename}")
@@ -59,6 +63,23 @@ def test_every_message_has_a_vietnamese_translation():
         if catalogue.get(message) is None or not catalogue[message].string or catalogue[message].fuzzy
     ]
     assert missing == [], f"{len(missing)} message(s) lack a Vietnamese translation:\n" + "\n".join(missing)
+
+
+def test_every_help_text_is_in_the_catalogue():
+    """Each command's help and each option's help, as click holds them, is a message the extractor found."""
+    messages = extracted()
+    missing = [text for text in help_messages(main) if text not in messages]
+    assert missing == []
+
+
+def test_help_follows_the_language():
+    """`secondment --lang vi solve --help` prints the command's help and its options in Vietnamese."""
+    result = CliRunner().invoke(main, ["--lang", "vi", "solve", "--help"])
+    assert result.exit_code == 0
+    catalogue = vietnamese()
+    assert catalogue["Plan folder to write."].string in result.output
+    english = CliRunner().invoke(main, ["--lang", "en", "solve", "--help"])
+    assert "Plan folder to write." in english.output
 
 
 def test_translations_keep_every_placeholder():
