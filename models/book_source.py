@@ -137,7 +137,8 @@ def _read_keys(source: BookSource, table: Table, problems: list[InputProblem]) -
         if not value:
             continue
         if key in list_keys():
-            items = [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
+            listed = value.strip().removeprefix("[").removesuffix("]")
+            items = [item.strip() for item in listed.replace(";", ",").split(",") if item.strip()]
             for n in range(len(items)):
                 source.rows[(*path, n)] = (table.name, number, "value")
             _put(source.content, path, items)

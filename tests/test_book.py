@@ -97,6 +97,8 @@ def test_a_hand_made_workbook_equals_its_yaml_twin(tmp_path: Path):
     hand_made_book(book)
     assert load_scenario(book) == load_scenario(TINY)
     assert solved_files(book, tmp_path / "book-plan") == solved_files(TINY, tmp_path / "yaml-plan")
+    edit(book, "scenario", "B8", "[coverage; fairness, distance]")
+    assert load_scenario(book).policy == load_scenario(TINY).policy
 
 
 def problems(book: Path) -> list[str]:
