@@ -15,16 +15,22 @@ from i18n import _
 MSGID = "_i18n_msgid"
 CLICK_OWN = {"version", "help"}  # options whose help click writes (and translates) itself
 COMMAND_DECORATORS = {"command", "group"}
+MARKERS = {"_", "N_"}
 
 
 def extract(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
-    """Babel extractor: what `_()`/`N_()` mark, plus click commands' docstrings and options' `help=` texts."""
+    """Babel extractor: what `_()`/`N_()` mark, plus click commands' docstrings and options' `help=` texts.
+
+    The syntax tree also finds `_()` inside f-strings, which Babel's tokenizer does not see on Python 3.11.
+    """
     yield from extract_python(fileobj, keywords, comment_tags, options)
     fileobj.seek(0)
     tree = ast.parse(fileobj.read())
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _marked(node):
+            yield node.lineno, "_", node.args[0].value, []
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
                 value = keyword.value
@@ -34,6 +40,17 @@ def extract(
             docstring = ast.get_docstring(node, clean=True)
             if docstring:
                 yield node.lineno, "_", docstring, []
+
+
+def _marked(call: ast.Call) -> bool:
+    """Whether a call is `_("text")` or `N_("text")`."""
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id in MARKERS
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    )
 
 
 def _is_command(decorator: ast.expr) -> bool:
