@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from i18n import _
+from i18n import N_, _
 from models.aliases import header_meaning
 from models.book_source import BookSource, is_workbook, read_book
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
@@ -118,7 +118,7 @@ def _source(path: Path) -> tuple[YamlSource | BookSource, Path]:
     """The scenario's header (from scenario.yaml or a whole-scenario workbook) and its folder."""
     if is_workbook(path):
         if not path.is_file():
-            raise ScenarioError([InputProblem(str(path), "scenario file not found")])
+            raise ScenarioError([InputProblem(str(path), _("scenario file not found"))])
         return read_book(path), path.parent
     yaml_path = _scenario_yaml(path)
     return read_yaml(yaml_path), yaml_path.parent
@@ -130,9 +130,10 @@ def _scenario_yaml(path: Path) -> Path:
         yaml_path = path / SCENARIO_FILE if path.is_dir() else path
         found = yaml_path.is_file()
     except (OSError, ValueError) as error:
-        raise ScenarioError([InputProblem(str(path), f"cannot be read: {error}")]) from None
+        expected = _("cannot be read: {error}").format(error=error)
+        raise ScenarioError([InputProblem(str(path), expected)]) from None
     if not found:
-        raise ScenarioError([InputProblem(str(yaml_path), "scenario file not found")])
+        raise ScenarioError([InputProblem(str(yaml_path), _("scenario file not found"))])
     return yaml_path
 
 
@@ -141,7 +142,7 @@ def _validate_header(source: YamlSource | BookSource) -> ScenarioFile:
     content = source.content
     if not isinstance(content, dict):
         raise ScenarioError(
-            [InputProblem(source.name, "expected a mapping with name, tables and policy", row=1)]
+            [InputProblem(source.name, _("expected a mapping with name, tables and policy"), row=1)]
         )
     flagged = _period_problems(source)
     problems = [*source.problems, *flagged.values()]
@@ -204,7 +205,7 @@ def _parse_rows(table: Table, kind: str, problems: list[InputProblem]) -> list[t
     if missing:
         return []
     if not table.rows:
-        problems.append(InputProblem(table.name, "has a header but no rows", row=2))
+        problems.append(InputProblem(table.name, _("has a header but no rows"), row=2))
         return []
     kinds = {column: field_kind(field) for column, field in model.model_fields.items()}
     parsed: list[tuple[int, Row]] = []
@@ -269,15 +270,12 @@ def _check_columns(table: Table, kind: str) -> tuple[list[InputProblem], list[st
         if column in translated:
             continue
         near = _nearest(column, unknown)
-        hint = f"; is {near!r} meant to be it?" if near else ""
-        problems.append(
-            InputProblem(
-                table.name,
-                f"required column is missing (columns found: {', '.join(table.columns)}){hint}",
-                row=1,
-                column=column,
-            )
+        expected = _("required column is missing (columns found: {columns})").format(
+            columns=", ".join(table.columns)
         )
+        if near:
+            expected += "; " + _("is {near} meant to be it?").format(near=repr(near))
+        problems.append(InputProblem(table.name, expected, row=1, column=column))
     for column in unknown:
         if meanings[column] in absent:
             continue
@@ -286,8 +284,10 @@ def _check_columns(table: Table, kind: str) -> tuple[list[InputProblem], list[st
             problems.append(
                 InputProblem(
                     table.name,
-                    f"unknown column; did you mean {near!r}? Unknown columns are ignored, so a misspelt "
-                    "one would be lost silently: rename it",
+                    _(
+                        "unknown column; did you mean {near}? Unknown columns are ignored, so a misspelt "
+                        "one would be lost silently: rename it"
+                    ).format(near=repr(near)),
                     row=1,
                     column=column,
                 )
@@ -320,27 +320,36 @@ def _explain(error: Any) -> str:
     """Turn a pydantic error into what was expected."""
     kind, context = error["type"], error.get("ctx", {})
     if kind == "missing":
-        return "a value is required"
+        return _("a value is required")
     if kind == "extra_forbidden":
-        return "unknown key (check its spelling against the scenario format)"
+        return _("unknown key (check its spelling against the scenario format)")
     if kind.startswith("date"):
-        return date_problem(str(error.get("input"))) or "expected a date as yyyy-mm-dd (ISO 8601)"
+        return date_problem(str(error.get("input"))) or _("expected a date as yyyy-mm-dd (ISO 8601)")
     bounds = {
-        "greater_than_equal": "≥ {ge}",
-        "greater_than": "> {gt}",
-        "less_than_equal": "≤ {le}",
-        "less_than": "< {lt}",
+        "greater_than_equal": N_("expected a number ≥ {bound}"),
+        "greater_than": N_("expected a number > {bound}"),
+        "less_than_equal": N_("expected a number ≤ {bound}"),
+        "less_than": N_("expected a number < {bound}"),
     }
     if kind in bounds:
-        return f"expected a number {bounds[kind].format(**context)}"
+        return _(bounds[kind]).format(bound=next(iter(context.values())))
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return "expected a whole number"
+        return _("expected a whole number")
     if kind in ("float_parsing", "float_type", "finite_number"):
-        return "expected a number"
+        return _("expected a number")
     if kind in ("tuple_type", "list_type"):
-        return "expected a list (one `- item` per line, or [a, b])"
+        return _("expected a list (one `- item` per line, or [a, b])")
     if kind in ("model_type", "dict_type"):
-        return "expected a mapping of keys to values"
+        return _("expected a mapping of keys to values")
     if kind == "string_too_short":
-        return "a value is required (the text is empty)"
+        return _("a value is required (the text is empty)")
+    if kind in ("literal_error", "enum"):
+        choices = str(context.get("expected", "")).replace(" or ", _(" or "))
+        return _("expected one of {choices}").format(choices=choices)
+    if kind in ("bool_parsing", "bool_type"):
+        return _("expected true or false")
+    if kind == "string_type":
+        return _("expected text")
+    if kind == "too_short":
+        return _("expected at least {count} item(s)").format(count=context.get("min_length", 1))
     return str(error["msg"]).removeprefix("Value error, ")
