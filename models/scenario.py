@@ -57,20 +57,20 @@ def parse_skills(value: object) -> object:
         specialty, _colon, level = item.partition(":")
         specialty = specialty.strip()
         if specialty in skills:
-            raise ValueError(f"specialty {specialty!r} is listed twice")
+            raise ValueError(_("specialty {specialty} is listed twice").format(specialty=repr(specialty)))
         if not level:
             skills[specialty] = MAX_LEVEL
         elif level.strip() in {"1", "2", "3"}:
             skills[specialty] = int(level)
         else:
-            raise ValueError(f"level in {item!r} must be 1, 2 or 3")
+            raise ValueError(_("level in {item} must be 1, 2 or 3").format(item=repr(item)))
     return skills
 
 
 def require_items(value: tuple[str, ...]) -> tuple[str, ...]:
     """Reject an empty list where at least one item is required."""
     if not value:
-        raise ValueError("at least one item is required")
+        raise ValueError(_("at least one item is required"))
     return value
 
 
@@ -129,7 +129,7 @@ class Period(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.start > self.end:
-            raise ValueError(f"start {self.start} is after end {self.end}")
+            raise ValueError(_("start {start} is after end {end}").format(start=self.start, end=self.end))
         return self
 
 
@@ -165,7 +165,7 @@ class Forbid(Frozen):
 
 def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
     if len(set(value)) != len(value):
-        raise ValueError("each objective may be listed only once")
+        raise ValueError(_("each objective may be listed only once"))
     return value
 
 
@@ -230,12 +230,14 @@ class Candidate(Row):
     @model_validator(mode="after")
     def _consistent(self) -> Candidate:
         if not self.specialties:
-            raise ValueError("specialties: at least one specialty is required")
+            raise ValueError(_("specialties: at least one specialty is required"))
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("lat and lon must be given together or both left blank")
+            raise ValueError(_("lat and lon must be given together or both left blank"))
         if self.available_from and self.available_to and self.available_from > self.available_to:
             raise ValueError(
-                f"available_from {self.available_from} is after available_to {self.available_to}"
+                _("available_from {first} is after available_to {last}").format(
+                    first=self.available_from, last=self.available_to
+                )
             )
         return self
 
