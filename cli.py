@@ -1,65 +1,56 @@
-"""Command line: validate a scenario, solve it into a plan folder."""
+"""Command line: each command parses its options, calls one function (in `commands/`) and prints the result.
+
+Errors are raised, never exited on: a `CliError` carries its message and exit code, a ScenarioError
+is bad input (exit 2), Ctrl-C exits 130, and anything else is a bug (exit 70, traceback in a log file).
+A new command is one function here: its click options, a call that returns a result, the printing,
+and `finish(code)` when the result itself is an exit code.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import sys
-import threading
-import time
-from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from i18n import LANGUAGES, _, language_from, set_language
+import i18n
+from commands.errors import CliError, ExitCode, exit_codes
+from commands.solving import CtrlC
+from i18n import _
 from i18n.help import translate_help
-from models.errors import ScenarioError
-from models.loader import load_scenario
-from models.plan import Plan, SolveParams, SolveStatus
-from models.plan_io import OutputExists, check_output, spreadsheet_text, write_plan
-from models.scenario import Scenario
-from reports.terminal import (
-    ProgressLine,
-    err,
-    out,
-    print_alternatives,
-    print_seat,
-    print_summary,
-    print_supply,
-)
+from models.plan import SolveStatus
+from reports.terminal import err, out
 
-EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130
-BY_GROUP = ("commune", "agency")
+__all__ = ["CtrlC", "main", "run"]
+
+EXIT_OK, EXIT_AUDIT, EXIT_BAD_INPUT = int(ExitCode.OK), int(ExitCode.AUDIT), int(ExitCode.BAD_INPUT)
+EXIT_INFEASIBLE, EXIT_INTERNAL = int(ExitCode.INFEASIBLE), int(ExitCode.INTERNAL)
+EXIT_INTERRUPTED = int(ExitCode.INTERRUPTED)
 
 
-def _fail(error: ScenarioError) -> None:
-    """Print every input problem and exit 2."""
-    err.print(f"[bold red]error:[/] the input has {len(error.problems)} problem(s):")
-    for problem in error.problems:
-        err.print(f"  • {problem}", markup=False, soft_wrap=True)
-    sys.exit(EXIT_BAD_INPUT)
+class Secondment(click.Group):
+    """The command group: the one place where what a command raises becomes a message and an exit code."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with exit_codes(ctx.meta.get("argv", ())):
+            return super().invoke(ctx)
 
 
-def _load(path: str, allow_outside_paths: bool = False) -> Scenario:
-    """The scenario, or every problem with it printed and exit 2."""
-    try:
-        return load_scenario(path, allow_outside_paths)
-    except ScenarioError as error:
-        _fail(error)
-        raise
+def finish(code: ExitCode) -> None:
+    """End the command with an exit code that is a result, not an error (audit violations, infeasible)."""
+    click.get_current_context().exit(int(code))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Secondment, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="secondment-planner")
 @click.option(
     "--lang",
-    type=click.Choice(LANGUAGES),
-    help="Language of messages and reports (default: SECONDMENT_LANG, else the locale: vi_VN gives vi).",
+    type=click.Choice(i18n.LANGUAGES),
+    help="Language of the messages and reports (default: SECONDMENT_LANG, else the locale).",
 )
 @click.pass_context
 def main(ctx: click.Context, lang: str | None) -> None:
@@ -69,15 +60,11 @@ def main(ctx: click.Context, lang: str | None) -> None:
     Example (in Vietnamese):
       secondment --lang vi validate scenarios/dien-bien-2025
     """
-    language = language_from(lang)
+    chosen = i18n.language_from(lang)
     try:
-        set_language(language)
-    except ValueError:
-        raise click.UsageError(
-            _("SECONDMENT_LANG={value} is not a language of this tool; expected vi or en").format(
-                value=repr(language)
-            )
-        ) from None
+        i18n.set_language(chosen)
+    except ValueError as error:
+        raise CliError(_("SECONDMENT_LANG: {error}").format(error=error)) from None
     translate_help(ctx.command)
 
 
@@ -96,10 +83,10 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
     Example:
       secondment validate scenarios/dien-bien-2025
     """
-    from optimizer.eligibility import eligible_pairs
+    from commands.reading import validate_scenario
+    from reports.terminal import print_supply
 
-    loaded = _load(scenario, allow_outside_paths)
-    print_supply(loaded, eligible_pairs(loaded))
+    print_supply(*validate_scenario(scenario, allow_outside_paths))
 
 
 @main.command()
@@ -146,85 +133,14 @@ def solve(
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
       secondment solve rounds/2026/book.xlsx --out plans/2026 --xlsx
     """
-    from models.redact import redact_plan
-    from optimizer.solve import solve as optimise
+    from commands.solving import solve_into
+    from reports.terminal import print_summary
 
-    started = time.monotonic()
-    loaded = _load(scenario, allow_outside_paths)
-    if full_out is not None and (not redact or Path(full_out).resolve() == Path(out_dir).resolve()):
-        raise click.UsageError("--full-out needs --redact and a folder other than --out")
-    outputs = [(Path(out_dir), redact)] + ([(Path(full_out), False)] if full_out is not None else [])
-    scenario_folder = Path(scenario) if Path(scenario).is_dir() else Path(scenario).parent
-    try:
-        params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, engine=engine)
-        for target, _ in outputs:
-            check_output(target, force, keep=(scenario_folder, Path.cwd()))
-    except (OutputExists, OSError) as error:
-        _cannot_write(error)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    with CtrlC() as ctrl_c, ProgressLine() as progress:
-        plan = optimise(loaded, params, progress, ctrl_c.stop)
-        for target, redacted in outputs:
-            written = redact_plan(plan, loaded) if redacted else plan
-            try:
-                write_plan(written, target, force=force, extra=_diagnosis(written))
-            except (OutputExists, OSError) as error:
-                _cannot_write(error)
-            if with_xlsx:
-                _plan_workbook(target, None if redacted else loaded)
-    print_summary(loaded, plan, outputs[0][0], time.monotonic() - started)
-    if plan.status == SolveStatus.INFEASIBLE:
-        sys.exit(EXIT_INFEASIBLE)
-
-
-class CtrlC:
-    """Ctrl-C during a solve: the first press ends the search with the best plan so far, a second aborts."""
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-        self.previous = signal.getsignal(signal.SIGINT)
-
-    def __enter__(self) -> CtrlC:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, self._pressed)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, self.previous or signal.default_int_handler)
-
-    def _pressed(self, *_: object) -> None:
-        if self.stop.is_set():
-            raise KeyboardInterrupt
-        self.stop.set()
-        err.print("Ctrl-C: finishing with the best plan found so far (press again to abort)", markup=False)
-
-
-def _diagnosis(plan: Plan) -> dict[str, str]:
-    """diagnosis.json for an infeasible plan's folder."""
-    if plan.status != SolveStatus.INFEASIBLE:
-        return {}
-    conflicts = [c.model_dump(mode="json") for c in plan.conflicts]
-    return {"diagnosis.json": json.dumps(conflicts, ensure_ascii=False, indent=2)}
-
-
-def _plan_workbook(folder: Path, scenario: Scenario | None) -> None:
-    """plan.xlsx beside the plan files: the report workbook (a redacted plan is read without its scenario)."""
-    from reports.plan_data import read_plan_folder
-    from reports.sheets import plan_sheets
-    from reports.workbook import write_workbook
-
-    try:
-        write_workbook(folder / "plan.xlsx", plan_sheets(read_plan_folder(folder, scenario)))
-    except OSError as error:
-        _cannot_write(error)
-
-
-def _cannot_write(error: Exception) -> None:
-    """Say why the plan cannot be written, and exit 2 (any earlier plan there is untouched)."""
-    err.print(f"error: cannot write the plan: {error}", markup=False, soft_wrap=True, style="bold red")
-    sys.exit(EXIT_BAD_INPUT)
+    settings = {"time_limit_s": time_limit, "seed": seed, "workers": workers, "engine": engine}
+    solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, with_xlsx)
+    print_summary(solved.scenario, solved.plan, solved.folder, solved.seconds)
+    if solved.plan.status == SolveStatus.INFEASIBLE:
+        finish(ExitCode.INFEASIBLE)
 
 
 @main.command()
@@ -239,31 +155,13 @@ def audit(scenario: str, plan_dir: str) -> None:
     Example:
       secondment audit scenarios/dien-bien-2025 plans/dien-bien-2025
     """
-    from optimizer.audit import audit_folder, costs
+    from commands.reading import audit_plan
+    from reports.terminal import print_audit
 
-    loaded = _load(scenario)
-    folder = Path(plan_dir)
-    if not (folder / "assignments.csv").is_file():
-        err.print(f"[bold red]error:[/] {folder} is not a plan folder (no assignments.csv)")
-        sys.exit(EXIT_BAD_INPUT)
-    violations = audit_folder(loaded, folder)
-    recomputed, claimed = costs(loaded, folder)
-    figures = Table(title="Objectives recomputed from assignments.csv")
-    for column in ("objective", "recomputed", "plan.json claims"):
-        figures.add_column(column, justify="left" if column == "objective" else "right")
-    for name, value in recomputed.items():
-        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
-    out.print(figures)
-    if not violations:
-        out.print(f"[green]{folder}: no violation[/] of the hard rules, KPIs or provenance")
-        return
-    table = Table(title=f"{len(violations)} violation(s) in {folder}")
-    for column in ("rule", "subject", "detail"):
-        table.add_column(column, overflow="fold")
-    for v in violations:
-        table.add_row(v.rule, v.subject, v.detail)
-    out.print(table)
-    sys.exit(EXIT_AUDIT)
+    audited = audit_plan(scenario, plan_dir)
+    print_audit(audited)
+    if audited.violations:
+        finish(ExitCode.AUDIT)
 
 
 @main.command()
@@ -283,41 +181,10 @@ def explain(
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03169:land
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --candidate P017
     """
-    import pandas as pd
+    from commands.reading import explain_plan
+    from reports.terminal import print_explanation
 
-    from optimizer.explain import Explainer
-
-    loaded = _load(scenario)
-    path = Path(plan_dir) / "assignments.csv"
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        columns = [frame[c].map(spreadsheet_text) for c in ("candidate_id", "commune_id", "specialty")]
-        rows = list(zip(*columns, strict=True))
-    except (OSError, KeyError, ValueError) as error:
-        err.print(f"[bold red]error:[/] cannot read {path}: {error}")
-        sys.exit(EXIT_BAD_INPUT)
-    params = SolveParams(time_limit_s=time_limit)
-    if candidate_id is not None and candidate_id not in loaded.candidate_by_id:
-        err.print(f"[bold red]error:[/] --candidate {candidate_id}: no such candidate in the scenario")
-        sys.exit(EXIT_BAD_INPUT)
-    explainer = Explainer(loaded, [tuple(r) for r in rows], params)
-    if candidate_id is not None:
-        print_alternatives(explainer, candidate_id)
-        return
-    if shortage_key is not None:
-        commune_id, _, specialty = shortage_key.partition(":")
-        if (commune_id, specialty) not in loaded.shortage_index:
-            err.print(
-                f"[bold red]error:[/] --shortage {shortage_key}: no such shortage; expected COMMUNE:SPECIALTY"
-            )
-            sys.exit(EXIT_BAD_INPUT)
-        targets = [loaded.shortage_index[(commune_id, specialty)]]
-    else:
-        targets = explainer.unfilled()
-    if not targets:
-        out.print("Every seat is filled.")
-    for s in targets:
-        print_seat(explainer, explainer.seat(s))
+    print_explanation(explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit))
 
 
 @main.command()
@@ -340,22 +207,13 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
     Example:
       secondment compare plans/db plans/db-edited --scenario scenarios/dien-bien-2025 --out diff.xlsx
     """
-    from reports.compare import compare_folders
+    from commands.reading import compare_plan_folders
     from reports.console import print_comparison
-    from reports.outputs import COMPARE_SUFFIXES, write_comparison
 
-    target = _output_path(out_file, COMPARE_SUFFIXES) if out_file else None
-    if len(scenarios) > 2:
-        raise click.UsageError("give --scenario once (for both plans) or twice (plan A's, then plan B's)")
-    loaded = [_load(s) for s in scenarios]
-    try:
-        comparison = compare_folders(Path(plan_a), Path(plan_b), loaded)
-    except ScenarioError as error:
-        _fail(error)
-        raise
+    comparison, written = compare_plan_folders(plan_a, plan_b, scenarios, out_file)
     print_comparison(out, comparison)
-    if target:
-        _write_output(lambda: write_comparison(comparison, target), target)
+    if written is not None:
+        wrote(written)
 
 
 @main.command()
@@ -374,19 +232,12 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
     Example:
       secondment report scenarios/dien-bien-2025 plans/dien-bien-2025 --out plans/dien-bien-2025.html
     """
-    from reports.outputs import REPORT_SUFFIXES, write_report
-    from reports.plan_data import read_plan_folder
+    from commands.reading import report_plan
 
-    target = _output_path(out_file, REPORT_SUFFIXES)
-    loaded = _load(scenario)
-    try:
-        plan = read_plan_folder(Path(plan_dir), loaded)
-    except ScenarioError as error:
-        _fail(error)
-        raise
-    if plan.scenario_sha256 and plan.scenario_sha256 != loaded.sha256:
-        err.print("[yellow]warning:[/] the plan was made from another scenario than this one")
-    _write_output(lambda: write_report(plan, loaded, target), target)
+    reported = report_plan(scenario, plan_dir, out_file)
+    if reported.other_scenario:
+        err.print(_("[yellow]warning:[/] the plan was made from another scenario than this one"))
+    wrote(reported.target)
 
 
 @main.command()
@@ -414,25 +265,15 @@ def template(out_file: str, with_yaml: bool, name: str | None, source: str | Non
       secondment --lang vi template --out rounds/2026/book.xlsx
       secondment solve rounds/2026/book.xlsx --out plans/2026
     """
-    from reports.template import write_scenario_yaml, write_template
+    from commands.writing import write_scenario_book
 
-    book = _output_path(out_file, (".xlsx",))
-    if source and with_yaml:
-        raise click.UsageError("--from writes the whole scenario into the workbook; leave out --yaml")
-    loaded = _load(source) if source else None
-    yaml_path = book.with_name("scenario.yaml")
-    existing = [str(p) for p in (book, yaml_path if with_yaml else None) if p and p.exists()]
-    if existing and not force:
-        err.print(f"[bold red]error:[/] will not overwrite {', '.join(existing)}; pass --force to replace")
-        sys.exit(EXIT_BAD_INPUT)
-    title = name or book.stem
-    _write_output(lambda: write_template(book, with_yaml, title, loaded), book)
-    target = book
-    if with_yaml:
-        _write_output(lambda: write_scenario_yaml(yaml_path, book.name, title), yaml_path)
-        target = book.parent
-    out.print(f"Fill in the sheets, then: secondment validate {target}", markup=False)
-    out.print(f"                          secondment solve {target} --out plans/NAME", markup=False)
+    written = write_scenario_book(out_file, with_yaml, name, source, force)
+    for path in written:
+        wrote(path)
+    target = written[0].parent if with_yaml else written[0]
+    then = _("Fill in the sheets, then:")
+    out.print(f"{then} secondment validate {target}", markup=False)
+    out.print(f"{' ' * len(then)} secondment solve {target} --out plans/NAME", markup=False)
 
 
 @main.command()
@@ -441,7 +282,7 @@ def template(out_file: str, with_yaml: bool, name: str | None, source: str | Non
 @click.option("--out", "out_file", required=True, type=click.Path(), help="The document to write (.docx).")
 @click.option(
     "--by",
-    type=click.Choice(BY_GROUP),
+    type=click.Choice(("commune", "agency")),
     default="commune",
     show_default=True,
     help="Group the list by the commune people go to, or by the agency they come from.",
@@ -457,38 +298,12 @@ def decision(ctx: click.Context, scenario: str, plan_dir: str, out_file: str, by
       secondment decision scenarios/dien-bien-2025 plans/dien-bien-2025 --out annex.docx
       secondment decision scenarios/dien-bien-2025 plans/dien-bien-2025 --out annex.docx --by agency
     """
-    from reports.decision import annex_groups, write_annex
-    from reports.plan_data import read_plan_folder
+    from commands.reading import decision_annex
 
-    if not (ctx.parent and ctx.parent.params.get("lang")) and not os.environ.get("SECONDMENT_LANG"):
-        set_language("vi")
-    target = _output_path(out_file, (".docx",))
-    loaded = _load(scenario)
-    try:
-        plan = read_plan_folder(Path(plan_dir), loaded)
-    except ScenarioError as error:
-        _fail(error)
-        raise
-    groups = annex_groups(plan.assignments, loaded, by)
-    _write_output(lambda: write_annex(target, groups, loaded), target)
-
-
-def _output_path(out_file: str, suffixes: tuple[str, ...]) -> Path:
-    """The output file, refused unless its suffix is one the command writes."""
-    target = Path(out_file)
-    if target.suffix.lower() not in suffixes:
-        raise click.UsageError(f"--out must end with {' or '.join(suffixes)}, got {out_file!r}")
-    return target
-
-
-def _write_output(write: Callable[[], None], target: Path) -> None:
-    """Write one output file, turning a file-system error into a message and exit 2."""
-    try:
-        write()
-    except OSError as error:
-        err.print(f"[bold red]error:[/] cannot write {target}: {error}", markup=True)
-        sys.exit(EXIT_BAD_INPUT)
-    out.print(f"wrote {target}", markup=False)
+    asked = bool(ctx.parent and ctx.parent.params.get("lang")) or bool(os.environ.get("SECONDMENT_LANG"))
+    if not asked:
+        i18n.set_language("vi")
+    wrote(decision_annex(scenario, plan_dir, out_file, by))
 
 
 @main.command()
@@ -516,18 +331,7 @@ def _write_output(write: Callable[[], None], target: Path) -> None:
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Random seed.")
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Scenario folder to write.")
 @click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
-def generate(
-    provinces: int,
-    communes_per_province: int,
-    candidates_per_province: int,
-    specialties: int,
-    max_distance_km: float,
-    floors: bool,
-    fairness: bool,
-    seed: int,
-    out_dir: str,
-    force: bool,
-) -> None:
+def generate(out_dir: str, force: bool, **shape: Any) -> None:
     """Write a synthetic scenario of any size, shaped like the real case, as scenario.yaml + CSVs.
 
     Communes cluster around provincial capitals where the agencies sit; priorities, capacities,
@@ -538,46 +342,37 @@ def generate(
     Example (the whole country, about 20,000 people and 3,300 communes):
       secondment generate --provinces 34 --out scenarios/national --seed 1
     """
-    from models.scenario_writer import write_scenario
-    from models.synthetic import province_scenario
+    from commands.writing import generate_scenario
 
-    target = Path(out_dir)
-    try:
-        check_output(target, force)
-    except OutputExists as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(EXIT_BAD_INPUT)
-    scenario = province_scenario(
-        provinces,
-        communes_per_province,
-        candidates_per_province,
-        seed,
-        max_distance_km,
-        floors,
-        fairness,
-        specialties,
+    scenario = generate_scenario(out_dir, force, **shape)
+    wrote(out_dir)
+    counts = _(
+        "{name}: {communes:,} communes · {shortages:,} shortages · {candidates:,} candidates · "
+        "{agencies:,} agencies"
     )
-    _write_output(lambda: write_scenario(scenario, target), target)
-    out.print(
-        f"{scenario.name}: {len(scenario.communes):,} communes · {len(scenario.shortages):,} shortages · "
-        f"{len(scenario.candidates):,} candidates · {len(scenario.agencies):,} agencies",
-        markup=False,
-    )
+    sizes = (scenario.communes, scenario.shortages, scenario.candidates, scenario.agencies)
+    numbers = dict(zip(("communes", "shortages", "candidates", "agencies"), map(len, sizes), strict=True))
+    out.print(counts.format(name=scenario.name, **numbers), markup=False)
+
+
+def wrote(path: object) -> None:
+    """Say that an output file or folder was written."""
+    out.print(_("wrote {path}").format(path=path), markup=False)
 
 
 def run() -> None:
-    """Console entry point: a bug is reported in one line, never as a traceback."""
+    """Console entry point: what escapes the command group still ends in one line and its exit code."""
     try:
         main()
     except KeyboardInterrupt:
-        err.print("interrupted: no plan was written", markup=False)
-        sys.exit(EXIT_INTERRUPTED)
+        err.print(_("interrupted: no plan was written"), markup=False)
+        raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as error:
-        err.print(
-            f"internal error: {type(error).__name__}: {error}; please report it with the scenario",
-            markup=False,
-        )
-        sys.exit(EXIT_BAD_INPUT)
+        from commands.errors import bug
+
+        failure = bug(error)
+        failure.show()
+        raise SystemExit(failure.exit_code) from None
 
 
 if __name__ == "__main__":

@@ -19,33 +19,20 @@ from models.errors import InputProblem, ScenarioError
 from models.references import check_references
 from models.scenario import (
     DEFAULT_SPECIALTIES,
-    Agency,
-    Border,
-    Candidate,
-    Commune,
-    Distance,
     Forbid,
     Period,
     Pin,
     Policy,
     Row,
     Scenario,
-    Shortage,
     Specialty,
     Text,
 )
+from models.schema import TABLE_MODELS
 from models.tables import Table, read_table
 from models.yaml_source import YamlSource, read_yaml
 
 SCENARIO_FILE = "scenario.yaml"
-TABLE_MODELS: dict[str, type[Row]] = {
-    "communes": Commune,
-    "shortages": Shortage,
-    "candidates": Candidate,
-    "agencies": Agency,
-    "distances": Distance,
-    "adjacency": Border,
-}
 NEAR_MISS = 0.85
 STRICT_MISS = 0.9
 

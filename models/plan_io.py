@@ -1,4 +1,4 @@
-"""Write a plan folder atomically and read one back."""
+"""Write a plan folder atomically (`models.plan_files` reads one back)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.errors import InputProblem, ScenarioError
 from models.plan import Assignment, Plan, Unfilled
 
 PLAN_FILE = "plan.json"
@@ -108,14 +107,3 @@ def _swap_in(staging: Path, out: Path) -> None:
         retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
-
-
-def read_plan(folder: Path) -> Plan:
-    """Read a plan folder's plan.json."""
-    path = Path(folder) / PLAN_FILE
-    try:
-        return Plan.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise ScenarioError([InputProblem(str(path), "plan file not found")]) from None
-    except ValueError as error:
-        raise ScenarioError([InputProblem(str(path), f"is not a valid plan: {error}")]) from None

@@ -11,28 +11,10 @@ from typing import Any
 import yaml
 
 from models.scenario import Row, Scenario
+from models.schema import TABLE_MODELS
 
 SCENARIO_FILE = "scenario.yaml"
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "communes": ("id", "name", "type", "lat", "lon", "capacity", "tags"),
-    "shortages": ("commune_id", "specialty", "seats", "priority", "min_level"),
-    "candidates": (
-        "id",
-        "name",
-        "agency_id",
-        "specialties",
-        "home_commune_id",
-        "lat",
-        "lon",
-        "max_distance_km",
-        "available_from",
-        "available_to",
-        "preferences",
-    ),
-    "agencies": ("id", "name", "lat", "lon", "staff", "max_release"),
-    "distances": ("from_id", "to_id", "km", "minutes"),
-    "adjacency": ("code_a", "code_b"),
-}
+COLUMNS = {table: tuple(model.model_fields) for table, model in TABLE_MODELS.items()}
 
 
 def write_scenario(scenario: Scenario, folder: str | Path) -> Path:

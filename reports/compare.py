@@ -10,9 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from models.plan_files import PlanFiles, read_plan_files
 from models.scenario import Scenario
 from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
-from reports.plan_data import PlanData, read_claims, read_plan_folder
+from reports.plan_data import PlanData, plan_data
 
 CHANGE_ORDER = {"added": 0, "removed": 1, "moved": 2}
 CHANGE_COLUMNS = [
@@ -59,22 +60,25 @@ def compare_folders(folder_a: Path, folder_b: Path, scenarios: Sequence[Scenario
     notes = []
     plans = []
     for folder, scenario in zip((Path(folder_a), Path(folder_b)), given, strict=True):
-        usable, note = _scenario_for(folder, scenario)
+        files = read_plan_files(folder).checked()
+        usable, note = _scenario_for(files, scenario)
         if note:
             notes.append(note)
-        plans.append(read_plan_folder(folder, usable))
+        plans.append(plan_data(files, usable))
     return compare_plans(plans[0], plans[1], notes)
 
 
-def _scenario_for(folder: Path, scenario: Scenario | None) -> tuple[Scenario | None, str | None]:
+def _scenario_for(files: PlanFiles, scenario: Scenario | None) -> tuple[Scenario | None, str | None]:
     """The scenario serves a plan unless the plan records another scenario's hash."""
     if scenario is None:
         return None, None
-    claims = read_claims(folder)
-    recorded = (claims or {}).get("provenance", {}).get("scenario_sha256")
+    recorded = (files.claims or {}).get("provenance", {}).get("scenario_sha256")
     if recorded in (None, scenario.sha256):
         return scenario, None
-    return None, f"{folder} was made from another scenario than {scenario.name!r}, which is not used for it."
+    return (
+        None,
+        f"{files.folder} was made from another scenario than {scenario.name!r}, which is not used for it.",
+    )
 
 
 def effective_hash(plan: PlanData) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,15 +10,15 @@ from typing import Any
 import pandas as pd
 
 from models.errors import InputProblem, ScenarioError
-from models.plan_io import ASSIGNMENT_COLUMNS, ASSIGNMENTS_FILE, PLAN_FILE, UNFILLED_FILE, spreadsheet_text
+from models.plan_files import PlanFiles, read_plan_files
+from models.plan_io import ASSIGNMENT_COLUMNS
 from models.scenario import Scenario, nfc
-from models.tables import Table, read_table
+from models.tables import Table
 from optimizer.audit import Row, objective_values
 from optimizer.travel import Travel
 
 SENSES = {"coverage": "max", "fairness": "max", "distance": "min", "preference": "max", "disruption": "min"}
 SHORTAGE_COLUMNS = ["commune_id", "commune_name", "specialty", "seats", "filled", "missing", "reason"]
-REQUIRED = ("candidate_id", "commune_id", "specialty")
 NO_REASON = "not recorded: the plan was edited by hand after solving"
 
 
@@ -49,42 +48,32 @@ class PlanData:
         return self.scenario.name if self.scenario else str(self.provenance.get("scenario_name", ""))
 
 
-def read_claims(folder: Path) -> dict[str, Any] | None:
-    """plan.json as a mapping, or None when the folder has none."""
-    path = Path(folder) / PLAN_FILE
-    if not path.is_file():
-        return None
-    try:
-        content = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as error:
-        raise ScenarioError([InputProblem(str(path), f"is not readable JSON: {error}")]) from None
-    if not isinstance(content, dict):
-        raise ScenarioError([InputProblem(str(path), "expected a JSON object (a plan)")])
-    return content
-
-
 def read_plan_folder(folder: Path, scenario: Scenario | None = None) -> PlanData:
     """Read a plan folder; with the scenario, a hand-edited assignments.csv alone is enough."""
-    folder = Path(folder)
-    if not (folder / ASSIGNMENTS_FILE).is_file():
-        raise ScenarioError([InputProblem(str(folder), "is not a plan folder (no assignments.csv)")])
-    claims = read_claims(folder)
-    listed = _rows(read_table(ASSIGNMENTS_FILE, folder), str(folder / ASSIGNMENTS_FILE))
-    recorded = _recorded_unfilled(folder, claims)
+    return plan_data(read_plan_files(folder).checked(), scenario)
+
+
+def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
+    """What reports need from a plan folder's files (checked as readable)."""
+    folder, claims = files.folder, files.claims
+    assert files.assignments is not None  # checked() refuses a folder without it
+    listed = _rows(files.assignments)
+    name = files.assignments.name
+    recorded = _recorded_unfilled(files)
     keys = sorted((r["candidate_id"], r["commune_id"], r["specialty"]) for r in listed)
     edited = claims is None or keys != sorted(
         (str(a.get("candidate_id")), str(a.get("commune_id")), str(a.get("specialty")))
         for a in claims.get("assignments", [])
     )
     if scenario is not None:
-        assignments = _completed(listed, scenario, str(folder / ASSIGNMENTS_FILE))
+        assignments = _completed(listed, scenario, name)
         shortages = _scenario_shortages(scenario, assignments, recorded)
     elif claims is None:
         raise ScenarioError(
             [InputProblem(str(folder), "has no plan.json: give its scenario (--scenario) to read it")]
         )
     else:
-        assignments = _as_listed(listed, str(folder / ASSIGNMENTS_FILE))
+        assignments = _as_listed(listed, name)
         shortages = _file_shortages(assignments, recorded, claims)
     return PlanData(
         folder=folder,
@@ -115,26 +104,17 @@ def _notes(claims: dict[str, Any] | None, edited: bool, uncounted: int) -> tuple
     return tuple(notes)
 
 
-def _rows(table: Table, name: str) -> list[dict[str, Any]]:
-    """assignments.csv rows with trimmed, NFC-normalised text and their spreadsheet row number."""
-    missing = [column for column in REQUIRED if column not in table.columns]
-    if missing:
-        raise ScenarioError(
-            [InputProblem(name, "required column is missing", row=1, column=column) for column in missing]
-        )
-    return [
-        {"row": number, **{k: spreadsheet_text(nfc(v)) for k, v in record.items()}}
-        for number, record in table.rows
-    ]
+def _rows(table: Table) -> list[dict[str, Any]]:
+    """assignments.csv rows as read, each with its spreadsheet row number."""
+    return [{"row": number, **record} for number, record in table.rows]
 
 
-def _recorded_unfilled(folder: Path, claims: dict[str, Any] | None) -> dict[tuple[str, str], dict]:
+def _recorded_unfilled(files: PlanFiles) -> dict[tuple[str, str], dict]:
     """Unfilled shortages as the solver recorded them: unfilled.csv, else plan.json's list."""
-    path = folder / UNFILLED_FILE
-    if path.is_file():
-        rows = [record for _, record in read_table(UNFILLED_FILE, folder).rows]
+    if files.unfilled is not None:
+        rows = [record for _, record in files.unfilled.rows]
     else:
-        rows = list(claims.get("unfilled", [])) if claims else []
+        rows = list(files.claims.get("unfilled", [])) if files.claims else []
     recorded = {}
     for row in rows:
         try:

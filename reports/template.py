@@ -11,13 +11,14 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from i18n import N_, _
+from models import schema
 from models.scenario import DEFAULT_SPECIALTIES, Policy, Scenario
 from reports.template_spec import KEYS, LISTS, REQUIRED_TABLES, TABLES, Column
 from reports.workbook import WRITER_OPTIONS, write_atomically
 
 ROWS = 2000
 LIST_ROWS = 100
-TYPES = ("ward", "commune")
+TYPES = schema.column("communes", "type").choices
 INTRO = (
     N_("Secondment scenario workbook"),
     N_(
@@ -80,7 +81,7 @@ def _readme(book: Workbook, with_yaml: bool) -> None:
             required = _("yes") if column.required else _("no")
             if table not in REQUIRED_TABLES:
                 required = _("{answer} (optional sheet)").format(answer=required)
-            for col, value in enumerate((table, column.name, required, _(column.help), column.example)):
+            for col, value in enumerate((table, column.name, required, column.describe(), column.example)):
                 sheet.write_string(row, col, value, wrap)
             row += 1
     if not with_yaml:
@@ -181,7 +182,7 @@ def _table_sheet(book: Workbook, table: str, columns: tuple[Column, ...], rows: 
     for n, column in enumerate(columns):
         sheet.write_string(0, n, column.name, required if column.required else optional)
         note = _("Required. {help}") if column.required else _("Optional. {help}")
-        sheet.write_comment(0, n, note.format(help=_(column.help)))
+        sheet.write_comment(0, n, note.format(help=column.describe()))
         sheet.set_column(n, n, max(12, len(column.name) + 4), formats[n])
         sheet.data_validation(1, n, ROWS, n, _validation(column))
     for r, cells in enumerate(rows, start=1):
@@ -213,7 +214,7 @@ def _number_format(column: Column) -> dict[str, str]:
 
 def _validation(column: Column) -> dict[str, object]:
     """Excel data validation for a column: drop-down lists, whole numbers, ranges, dates."""
-    message = {"input_title": column.name[:32], "input_message": _(column.help)[:255]}
+    message = {"input_title": column.name[:32], "input_message": column.describe()[:255]}
     if column.kind == "type":
         return {"validate": "list", "source": list(TYPES), **message}
     if column.kind == "specialty":

@@ -1,18 +1,27 @@
-"""The scenario tables' columns as the contract defines them, with what a planner types in each."""
+"""The template's columns: the schema of `models/schema.py` with what a planner types in each.
+
+Names, order, required, numeric kind, ranges and defaults come from the row models (and the loader's
+coordinate box); only the help text, the example and the drop-down a column offers are written here,
+and a model field without them fails at import.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from i18n import N_
+from i18n import N_, _
+from models.schema import REQUIRED_TABLES, TABLE_MODELS, ColumnSchema, columns
+
+__all__ = ["KEYS", "LISTS", "REQUIRED_TABLES", "TABLES", "Column"]
 
 Kind = Literal["id", "text", "int", "number", "date", "list", "type", "specialty"]
+MODEL_KINDS: dict[str, Kind] = {"int": "int", "float": "number", "date": "date"}
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a scenario table."""
+    """One column of a scenario table as the template shows it."""
 
     name: str
     kind: Kind
@@ -22,119 +31,118 @@ class Column:
     low: float | None = None
     high: float | None = None
     references: str | None = None
+    low_open: bool = False
+    bounds: str = ""
+    default: object = None
+
+    def describe(self) -> str:
+        """The help text in the current language, with the range and the default the loader applies."""
+        rules = [_("Allowed: {bounds}.").format(bounds=self.bounds)] if self.bounds else []
+        if self.default is not None:
+            rules.append(_("Blank = {default}.").format(default=self.default))
+        return " ".join([_(self.help), *rules])
 
 
-TABLES: dict[str, tuple[Column, ...]] = {
-    "communes": (
-        Column("id", "id", True, N_("Unique code; keep leading zeros (typed as text)."), "03158"),
-        Column("name", "text", True, N_("Name with its diacritics."), "Xã Sín Thầu"),
-        Column("type", "type", True, N_("ward or commune."), "commune"),
-        Column("lat", "number", True, N_("Latitude, WGS84 degrees."), "22.3799", -90, 90),
-        Column("lon", "number", True, N_("Longitude, WGS84 degrees."), "102.293", -180, 180),
-        Column(
-            "capacity", "int", True, N_("Seconded staff it can host (desks, housing), 0 or more."), "3", 0
+@dataclass(frozen=True)
+class Hint:
+    """What the template says about a column: help text, an example, and for text its kind of drop-down."""
+
+    help: str
+    example: str
+    kind: Kind = "text"
+    references: str | None = None
+
+
+HINTS: dict[str, dict[str, Hint]] = {
+    "communes": {
+        "id": Hint(N_("Unique code; keep leading zeros (typed as text)."), "03158", "id"),
+        "name": Hint(N_("Name with its diacritics."), "Xã Sín Thầu"),
+        "type": Hint(N_("ward or commune."), "commune", "type"),
+        "lat": Hint(N_("Latitude, WGS84 degrees."), "22.3799"),
+        "lon": Hint(N_("Longitude, WGS84 degrees."), "102.293"),
+        "capacity": Hint(N_("Seconded staff it can host (desks, housing)."), "3"),
+        "tags": Hint(N_("Free labels separated by ; (select with tag:border)."), "border;highland", "list"),
+    },
+    "shortages": {
+        "commune_id": Hint(
+            N_("A commune id; one row per commune and specialty."), "03158", "id", references="communes"
         ),
-        Column(
-            "tags",
-            "list",
-            False,
-            N_("Free labels separated by ; (select with tag:border)."),
-            "border;highland",
-        ),
-    ),
-    "shortages": (
-        Column(
-            "commune_id",
-            "id",
-            True,
-            N_("A commune id; one row per commune and specialty."),
-            "03158",
-            references="communes",
-        ),
-        Column("specialty", "specialty", True, N_("A specialty id from the specialties sheet."), "it"),
-        Column("seats", "int", True, N_("Posts to fill, 1 or more."), "2", 1),
-        Column("priority", "int", False, N_("1–5, 5 most urgent; blank = 3."), "5", 1, 5),
-        Column("min_level", "int", False, N_("Lowest proficiency accepted, 1–3; blank = 1."), "2", 1, 3),
-    ),
-    "candidates": (
-        Column("id", "id", True, N_("Unique id of the person."), "P001"),
-        Column("name", "text", True, N_("Full name."), "Lò Văn Thành"),
-        Column("agency_id", "id", True, N_("Their agency's id."), "SKHCN", references="agencies"),
-        Column(
-            "specialties",
-            "list",
-            True,
+        "specialty": Hint(N_("A specialty id from the specialties sheet."), "it", "specialty"),
+        "seats": Hint(N_("Posts to fill."), "2"),
+        "priority": Hint(N_("5 most urgent."), "5"),
+        "min_level": Hint(N_("Lowest proficiency accepted."), "2"),
+    },
+    "candidates": {
+        "id": Hint(N_("Unique id of the person."), "P001", "id"),
+        "name": Hint(N_("Full name."), "Lò Văn Thành"),
+        "agency_id": Hint(N_("Their agency's id."), "SKHCN", "id", references="agencies"),
+        "specialties": Hint(
             N_("Specialty ids separated by ;, each with an optional level 1–3 after a colon (default 3)."),
             "it:3;land:2",
-        ),
-        Column(
-            "home_commune_id",
-            "id",
-            False,
-            N_("Commune they live in (optional)."),
-            "03127",
-            references="communes",
-        ),
-        Column(
-            "lat", "number", False, N_("Where they travel from, if not their agency (with lon)."), "", -90, 90
-        ),
-        Column(
-            "lon",
-            "number",
-            False,
-            N_("Where they travel from, if not their agency (with lat)."),
-            "",
-            -180,
-            180,
-        ),
-        Column("max_distance_km", "number", False, N_("Personal travel cap in km, more than 0."), "120", 0),
-        Column(
-            "available_from",
-            "date",
-            False,
-            N_("First day available (must be on or before the period start)."),
-            "",
-        ),
-        Column(
-            "available_to", "date", False, N_("Last day available (must be on or after the period end)."), ""
-        ),
-        Column(
-            "preferences",
             "list",
-            False,
-            N_("Commune ids they prefer, most wanted first, separated by ;."),
-            "03158",
         ),
-    ),
-    "agencies": (
-        Column("id", "id", True, N_("Unique agency id."), "SKHCN"),
-        Column("name", "text", True, N_("Agency name."), "Sở Khoa học và Công nghệ"),
-        Column("lat", "number", True, N_("Latitude of its office."), "21.386", -90, 90),
-        Column("lon", "number", True, N_("Longitude of its office."), "103.017", -180, 180),
-        Column("staff", "int", True, N_("Headcount, 0 or more."), "80", 0),
-        Column("max_release", "int", True, N_("At most this many of its people seconded."), "2", 0),
-    ),
-    "distances": (
-        Column("from_id", "id", True, N_("A candidate or agency id."), "SKHCN"),
-        Column("to_id", "id", True, N_("A commune id."), "03158", references="communes"),
-        Column("km", "number", True, N_("Measured road km, 0 or more; overrides the estimate."), "182.5", 0),
-        Column(
-            "minutes", "number", False, N_("Measured travel minutes; blank = km at the policy speed."), "", 0
+        "home_commune_id": Hint(N_("Commune they live in (optional)."), "03127", "id", references="communes"),
+        "lat": Hint(N_("Where they travel from, if not their agency (with lon)."), ""),
+        "lon": Hint(N_("Where they travel from, if not their agency (with lat)."), ""),
+        "max_distance_km": Hint(N_("Personal travel cap in km."), "120"),
+        "available_from": Hint(N_("First day available (must be on or before the period start)."), ""),
+        "available_to": Hint(N_("Last day available (must be on or after the period end)."), ""),
+        "preferences": Hint(
+            N_("Commune ids they prefer, most wanted first, separated by ;."), "03158", "list"
         ),
-    ),
-    "adjacency": (
-        Column("code_a", "id", True, N_("A commune id."), "03127", references="communes"),
-        Column(
-            "code_b",
-            "id",
-            True,
-            N_("A commune id sharing a border with code_a."),
-            "03325",
-            references="communes",
+    },
+    "agencies": {
+        "id": Hint(N_("Unique agency id."), "SKHCN", "id"),
+        "name": Hint(N_("Agency name."), "Sở Khoa học và Công nghệ"),
+        "lat": Hint(N_("Latitude of its office."), "21.386"),
+        "lon": Hint(N_("Longitude of its office."), "103.017"),
+        "staff": Hint(N_("Headcount."), "80"),
+        "max_release": Hint(N_("At most this many of its people seconded."), "2"),
+    },
+    "distances": {
+        "from_id": Hint(N_("A candidate or agency id."), "SKHCN", "id"),
+        "to_id": Hint(N_("A commune id."), "03158", "id", references="communes"),
+        "km": Hint(N_("Measured road km; overrides the estimate."), "182.5"),
+        "minutes": Hint(N_("Measured travel minutes; blank = km at the policy speed."), ""),
+    },
+    "adjacency": {
+        "code_a": Hint(N_("A commune id."), "03127", "id", references="communes"),
+        "code_b": Hint(
+            N_("A commune id sharing a border with code_a."), "03325", "id", references="communes"
         ),
-    ),
+    },
 }
-REQUIRED_TABLES = ("communes", "shortages", "candidates", "agencies")
+
+
+def _column(schema: ColumnSchema) -> Column:
+    """A schema column with its hint; numbers and dates take their kind from the model."""
+    hint = HINTS[schema.table][schema.name]
+    kind: Kind = {"int": "int", "float": "number", "date": "date"}.get(schema.kind, hint.kind)  # type: ignore[assignment]
+    return Column(
+        schema.name,
+        kind,
+        schema.required,
+        hint.help,
+        hint.example,
+        schema.low,
+        schema.high,
+        hint.references,
+        schema.low_open,
+        schema.bounds,
+        schema.default,
+    )
+
+
+def _tables() -> dict[str, tuple[Column, ...]]:
+    """Every table's columns; a model field without a hint, or a hint without a field, is an error."""
+    for table in TABLE_MODELS:
+        extra = set(HINTS[table]) ^ set(TABLE_MODELS[table].model_fields)
+        if extra:
+            raise KeyError(f"template hints and the {table} model disagree on {sorted(extra)}")
+    return {table: tuple(_column(c) for c in columns(table)) for table in TABLE_MODELS}
+
+
+TABLES = _tables()
 LISTS: dict[str, tuple[Column, ...]] = {
     "pins": (
         Column("candidate", "id", True, N_("A candidate id: this person must be seconded..."), "P017"),

@@ -13,10 +13,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from i18n import _
 from models.plan import Plan, SolveStatus
 from models.scenario import Scenario
 
 if TYPE_CHECKING:
+    from commands.reading import Audited, Explained
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer, SeatExplanation
 
@@ -196,3 +198,37 @@ def gap(value: float, bound: float | None) -> str:
     if bound is None:
         return "no bound known"
     return f"gap {abs(bound - value) / max(abs(bound), 1e-9):.1%}"
+
+
+def print_audit(audited: Audited) -> None:
+    """audit's result: the objectives recomputed beside plan.json's claims, then every violation."""
+    figures = Table(title=_("Objectives recomputed from assignments.csv"))
+    figures.add_column(_("objective"))
+    figures.add_column(_("recomputed"), justify="right")
+    figures.add_column(_("plan.json claims"), justify="right")
+    claimed = audited.claimed
+    for name, value in audited.recomputed.items():
+        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
+    out.print(figures)
+    if not audited.violations:
+        message = _("{folder}: no violation of the hard rules, KPIs or provenance")
+        out.print(message.format(folder=audited.folder), style="green", markup=False)
+        return
+    title = _("{count} violation(s) in {folder}").format(count=len(audited.violations), folder=audited.folder)
+    table = Table(title=escape(title))
+    for column in (_("rule"), _("subject"), _("detail")):
+        table.add_column(column, overflow="fold")
+    for v in audited.violations:
+        table.add_row(v.rule, v.subject, v.detail)
+    out.print(table)
+
+
+def print_explanation(explained: Explained) -> None:
+    """explain's result: a person's alternatives, or each empty seat asked about."""
+    if explained.candidate_id is not None:
+        print_alternatives(explained.explainer, explained.candidate_id)
+        return
+    if not explained.shortages:
+        out.print(_("Every seat is filled."))
+    for s in explained.shortages:
+        print_seat(explained.explainer, explained.explainer.seat(s))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from models.plan_files import PlanFiles, read_plan_files
 from models.redact import pseudonyms
 from models.scenario import Scenario
 from optimizer.audit.claims import check_claims, objective_values
@@ -25,17 +26,18 @@ def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
     """
     folder = Path(folder)
     found: list[Violation] = []
-    claims, rows = _read(scenario, folder, found)
+    files = read_plan_files(folder)
+    claims, rows = _read(scenario, files, found)
     found.extend(check_rules(scenario, rows))
     if claims is not None:
-        found.extend(check_claims(scenario, rows, claims, folder / "unfilled.csv"))
+        found.extend(check_claims(scenario, rows, claims, files))
     return found
 
 
-def _read(scenario: Scenario, folder: Path, found: list[Violation]) -> tuple[dict | None, list[Row]]:
+def _read(scenario: Scenario, files: PlanFiles, found: list[Violation]) -> tuple[dict | None, list[Row]]:
     """plan.json (if any) and assignments.csv as read, pseudonyms mapped back to ids."""
-    claims = read_claims(folder / "plan.json", found)
-    rows = read_rows(folder / "assignments.csv", found)
+    claims = read_claims(files, found)
+    rows = read_rows(files, found)
     if claims is not None and claims.get("provenance", {}).get("redacted"):
         claims, rows = _unredacted(scenario, claims, rows)
     return claims, rows
@@ -56,7 +58,7 @@ def _unredacted(scenario: Scenario, claims: dict, rows: list[Row]) -> tuple[dict
 def costs(scenario: Scenario, folder: Path) -> tuple[dict[str, float], dict[str, object]]:
     """The objectives recomputed from assignments.csv, and those plan.json claims (if any)."""
     found: list[Violation] = []
-    claims, rows = _read(scenario, Path(folder), found)
+    claims, rows = _read(scenario, read_plan_files(Path(folder)), found)
     known = {c.id for c in scenario.candidates}
     usable = [
         r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key

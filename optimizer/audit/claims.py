@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from fractions import Fraction
-from pathlib import Path
 
-import pandas as pd
-
+from models.plan_files import PlanFiles
+from models.plan_io import UNFILLED_FILE
 from models.scenario import Scenario
-from optimizer.audit.files import Row, Violation
+from optimizer.audit.files import Row, Violation, unreadable_file
 from optimizer.audit.rules import KM_TOLERANCE, travel
 
 
@@ -38,7 +37,7 @@ def objective_values(scenario: Scenario, rows: list[Row]) -> dict[str, float]:
     }
 
 
-def check_claims(scenario: Scenario, rows: list[Row], claims: dict, unfilled_path: Path) -> list[Violation]:
+def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanFiles) -> list[Violation]:
     """What plan.json and unfilled.csv claim, against what the assignments show."""
     found = []
     if claims.get("provenance", {}).get("scenario_sha256") != scenario.sha256:
@@ -86,21 +85,24 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, unfilled_pat
             kpis[key], value, 0.011 if key == "coverage_pct" else KM_TOLERANCE * max(1, len(rows))
         ):
             found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
-    found.extend(check_unfilled(scenario, rows, unfilled_path))
+    found.extend(check_unfilled(scenario, rows, files))
     return found
 
 
-def check_unfilled(scenario: Scenario, rows: list[Row], path: Path) -> list[Violation]:
+def check_unfilled(scenario: Scenario, rows: list[Row], files: PlanFiles) -> list[Violation]:
     """unfilled.csv lists exactly the seats the assignments leave empty."""
     got = Counter((r.commune_id, r.specialty) for r in rows)
     expected = {
         (s.commune_id, s.specialty): s.seats - got[s.key] for s in scenario.shortages if got[s.key] < s.seats
     }
+    if files.unfilled is None:
+        return unreadable_file(files, UNFILLED_FILE) or [
+            Violation("files_agree", UNFILLED_FILE, "unreadable: the file is missing")
+        ]
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for r in frame.to_dict("records")}
-    except (OSError, KeyError, ValueError, pd.errors.EmptyDataError) as error:
-        return [Violation("files_agree", "unfilled.csv", f"unreadable: {error}")]
+        listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for _, r in files.unfilled.rows}
+    except (KeyError, ValueError) as error:
+        return [Violation("files_agree", UNFILLED_FILE, f"unreadable: {error!r}")]
     if listed != expected:
         wrong = sorted(set(listed.items()) ^ set(expected.items()))[:3]
         return [Violation("files_agree", "unfilled.csv", f"disagrees with the assignments, e.g. {wrong}")]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+from models.plan_files import PlanFiles
+from models.plan_io import ASSIGNMENTS_FILE, PLAN_FILE
 
 
 @dataclass(frozen=True)
@@ -36,28 +33,22 @@ class Row:
     distance_km: float | None
 
 
-def _cell(value: object) -> str:
-    """A cell as written: trimmed, NFC, and without the quote that keeps a spreadsheet from evaluating it."""
-    text = unicodedata.normalize("NFC", str(value).strip())
-    return text[1:] if text.startswith(NEUTRALISED) else text
-
-
-def read_rows(path: Path, found: list[Violation]) -> list[Row]:
-    """assignments.csv as rows; unreadable cells become violations, not crashes."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        found.append(Violation("files_agree", "assignments.csv", f"unreadable: {error}"))
+def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
+    """assignments.csv as rows; an unreadable file or cell becomes a violation, not a crash."""
+    unreadable = unreadable_file(files, ASSIGNMENTS_FILE)
+    found.extend(unreadable)
+    if files.assignments is None:
+        if not unreadable:
+            found.append(Violation("files_agree", ASSIGNMENTS_FILE, "unreadable: the file is missing"))
         return []
     rows = []
-    for n, raw in enumerate(frame.to_dict("records"), start=2):
-        record = {key: _cell(value) for key, value in raw.items()}
+    for n, record in files.assignments.rows:
         try:
             km = float(record["distance_km"]) if record.get("distance_km", "") != "" else None
         except ValueError:
             found.append(
                 Violation(
-                    "files_agree", f"assignments.csv line {n}", f"distance_km {record['distance_km']!r}"
+                    "files_agree", f"{ASSIGNMENTS_FILE} line {n}", f"distance_km {record['distance_km']!r}"
                 )
             )
             km = None
@@ -74,16 +65,16 @@ def read_rows(path: Path, found: list[Violation]) -> list[Row]:
     return rows
 
 
-def read_claims(path: Path, found: list[Violation]) -> dict | None:
-    """plan.json as written, or None when there is none (a plan made by hand)."""
-    if not path.exists():
-        return None
-    try:
-        claims = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        found.append(Violation("files_agree", "plan.json", f"unreadable: {error}"))
-        return None
-    if not isinstance(claims, dict):
-        found.append(Violation("files_agree", "plan.json", "expected a JSON object"))
-        return None
-    return claims
+def read_claims(files: PlanFiles, found: list[Violation]) -> dict | None:
+    """plan.json as written, or None when there is none (a plan made by hand) or it is unreadable."""
+    found.extend(unreadable_file(files, PLAN_FILE))
+    return files.claims
+
+
+def unreadable_file(files: PlanFiles, name: str) -> list[Violation]:
+    """The reader's problems with one file, as violations."""
+    return [
+        Violation("files_agree", name, f"unreadable: {problem}")
+        for problem in files.problems
+        if Path(problem.file).name == name
+    ]

@@ -1,0 +1,1 @@
+"""What each command of `secondment` does between parsing its options and printing its result."""
