@@ -38,6 +38,9 @@ messages: $(BIN)/secondment
 	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --project=secondment-planner \
 	  -o $(CATALOGUES)/messages.pot $(SOURCES)
 	$(BIN)/pybabel -q update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -D messages --no-fuzzy-matching
+	$(BIN)/pybabel -q extract --no-location --sort-output --project=click -o $(CATALOGUES)/click.pot \
+	  $$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))') i18n/click_text.py
+	$(BIN)/pybabel -q update -i $(CATALOGUES)/click.pot -d $(CATALOGUES) -D click --no-fuzzy-matching --init-missing -l vi
 
 clean:
 	rm -rf $(VENV) plans

@@ -29,6 +29,9 @@ def set_language(language: str) -> None:
         raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
     _language = language
     _active = translations(language)
+    from i18n import click_text
+
+    click_text.follow(translations(language, "click"))
 
 
 def current_language() -> str:
@@ -39,6 +42,11 @@ def current_language() -> str:
 def _(message: str) -> str:
     """`message` in the current language (English text is the message id)."""
     return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form for `count`, in the current language."""
+    return _active.ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

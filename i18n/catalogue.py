@@ -11,9 +11,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 
 
-def po_path(language: str) -> Path:
-    """The committed catalogue of a language."""
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(language: str, domain: str = DOMAIN) -> Path:
+    """The committed catalogue of a language (`messages`: this tool's; `click`: click's own texts)."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def compile_catalogues(target: Path = LOCALE_DIR) -> list[Path]:
@@ -22,7 +22,7 @@ def compile_catalogues(target: Path = LOCALE_DIR) -> list[Path]:
     from babel.messages.pofile import read_po
 
     written = []
-    for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
         with po.open("rb") as handle:
             catalog = read_po(handle)
         mo = target / po.relative_to(LOCALE_DIR).with_suffix(".mo")
@@ -34,9 +34,9 @@ def compile_catalogues(target: Path = LOCALE_DIR) -> list[Path]:
 
 
 @cache
-def translations(language: str) -> gettext.NullTranslations:
+def translations(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     """The catalogue of `language` (English is the message ids themselves)."""
-    po = po_path(language)
+    po = po_path(language, domain)
     if language == "en" or not po.is_file():
         return gettext.NullTranslations()
     mo = po.with_suffix(".mo")

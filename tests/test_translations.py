@@ -19,7 +19,8 @@ from i18n.help import help_messages
 
 REPO = Path(__file__).resolve().parent.parent
 SETUP = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-EXTRACTOR = "i18n.help:extract"
+EXTRACTOR = "i18n.help.extract"
+PERCENT = re.compile(r"%\((\w+)\)s")
 SOURCES = (*(f"{module}.py" for module in SETUP["py-modules"]), *SETUP["packages"])
 
 
@@ -38,9 +39,9 @@ def extracted() -> dict[str, str]:
     return found
 
 
-def vietnamese():
-    """The committed Vietnamese catalogue."""
-    with po_path("vi").open("rb") as handle:
+def vietnamese(domain: str = "messages"):
+    """The committed Vietnamese catalogue (this tool's messages, or click's own texts)."""
+    with po_path("vi", domain).open("rb") as handle:
         return read_po(handle)
 
 
@@ -83,13 +84,34 @@ def test_help_follows_the_language():
 
 
 def test_translations_keep_every_placeholder():
-    """A translation must use exactly the message's {named} placeholders, or .format() would fail."""
-    wrong = [
-        (m.id, m.string)
-        for m in vietnamese()
-        if m.id and m.string and fields(m.id) != fields(m.string)
-    ]
+    """A translation keeps exactly the {named} (or %(named)s) placeholders of its message."""
+    wrong = []
+    for catalogue in (vietnamese(), vietnamese("click")):
+        for m in catalogue:
+            if not m.id or not m.string:
+                continue
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            wanted = set().union(*(fields(i) | set(PERCENT.findall(i)) for i in ids))
+            for text in strings:
+                used = fields(text) | set(PERCENT.findall(text))
+                if used != wanted and not (len(ids) > 1 and used <= wanted):
+                    wrong.append((m.id, text))
     assert wrong == []
+
+
+def test_clicks_own_texts_follow_the_language():
+    """Usage, Options, click's own errors and help lines read in Vietnamese under --lang vi, English else."""
+    runner = CliRunner()
+    helped = runner.invoke(main, ["--lang", "vi", "solve", "--help"])
+    assert "Cách dùng:" in helped.output and "Tùy chọn:" in helped.output
+    assert "Hiển thị hướng dẫn này rồi thoát." in helped.output and "[bắt buộc]" in helped.output
+    missing = runner.invoke(main, ["--lang", "vi", "solve"])
+    assert missing.exit_code == 2
+    assert "Lỗi: Thiếu đối số 'SCENARIO'." in missing.output
+    english = runner.invoke(main, ["--lang", "en", "solve"])
+    assert "Error: Missing argument 'SCENARIO'." in english.output and "Usage:" in english.output
+    assert vietnamese("click").get("Usage:").string == "Cách dùng:"
 
 
 def test_no_message_is_built_before_translation():
