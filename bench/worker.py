@@ -39,7 +39,7 @@ def _solve(scenario: Scenario, seconds: float) -> dict[str, Any]:
     from models.plan import SolveParams
     from optimizer.eligibility import eligible_pairs
     from optimizer.flow_runner import FlowRunner
-    from optimizer.objectives import run_stage
+    from optimizer.rules.objectives import run_stage
     from optimizer.solve import solve
 
     params = SolveParams(time_limit_s=seconds)

@@ -13,10 +13,11 @@ from functools import cached_property
 
 import numpy as np
 
-from models.scenario import Candidate, Scenario
+from models.scenario import Scenario
+from optimizer.rules.pair_rules import kept
+from optimizer.rules.pair_view import PairTable, PairView
 from optimizer.travel import Travel
 
-CAP_TOLERANCE = 1e-9
 BLOCK_CELLS = 1 << 21
 """Most holder x shortage cells evaluated at once."""
 
@@ -115,16 +116,6 @@ class _Groups(Mapping):
         return len(self._groups[2])
 
 
-def is_available(scenario: Scenario, candidate: Candidate) -> bool:
-    """Whether the candidate's availability covers the whole secondment period."""
-    period = scenario.period
-    if period is None:
-        return True
-    starts_in_time = candidate.available_from is None or candidate.available_from <= period.start
-    stays_long_enough = candidate.available_to is None or candidate.available_to >= period.end
-    return starts_in_time and stays_long_enough
-
-
 def eligible_pairs(scenario: Scenario) -> Pairs:
     """Every candidate x shortage pair that satisfies the per-pair hard rules."""
     table = _Table.of(scenario)
@@ -157,16 +148,13 @@ class _Table:
     points: np.ndarray
     origin: np.ndarray
     agency: np.ndarray
-    personal: np.ndarray
-    home: np.ndarray
+    rules: PairTable
     holders: dict[str, tuple[np.ndarray, np.ndarray]]
     lat: np.ndarray
     lon: np.ndarray
     specialty: np.ndarray
     shortage_commune: np.ndarray
-    min_level: np.ndarray
     measured: _Measured
-    forbids: _Forbids
 
     @classmethod
     def of(cls, scenario: Scenario) -> _Table:
@@ -177,24 +165,20 @@ class _Table:
         wanted = {s.specialty for s in scenario.shortages}
         holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, c in enumerate(scenario.candidates):
-            if is_available(scenario, c):
-                for specialty in wanted.intersection(c.specialties):
-                    holders[specialty].append((i, c.specialties[specialty]))
+            for specialty in wanted.intersection(c.specialties):
+                holders[specialty].append((i, c.specialties[specialty]))
         return cls(
             scenario=scenario,
             points=points.reshape(-1, 2),
             origin=origin.reshape(-1),
             agency=np.array([agencies[c.agency_id] for c in scenario.candidates], dtype=np.int64),
-            personal=np.array([c.max_distance_km or np.inf for c in scenario.candidates], dtype=float),
-            home=np.array([communes.get(c.home_commune_id or "", -1) for c in scenario.candidates]),
+            rules=PairTable.of(scenario),
             holders={k: tuple(np.array(v, dtype=np.int64).reshape(-1, 2).T) for k, v in holders.items()},
             lat=np.array([c.lat for c in scenario.communes], dtype=float),
             lon=np.array([c.lon for c in scenario.communes], dtype=float),
             specialty=np.array([s.specialty for s in scenario.shortages], dtype=object),
             shortage_commune=np.array([communes[s.commune_id] for s in scenario.shortages], dtype=np.int64),
-            min_level=np.array([s.min_level for s in scenario.shortages], dtype=np.int64),
             measured=_Measured.of(scenario, agencies, communes),
-            forbids=_Forbids.of(scenario, communes),
         )
 
     def pairs_in(self, specialty: str) -> Iterator[Part]:
@@ -215,12 +199,11 @@ class _Table:
             yield self._pairs(part)
 
     def _pairs(self, block: _Block) -> Part:
-        """The eligible pairs of one block: level, travel caps, home commune and forbids.
+        """The eligible pairs of one block: those every per-pair rule of the catalogue keeps.
 
         Travel is estimated once per distinct origin (a row of `km` serves every holder leaving
         from that point), unless measured rows make holders differ.
         """
-        policy = self.scenario.policy
         points, inverse = np.unique(self.origin[block.rows], return_inverse=True)
         inverse = inverse.reshape(-1)
         km = Travel(self.scenario).road_km(
@@ -229,22 +212,13 @@ class _Table:
         measured = self.measured.touches(block)
         if measured:
             km, inverse = km[inverse], np.arange(len(block.rows))
-        minutes = km / policy.speed_kmh * 60.0
+        minutes = km / self.scenario.policy.speed_kmh * 60.0
         if measured:
             self.measured.apply(block, self.agency[block.rows], km, minutes)
-        ok = np.ones(km.shape, dtype=bool)
-        if policy.max_distance_km is not None:
-            ok &= km <= policy.max_distance_km + CAP_TOLERANCE
-        if policy.max_travel_minutes is not None:
-            ok &= minutes <= policy.max_travel_minutes + CAP_TOLERANCE
-        ok = ok[inverse] & (block.levels[:, None] >= self.min_level[block.cols][None, :])
-        personal = self.personal[block.rows]
-        capped = np.flatnonzero(np.isfinite(personal))
-        ok[capped] &= km[inverse[capped]] <= personal[capped, None] + CAP_TOLERANCE
-        if policy.avoid_home_commune:
-            ok &= self.home[block.rows][:, None] != block.commune[None, :]
-        self.forbids.apply(block, ok)
-        i, j = np.nonzero(ok)
+        view = PairView(
+            self.rules, block.specialty, block.rows, block.levels, block.cols, km, minutes, inverse
+        )
+        i, j = np.nonzero(kept(view))
         return block.rows[i], block.cols[j], km[inverse[i], j], minutes[inverse[i], j]
 
 
@@ -260,33 +234,6 @@ class _Cells:
         row, col = block.row_of[self.candidate], block.col_of[self.commune]
         hit = (row >= 0) & (col >= 0)
         return hit, row[hit], col[hit]
-
-
-@dataclass(frozen=True)
-class _Forbids:
-    """The scenario's forbidden pairs as codes."""
-
-    cells: _Cells
-    specialty: np.ndarray
-
-    @classmethod
-    def of(cls, scenario: Scenario, communes: dict[str, int]) -> _Forbids:
-        """Keep the forbids that name a known candidate and commune."""
-        people = scenario.candidate_index
-        known = [f for f in scenario.forbid if f.candidate in people and f.commune in communes]
-        return cls(
-            _Cells(
-                np.array([scenario.candidate_index[f.candidate] for f in known], dtype=np.int64),
-                np.array([communes[f.commune] for f in known], dtype=np.int64),
-            ),
-            np.array([f.specialty for f in known], dtype=object),
-        )
-
-    def apply(self, block: _Block, ok: np.ndarray) -> None:
-        """Clear the pairs the scenario forbids (for every specialty, or for this one)."""
-        hit, row, col = self.cells.find(block)
-        applies = np.array([s in (None, block.specialty) for s in self.specialty[hit]], dtype=bool)
-        ok[row[applies], col[applies]] = False
 
 
 @dataclass(frozen=True)

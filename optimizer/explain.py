@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from models.plan import Plan, SolveParams, SolveStatus
-from models.rules import Rule
 from models.scenario import Forbid, Pin, Scenario
 from optimizer.eligibility import eligible_pairs
 from optimizer.reasons import Certificate, Certifier
+from optimizer.rules import RELAXATIONS, RULE
 from optimizer.solve import solve
-
-TRAVEL_CAPS = (
-    (Rule.MAX_DISTANCE, "max_distance_km", "km"),
-    (Rule.MAX_TRAVEL_MINUTES, "max_travel_minutes", "min"),
-)
 
 
 @dataclass(frozen=True)
@@ -114,54 +108,5 @@ class Explainer:
 
 
 def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str, Scenario]]:
-    """One relaxed scenario per cause a planner controls: caps, release, capacity, level."""
-    shortage, policy = certificate.shortage, scenario.policy
-    relaxed: list[tuple[str, Scenario]] = []
-    for rule, field, unit in TRAVEL_CAPS:
-        if rule not in certificate.blocked:
-            continue
-        ids, values = certificate.blocked[rule]
-        others = [found for r, (found, _) in certificate.blocked.items() if r != rule]
-        only_this = values[~np.isin(ids, np.concatenate(others))] if others else values
-        if len(only_this):
-            cap = math.ceil(float(only_this.min()) * 10) / 10
-            new_policy = policy.model_copy(update={field: cap})
-            relaxed.append(
-                (
-                    f"raise the travel cap to {cap:g} {unit}",
-                    scenario.model_copy(update={"policy": new_policy}),
-                )
-            )
-    for agency_id in sorted({a for _, a in certificate.capped}):
-        agency = scenario.agency_by_id[agency_id]
-        bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
-        agencies = tuple(bigger if a.id == agency_id else a for a in scenario.agencies)
-        relaxed.append(
-            (
-                f"let {agency_id} release {bigger.max_release} instead of {agency.max_release}",
-                scenario.model_copy(update={"agencies": agencies}),
-            )
-        )
-    if certificate.commune_full:
-        commune = scenario.commune_by_id[shortage.commune_id]
-        bigger = commune.model_copy(update={"capacity": commune.capacity + 1})
-        communes = tuple(bigger if c.id == commune.id else c for c in scenario.communes)
-        relaxed.append(
-            (
-                f"let {commune.name} host {bigger.capacity} instead of {commune.capacity}",
-                scenario.model_copy(update={"communes": communes}),
-            )
-        )
-    if len(certificate.below_level):
-        level = max(
-            scenario.candidate_by_id[p].specialties[shortage.specialty] for p in certificate.below_level
-        )
-        lower = shortage.model_copy(update={"min_level": level})
-        shortages = tuple(lower if s.key == shortage.key else s for s in scenario.shortages)
-        relaxed.append(
-            (
-                f"accept level {level} instead of {shortage.min_level}",
-                scenario.model_copy(update={"shortages": shortages}),
-            )
-        )
-    return relaxed
+    """One relaxed scenario per cause a planner controls, each from its rule's own relaxation."""
+    return [found for name in RELAXATIONS for found in RULE[name].relax(scenario, certificate)]

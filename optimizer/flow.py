@@ -19,8 +19,16 @@ import numpy as np
 
 from models.scenario import MAX_LEVEL, Scenario
 from optimizer.components import SINK, SOURCE, Batch, batches, circulate, parts
-from optimizer.eligibility import Pairs
+from optimizer.eligibility import PairIndex, Pairs
 from optimizer.pools import Pools
+from optimizer.rules.group_rules import (
+    AGENCY_RELEASE,
+    COMMUNE_CAPACITY,
+    MIN_COVERAGE,
+    ONE_SEAT_PER_PERSON,
+    PIN,
+    SHORTAGE_SEATS,
+)
 from optimizer.stages import Bounds
 
 COST_LIMIT = 2**62
@@ -38,14 +46,8 @@ class _Network:
     head: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
-    release: slice
-    flock: slice
-    entry: slice
-    hub: slice
-    own: slice
-    seats: slice
-    first: slice
-    rest: slice
+    span: dict[str, slice]
+    """Where each named segment's arcs lie (see `FlowModel._network`)."""
     first_commune: np.ndarray
     rest_commune: np.ndarray
     pair_shortage: np.ndarray
@@ -59,9 +61,9 @@ class _Network:
         if hub is None:
             return None
         cost = np.zeros(len(self.tail), dtype=np.int64)
-        cost[self.hub] = hub
-        cost[self.own] = pair_cost[self.direct]
-        cost[self.first] = served_cost
+        cost[self.span["hub"]] = hub
+        cost[self.span["own"]] = pair_cost[self.direct]
+        cost[self.span["first"]] = served_cost
         return cost
 
     def fold(self, costs: list[np.ndarray]) -> np.ndarray:
@@ -85,17 +87,17 @@ class _Network:
         """Per batch, a bound on a stage's |value| (its weights share one sign): seats or releases
         times their dearest pair, plus the communes' first units."""
         size = abs(cost)
-        pair = size[self.hub.start : self.own.stop]
-        seats, release = self.upper[self.seats], self.upper[self.release]
+        pair = size[self.span["hub"].start : self.span["own"].stop]
+        seats, release = self.upper[self.span["seats"]], self.upper[self.span["release"]]
         dearest_seat = np.zeros(len(seats), dtype=np.int64)
         np.maximum.at(dearest_seat, self.pair_shortage, pair)
         dearest_release = np.zeros(len(release), dtype=np.int64)
         np.maximum.at(dearest_release, self.pair_agency, pair)
         spans = []
         for values, where in (
-            (seats * dearest_seat, self.seats),
-            (release * dearest_release, self.release),
-            (size[self.first], self.first),
+            (seats * dearest_seat, self.span["seats"]),
+            (release * dearest_release, self.span["release"]),
+            (size[self.span["first"]], self.span["first"]),
         ):
             total = np.zeros(len(self.batches), dtype=np.int64)
             np.add.at(total, self.arc_batch[where], values)
@@ -109,7 +111,7 @@ class FlowModel:
     def __init__(self, scenario: Scenario, pairs: Pairs, pooled: bool = True) -> None:
         self.scenario = scenario
         self.pairs = pairs
-        self.allowed = self._pinned_pairs()
+        self.allowed = PIN.allowed(scenario, pairs, PairIndex.of(scenario, pairs))
         self.agencies = {a.id: i for i, a in enumerate(scenario.agencies)}
         self.communes = {c.id: i for i, c in enumerate(scenario.communes)}
         self.candidate_agency = np.array(
@@ -127,18 +129,6 @@ class FlowModel:
         self.pooled = self._network(Pools.of(scenario, pairs, enabled=pooled))
         self._unpooled: _Network | None = None if pooled else self.pooled
 
-    def _pinned_pairs(self) -> np.ndarray:
-        """Pairs a pinned candidate may still use: only those matching all of their pins."""
-        allowed = np.ones(len(self.pairs), dtype=bool)
-        for pin in self.scenario.pins:
-            c = self.scenario.candidate_index[pin.candidate]
-            first, last = np.searchsorted(self.pairs.candidate, [c, c + 1])
-            for p in range(int(first), int(last)):
-                shortage = self.scenario.shortages[self.pairs.shortage[p]]
-                if shortage.commune_id != pin.commune or pin.specialty not in (None, shortage.specialty):
-                    allowed[p] = False
-        return allowed
-
     def solve(self, stages: list[Cost], bounds: Bounds | None = None) -> np.ndarray | None:
         """The best choice of pairs for the stages in strict priority (first: most important) under
         every hard rule and the bounds; None if no choice meets them.
@@ -154,22 +144,24 @@ class FlowModel:
             network = self._direct_network()
             costs = [network.arc_costs(pair_cost, served) for pair_cost, served in stages]
         lower, upper = network.lower.copy(), network.upper.copy()
-        upper[network.release] = [
-            min(a.max_release, bounds.released_at_most.get(a.id, a.max_release))
-            for a in self.scenario.agencies
+        upper[network.span["release"]] = [
+            min(cap, bounds.released_at_most.get(a.id, cap))
+            for a, cap in zip(
+                self.scenario.agencies, AGENCY_RELEASE.limits(self.scenario).tolist(), strict=True
+            )
         ]
         need = np.array([bounds.hosted_at_least.get(c.id, 0) for c in self.scenario.communes], dtype=np.int64)
-        if (need > np.array([c.capacity for c in self.scenario.communes])).any():
+        if (need > COMMUNE_CAPACITY.limits(self.scenario)).any():
             return None
-        lower[network.first] = np.minimum(need[network.first_commune], 1)
-        lower[network.rest] = np.maximum(need[network.rest_commune] - 1, 0)
+        lower[network.span["first"]] = np.minimum(need[network.first_commune], 1)
+        lower[network.span["rest"]] = np.maximum(need[network.rest_commune] - 1, 0)
         flows = circulate(network.batches, lower, upper, network.fold([c for c in costs if c is not None]))
         if flows is None:
             return None
         chosen = np.zeros(len(self.pairs), dtype=np.int64)
-        chosen[network.direct] = flows[network.own]
+        chosen[network.direct] = flows[network.span["own"]]
         taken = network.pools.assign(
-            self.pairs, flows[network.entry], flows[network.flock], flows[network.hub]
+            self.pairs, flows[network.span["entry"]], flows[network.span["flock"]], flows[network.span["hub"]]
         )
         chosen[taken] = 1
         return chosen
@@ -186,7 +178,8 @@ class FlowModel:
         return self._unpooled
 
     def _network(self, pools: Pools) -> _Network:
-        """Every arc, in segments: release, person, flock, entry, hub chain, hub, own, seats, first, rest."""
+        """Every arc, in named segments (tail, head, lower, upper); each group rule's catalogue entry
+        names the segments that carry it and supplies their bounds."""
         scenario, pairs = self.scenario, self.pairs
         agencies, communes, shortages = len(self.agencies), len(self.communes), len(scenario.shortages)
         everyone = np.unique(pairs.candidate)
@@ -212,60 +205,70 @@ class FlowModel:
                 np.repeat(self.part[chain_agency], MAX_LEVEL),
             ]
         ).astype(np.int64)
-        seats = np.array([s.seats for s in scenario.shortages], dtype=np.int64)
-        capacity = np.array([c.capacity for c in scenario.communes], dtype=np.int64)
-        pinned = np.zeros(len(scenario.candidates), dtype=np.int64)
-        pinned[[scenario.candidate_index[p.candidate] for p in scenario.pins]] = 1
-        floors = np.zeros(shortages, dtype=np.int64)
-        for s, need in self._floors().items():
-            floors[s] = need
+        pinned = PIN.pinned(scenario)
         direct = pools.direct
         chain_down = np.repeat(np.arange(pools.chains), MAX_LEVEL - 1)
         level_down = np.tile(np.arange(MAX_LEVEL, 1, -1), pools.chains)
+        seats = SHORTAGE_SEATS.limits(scenario)
+        capacity = COMMUNE_CAPACITY.limits(scenario)
         first, rest = np.flatnonzero(capacity > 0), np.flatnonzero(capacity > 1)
         hub_tail = hub_node[pools.arc_chain, pools.arc_level - 1]
-        segments = [
-            (np.full(agencies, SOURCE), agency_node, 0, [a.max_release for a in scenario.agencies]),
-            (agency_node[self.candidate_agency[people]], person_node[people], pinned[people], 1),
-            (
+        segments = {
+            "release": (np.full(agencies, SOURCE), agency_node, 0, AGENCY_RELEASE.limits(scenario)),
+            "person": (
+                agency_node[self.candidate_agency[people]],
+                person_node[people],
+                pinned[people],
+                ONE_SEAT_PER_PERSON.limits(scenario)[people],
+            ),
+            "flock": (
                 agency_node[flock_agency],
                 hub_node[pools.flock_chain, pools.flock_level - 1],
                 0,
                 [len(members) for members in pools.flock_members],
             ),
-            (person_node[pools.entry_candidate], hub_node[pools.entry_chain, pools.entry_level - 1], 0, 1),
-            (hub_node[chain_down, level_down - 1], hub_node[chain_down, level_down - 2], 0, len(everyone)),
-            (hub_tail, shortage_node[pools.arc_shortage], 0, seats[pools.arc_shortage]),
-            (
+            "entry": (
+                person_node[pools.entry_candidate],
+                hub_node[pools.entry_chain, pools.entry_level - 1],
+                0,
+                1,
+            ),
+            "hub_chain": (
+                hub_node[chain_down, level_down - 1],
+                hub_node[chain_down, level_down - 2],
+                0,
+                len(everyone),
+            ),
+            "hub": (hub_tail, shortage_node[pools.arc_shortage], 0, seats[pools.arc_shortage]),
+            "own": (
                 person_node[pairs.candidate[direct]],
                 shortage_node[pairs.shortage[direct]],
                 0,
                 self.allowed[direct],
             ),
-            (shortage_node, commune_node[self.shortage_commune], floors, seats),
-            (commune_node[first], np.full(len(first), SINK), 0, 1),
-            (commune_node[rest], np.full(len(rest), SINK), 0, capacity[rest] - 1),
-        ]
-        ends = np.cumsum([0] + [len(tail) for tail, *_ in segments]).tolist()
-        span = [slice(a, b) for a, b in pairwise(ends)]
-        tail = np.concatenate([tail for tail, *_ in segments]).astype(np.int64)
-        head = np.concatenate([head for _, head, *_ in segments]).astype(np.int64)
+            "seats": (
+                shortage_node,
+                commune_node[self.shortage_commune],
+                MIN_COVERAGE.floors(scenario),
+                seats,
+            ),
+            "first": (commune_node[first], np.full(len(first), SINK), 0, 1),
+            "rest": (commune_node[rest], np.full(len(rest), SINK), 0, capacity[rest] - 1),
+        }
+        ends = np.cumsum([0] + [len(tail) for tail, *_ in segments.values()]).tolist()
+        span = {name: slice(a, b) for name, (a, b) in zip(segments, pairwise(ends), strict=True)}
+        arcs = segments.values()
+        tail = np.concatenate([tail for tail, *_ in arcs]).astype(np.int64)
+        head = np.concatenate([head for _, head, *_ in arcs]).astype(np.int64)
         found, arc_batch = batches(tail, head, node_part)
         return _Network(
             pools=pools,
             direct=direct,
             tail=tail,
             head=head,
-            lower=np.concatenate([np.broadcast_to(lo, len(t)) for t, _, lo, _ in segments]).astype(np.int64),
-            upper=np.concatenate([np.broadcast_to(up, len(t)) for t, _, _, up in segments]).astype(np.int64),
-            release=span[0],
-            flock=span[2],
-            entry=span[3],
-            hub=span[5],
-            own=span[6],
-            seats=span[7],
-            first=span[8],
-            rest=span[9],
+            lower=np.concatenate([np.broadcast_to(lo, len(t)) for t, _, lo, _ in arcs]).astype(np.int64),
+            upper=np.concatenate([np.broadcast_to(up, len(t)) for t, _, _, up in arcs]).astype(np.int64),
+            span=span,
             first_commune=first,
             rest_commune=rest,
             pair_shortage=np.r_[pools.arc_shortage, pairs.shortage[direct]].astype(np.int64),
@@ -275,14 +278,3 @@ class FlowModel:
             batches=found,
             arc_batch=arc_batch,
         )
-
-    def _floors(self) -> dict[int, int]:
-        """Lower bound on each shortage from the min_coverage floors."""
-        need: dict[int, int] = {}
-        for floor in self.scenario.policy.min_coverage:
-            for commune_id in self.scenario.floor_communes(floor):
-                s = self.scenario.shortage_index.get((commune_id, floor.specialty))
-                if s is not None:
-                    seats = self.scenario.shortages[s].seats
-                    need[s] = max(need.get(s, 0), min(floor.at_least, seats))
-        return need

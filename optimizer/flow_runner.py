@@ -14,14 +14,8 @@ import numpy as np
 from models.plan import StageResult
 from models.scenario import Objective
 from optimizer.flow import FlowModel
-from optimizer.objectives import coverage, distance, preference
+from optimizer.rules.objectives import OBJECTIVE
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, stage_result
-
-LINEAR = {
-    Objective.COVERAGE: coverage,
-    Objective.DISTANCE: lambda _, pairs: distance(pairs),
-    Objective.PREFERENCE: preference,
-}
 
 
 class FlowUnsuited(Exception):
@@ -92,9 +86,10 @@ class FlowRunner(Runner):
             return []
         ahead = []
         for objective in self.scenario.policy.objectives[declared.index(name) + 1 :]:
-            if objective not in LINEAR:
+            linear = OBJECTIVE[objective].linear(self.scenario, self.pairs)
+            if linear is None:
                 break
-            ahead.append(LINEAR[objective](self.scenario, self.pairs))
+            ahead.append(linear)
         return ahead
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:

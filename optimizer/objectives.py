@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 
 import numpy as np
 
-from models.plan import StageResult
-from models.scenario import Objective, Scenario
+from models.scenario import Scenario
 from optimizer.eligibility import PairIndex, Pairs
-from optimizer.stages import Bounds, Linear, Runner, Threshold
+from optimizer.stages import Bounds, Linear, Threshold
 
 METRES_PER_KM = 1000
 
@@ -54,7 +54,7 @@ def fairness(scenario: Scenario, index: PairIndex) -> Threshold:
         return Bounds(hosted_at_least={c: _ceil(q * d) for c, d in demand.items() if q * d > 0})
 
     def achieved(chosen: np.ndarray) -> Fraction:
-        return min(Fraction(int(chosen[index.by_commune.get(c, empty)].sum()), d) for c, d in demand.items())
+        return worst_share({c: int(chosen[index.by_commune.get(c, empty)].sum()) for c in demand}, demand)
 
     fractions = sorted({Fraction(f, d) for d in set(demand.values()) for f in range(d + 1)})
     return Threshold("fairness", True, tuple(fractions), bounds, achieved)
@@ -79,30 +79,11 @@ def disruption(scenario: Scenario, index: PairIndex) -> Threshold:
     return Threshold("disruption", False, tuple(sorted(fractions)), bounds, achieved)
 
 
+def worst_share(hosted: Mapping[str, int], demand: Mapping[str, int]) -> Fraction:
+    """The smallest filled share of its demand over the communes with a shortage (1 when none)."""
+    return min((Fraction(hosted.get(c, 0), d) for c, d in demand.items()), default=Fraction(1))
+
+
 def _ceil(q: Fraction) -> int:
     """Smallest integer not below q."""
     return -((-q.numerator) // q.denominator)
-
-
-def run_stage(runner: Runner, objective: Objective) -> StageResult:
-    """Optimise and hold one declared objective (fairness also counts the communes served)."""
-    scenario, pairs = runner.scenario, runner.pairs
-    match objective:
-        case Objective.COVERAGE:
-            return runner.optimize(coverage(scenario, pairs))
-        case Objective.DISTANCE:
-            return runner.optimize(distance(pairs))
-        case Objective.PREFERENCE:
-            return runner.optimize(preference(scenario, pairs))
-        case Objective.DISRUPTION:
-            return runner.threshold(disruption(scenario, runner.index))
-        case Objective.FAIRNESS:
-            share = runner.threshold(fairness(scenario, runner.index))
-            served = runner.optimize(communes_served(pairs))
-            return share.model_copy(
-                update={
-                    "proven": share.proven and served.proven,
-                    "communes_served": served.value,
-                    "communes_served_bound": served.bound,
-                }
-            )

@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from i18n import _
 from models.rules import Rule
 from models.scenario import Commune, Scenario, Shortage
-from optimizer.eligibility import CAP_TOLERANCE, Pairs, is_available
+from optimizer.eligibility import Pairs
+from optimizer.rules import RULE
+from optimizer.rules.group_rules import AGENCY_RELEASE, COMMUNE_CAPACITY
+from optimizer.rules.pair_rules import PAIR_RULES, SPECIALTY_LEVEL
+from optimizer.rules.pair_view import PairTable, PairView
 from optimizer.travel import Travel
 
 SHOWN = 3
@@ -57,37 +62,29 @@ class Certificate:
         """One line a planner can read, most decisive cause first."""
         s = self.shortage
         if not self.holders:
-            return f"no candidate holds {s.specialty}"
+            return _("no candidate holds {specialty}").format(specialty=s.specialty)
         parts = []
         if self.commune_full:
-            parts.append(f"commune at capacity ({self.hosted} hosted of {self.capacity})")
+            parts.append(COMMUNE_CAPACITY.at_capacity(self.hosted, self.capacity))
         if len(self.below_level):
-            parts.append(f"{len(self.below_level)} hold {s.specialty} below level {s.min_level}")
-        policy = scenario.policy
-        labels = {
-            Rule.MAX_DISTANCE: lambda n, x: (
-                f"{n} beyond the {policy.max_distance_km:g} km cap (nearest {x:.0f} km)"
-            ),
-            Rule.MAX_TRAVEL_MINUTES: lambda n, x: (
-                f"{n} beyond the {policy.max_travel_minutes:g} min cap (nearest {x:.0f} min)"
-            ),
-            Rule.PERSONAL_DISTANCE: lambda n, x: f"{n} beyond their personal distance cap",
-            Rule.AVAILABILITY: lambda n, x: f"{n} not available for the whole period",
-            Rule.FORBID: lambda n, x: f"{n} forbidden here",
-            Rule.HOME_COMMUNE: lambda n, x: f"{n} from this commune (home-commune rule)",
-        }
+            parts.append(SPECIALTY_LEVEL.blocked(scenario, s, len(self.below_level), 0.0))
         for rule, (ids, values) in self.blocked.items():
-            parts.append(labels[rule](len(ids), float(values.min())))
+            parts.append(RULE[rule].blocked(scenario, s, len(ids), float(values.min())))  # type: ignore[attr-defined]
         if self.capped:
-            agencies = sorted({a for _, a in self.capped})
-            parts.append(f"{len(self.capped)} held back by the release cap of {', '.join(agencies[:SHOWN])}")
+            agencies = sorted({agency for _person, agency in self.capped})
+            parts.append(AGENCY_RELEASE.holding_back(len(self.capped), agencies[:SHOWN]))
         if self.elsewhere:
             ranked = sorted(self.elsewhere, key=lambda found: (-found[1].priority, found[0]))
             seats = ", ".join(f"{c} at {seat}" for c, seat in ranked[:SHOWN])
-            more = f" and {len(self.elsewhere) - SHOWN} more" if len(self.elsewhere) > SHOWN else ""
-            parts.append(f"{len(self.elsewhere)} seconded to other seats: {seats}{more}")
+            if len(self.elsewhere) > SHOWN:
+                text = _("{count} seconded to other seats: {seats} and {more} more")
+            else:
+                text = _("{count} seconded to other seats: {seats}")
+            parts.append(
+                text.format(count=len(self.elsewhere), seats=seats, more=len(self.elsewhere) - SHOWN)
+            )
         if self.idle and not self.commune_full:
-            parts.append(f"{len(self.idle)} eligible left unseconded by the objectives")
+            parts.append(_("{count} eligible left unseconded by the objectives").format(count=len(self.idle)))
         return "; ".join(parts)
 
 
@@ -100,9 +97,7 @@ class Certifier:
         people = scenario.candidates
         self.ids = np.array([c.id for c in people], dtype=object)
         self.origins = np.array([self.travel.origin(c) for c in people]).reshape(len(people), 2)
-        self.available = np.array([is_available(scenario, c) for c in people], dtype=bool)
-        self.personal = np.array([c.max_distance_km or np.inf for c in people])
-        self.homes = np.array([c.home_commune_id or "" for c in people], dtype=object)
+        self.rules = PairTable.of(scenario)
         self.holders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for specialty in {s.specialty for s in scenario.shortages}:
             found = [
@@ -172,30 +167,29 @@ class Certifier:
 
         Matrices are shortages x holders, so each shortage's row is contiguous.
         """
-        scenario, policy = self.scenario, self.scenario.policy
+        scenario = self.scenario
         shortages = [scenario.shortages[s] for s in group]
-        commune_ids = np.array([s.commune_id for s in shortages], dtype=object)
-        km, minutes = self._travel(holders, [scenario.commune_by_id[c] for c in commune_ids])
-        qualified = level[None, :] >= np.array([s.min_level for s in shortages])[:, None]
-        zeros = np.zeros(km.shape)
-        forbidden = np.zeros(km.shape, dtype=bool)
-        column_of = {candidate: k for k, candidate in enumerate(self.ids[holders].tolist())}
-        for f in scenario.forbid:
-            if f.candidate in column_of and f.specialty in (None, shortages[0].specialty):
-                forbidden[commune_ids == f.commune, column_of[f.candidate]] = True
-        home = (self.homes[holders][None, :] == commune_ids[:, None]) & policy.avoid_home_commune
-        masks = {
-            Rule.MAX_DISTANCE: (km > (policy.max_distance_km or np.inf) + CAP_TOLERANCE, km),
-            Rule.MAX_TRAVEL_MINUTES: (
-                minutes > (policy.max_travel_minutes or np.inf) + CAP_TOLERANCE,
-                minutes,
-            ),
-            Rule.PERSONAL_DISTANCE: (km > self.personal[holders][None, :] + CAP_TOLERANCE, km),
-            Rule.AVAILABILITY: (np.broadcast_to(~self.available[holders][None, :], km.shape), zeros),
-            Rule.FORBID: (forbidden, zeros),
-            Rule.HOME_COMMUNE: (home, zeros),
-        }
-        return {rule: (qualified & mask, values) for rule, (mask, values) in masks.items()}
+        km, minutes = self._travel(holders, [scenario.commune_by_id[s.commune_id] for s in shortages])
+        view = PairView(
+            self.rules,
+            shortages[0].specialty,
+            holders,
+            level,
+            np.array(group, dtype=np.int64),
+            km.T,
+            minutes.T,
+            np.arange(len(holders)),
+        )
+        qualified = SPECIALTY_LEVEL.keeps(view).T
+        nothing = np.zeros(km.shape)
+        found = {}
+        for rule in PAIR_RULES:
+            if rule is SPECIALTY_LEVEL:
+                continue
+            kept, figure = rule.keeps(view), rule.figure(view)
+            blocked = qualified & ~kept.T if kept is not None else np.zeros(km.shape, dtype=bool)
+            found[rule.name] = (blocked, nothing if figure is None else figure.T)
+        return found
 
     def _travel(self, holders: np.ndarray, communes: list[Commune]) -> tuple[np.ndarray, np.ndarray]:
         """Km and minutes from each commune (rows) to each holder (columns), measured rows first."""

@@ -10,8 +10,8 @@ from optimizer.cpsat_runner import CpSatRunner
 from optimizer.diagnosis import diagnose
 from optimizer.eligibility import Pairs, eligible_pairs
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
-from optimizer.objectives import run_stage
 from optimizer.plan_builder import build_plan, empty_plan
+from optimizer.rules.objectives import run_stage
 from optimizer.stages import NoSolution, Progress, Runner
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimizer.objectives import worst_share
 from reports.plan_data import PlanData
 
 
@@ -65,6 +66,8 @@ def headline(plan: PlanData) -> dict[str, Any]:
     """The plan's headline figures, recomputed from its assignments (named as in the docs)."""
     communes = by_commune(plan)
     shares = communes["share"].to_numpy(dtype=float)
+    demand = dict(zip(communes["commune_id"], communes["demanded"].astype(int).tolist(), strict=True))
+    filled_in = dict(zip(communes["commune_id"], communes["filled"].astype(int).tolist(), strict=True))
     km = plan.assignments["distance_km"].to_numpy(dtype=float)
     demanded, filled = int(plan.shortages["seats"].sum()), int(plan.shortages["filled"].sum())
     return {
@@ -77,7 +80,7 @@ def headline(plan: PlanData) -> dict[str, Any]:
         "total_km": round(float(np.nansum(km)), 3),
         "longest_km": round(float(np.nanmax(km)), 3) if len(km) else 0.0,
         "mean_km": round(float(np.nanmean(km)), 3) if len(km) else 0.0,
-        "worst_commune_share": round(float(shares.min()), 4) if len(shares) else 1.0,
+        "worst_commune_share": round(float(worst_share(filled_in, demand)), 4),
         "communes_with_nothing_filled": int((communes["filled"] == 0).sum()),
         "gini_of_commune_shares": round(gini(shares), 4),
     }

@@ -60,7 +60,7 @@ class ProgressLine:
 
 def print_supply(loaded: Scenario, pairs: Pairs) -> None:
     """validate's summary: counts, supply against demand per specialty, seats nobody can reach."""
-    from optimizer.eligibility import is_available
+    from optimizer.rules.pair_view import is_available
 
     out.print(f"[bold]{escape(loaded.name)}[/]: valid", markup=True)
     out.print(

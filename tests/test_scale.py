@@ -16,9 +16,10 @@ from models.rules import Rule
 from models.scenario import Candidate, Distance, Forbid, Objective, Period, Pin, Scenario, Shortage
 from models.synthetic import province_scenario
 from optimizer import components, eligibility
-from optimizer.eligibility import CAP_TOLERANCE, PairIndex, eligible_pairs, is_available
+from optimizer.eligibility import PairIndex, eligible_pairs
 from optimizer.flow import FlowModel
 from optimizer.objectives import coverage, distance
+from optimizer.rules.pair_view import CAP_TOLERANCE, is_available
 from optimizer.solve import solve
 from optimizer.travel import Travel
 
