@@ -95,6 +95,7 @@ def annex_groups(assignments: pd.DataFrame, scenario: Scenario, by: str = "commu
         key = person["commune"] if by == "commune" else candidate.agency_id
         grouped[key].append((candidate_id, str(person["commune"]), "; ".join(person["fields"])))
     groups, number = [], 0
+    places = {c.id: n for n, c in enumerate(scenario.communes)}
     for index, key in enumerate(k for k in order if grouped[k]):
         rows = []
         for candidate_id, commune_id, fields in sorted(
@@ -117,11 +118,12 @@ def annex_groups(assignments: pd.DataFrame, scenario: Scenario, by: str = "commu
     return groups
 
 
-def _sort_key(scenario: Scenario, by: str, row: tuple[str, str, str]) -> tuple[object, ...]:
-    """Within a commune: by agency, then name; within an agency: by commune, then name."""
+def _sort_key(
+    scenario: Scenario, by: str, row: tuple[str, str, str], places: dict[str, int]
+) -> tuple[object, ...]:
+    """Within a commune: by agency, then name; within an agency: by commune (in order), then name."""
     candidate = scenario.candidate_by_id[row[0]]
-    communes = {c.id: n for n, c in enumerate(scenario.communes)}
-    first = scenario.agency_by_id[candidate.agency_id].name if by == "commune" else communes[row[1]]
+    first = scenario.agency_by_id[candidate.agency_id].name if by == "commune" else places[row[1]]
     return (first, candidate.name, candidate.id)
 
 
