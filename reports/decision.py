@@ -99,7 +99,7 @@ def annex_groups(assignments: pd.DataFrame, scenario: Scenario, by: str = "commu
     for index, key in enumerate(k for k in order if grouped[k]):
         rows = []
         for candidate_id, commune_id, fields in sorted(
-            grouped[key], key=lambda r: _sort_key(scenario, by, r)
+            grouped[key], key=lambda r: _sort_key(scenario, by, r, places)
         ):
             number += 1
             candidate = scenario.candidate_by_id[candidate_id]
