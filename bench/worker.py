@@ -1,7 +1,8 @@
 """One measurement in a fresh process: `python -m bench.worker METHOD FOLDER SECONDS`; prints JSON.
 
 METHOD is `solve` (our solve end to end, then its phases), `flow` (the bare min-cost flow),
-`cpsat` (the naive CP-SAT model) or `highs` (HiGHS on the same MIP). Loading the scenario is
+`cpsat` (the naive CP-SAT model), `highs` (HiGHS on the same MIP) or `audit` (the independent
+checker on our plan's folder). Loading the scenario is
 timed apart. `highs` never imports OR-Tools.
 """
 
@@ -119,11 +120,30 @@ def _highs(scenario: Scenario, seconds: float) -> dict[str, Any]:
     return figures
 
 
+def _audit(scenario: Scenario, seconds: float) -> dict[str, Any]:
+    """Our plan written to a folder (untimed), then the independent audit of that folder, timed."""
+    import tempfile
+    from pathlib import Path
+
+    from models.plan import SolveParams
+    from models.plan_io import write_plan
+    from optimizer.audit import audit_folder, costs
+    from optimizer.solve import solve
+
+    plan = solve(scenario, SolveParams(time_limit_s=seconds))
+    with tempfile.TemporaryDirectory(prefix="bench-audit-") as work:
+        folder = Path(work) / "plan"
+        write_plan(plan, folder)
+        found, wall = _timed(lambda: (audit_folder(scenario, folder), costs(scenario, folder))[0])
+    return {"wall_s": wall, "status": "OK" if not found else "VIOLATIONS", "violations": len(found)}
+
+
 METHODS: dict[str, Callable[[Scenario, float], dict[str, Any]]] = {
     "solve": _solve,
     "flow": _flow,
     "cpsat": _cpsat,
     "highs": _highs,
+    "audit": _audit,
 }
 
 if __name__ == "__main__":

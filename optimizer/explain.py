@@ -73,7 +73,8 @@ class Explainer:
 
     def unfilled(self) -> list[int]:
         """Shortages the plan leaves short, in scenario order."""
-        return [s for s in range(len(self.scenario.shortages)) if self.certifier.certify(s).missing > 0]
+        filled = self.certifier.filled
+        return [s for s, shortage in enumerate(self.scenario.shortages) if filled[s] < shortage.seats]
 
     def seat(self, shortage_index: int) -> SeatExplanation:
         """The certificate of an unfilled shortage and what relaxing each cause would gain."""

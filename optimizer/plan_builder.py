@@ -57,12 +57,12 @@ def build_plan(
     )
     filled = Counter(int(pairs.shortage[p]) for p in picked)
     short = [s for s, shortage in enumerate(scenario.shortages) if filled.get(s, 0) < shortage.seats]
-    certificates = Certifier(scenario, pairs, chosen).certify_many(short)
+    reasons = Certifier(scenario, pairs, chosen).summaries(short)
     return Plan(
         status=status,
         objectives=tuple(stages),
         assignments=tuple(assignments),
-        unfilled=tuple(_unfilled(scenario, filled, lambda s: certificates[s].summary(scenario))),
+        unfilled=tuple(_unfilled(scenario, filled, reasons.__getitem__)),
         kpis=_kpis(scenario, assignments),
         provenance=provenance(scenario, params, engine),
     )

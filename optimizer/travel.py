@@ -49,9 +49,14 @@ class Travel:
         return km / self.scenario.policy.speed_kmh * 60.0
 
     def road_km(self, origins: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        """Road-km estimate from each origin (n x 2 lat/lon) to each point (lat[j], lon[j]): n x m."""
-        straight = haversine_km(origins[:, :1], origins[:, 1:], lat[None, :], lon[None, :])
-        return straight * self.scenario.policy.detour_factor
+        """Road-km estimate from each origin (n x 2 lat/lon) to each point (lat[j], lon[j]): n x m.
+
+        Each distinct origin and point is measured once: people of one agency share its location.
+        """
+        rows, row_of = np.unique(origins, axis=0, return_inverse=True)
+        points, point_of = np.unique(np.column_stack([lat, lon]), axis=0, return_inverse=True)
+        straight = haversine_km(rows[:, :1], rows[:, 1:], points[None, :, 0], points[None, :, 1])
+        return (straight * self.scenario.policy.detour_factor)[np.ix_(row_of.ravel(), point_of.ravel())]
 
     def estimate_km(self, origins: np.ndarray, communes: list[Commune]) -> np.ndarray:
         """Road-km estimate from each origin (n x 2 lat/lon) to each commune: an n x m matrix."""

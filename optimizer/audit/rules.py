@@ -37,8 +37,9 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
     for person, times in Counter(r.candidate_id for r in valid).items():
         if times > 1:
             found.append(Violation(Rule.ONE_SEAT_PER_PERSON, person, f"seconded {times} times"))
+    forbidden = {(f.candidate, f.commune, f.specialty) for f in scenario.forbid}
     for row in valid:
-        found.extend(_pair_rules(scenario, people[row.candidate_id], row))
+        found.extend(_pair_rules(scenario, forbidden, people[row.candidate_id], row))
     for key, got in Counter((r.commune_id, r.specialty) for r in valid).items():
         if got > shortages[key].seats:
             found.append(
@@ -55,7 +56,7 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
                 )
             )
     for agency_id, got in Counter(people[r.candidate_id].agency_id for r in valid).items():
-        cap = next(a.max_release for a in scenario.agencies if a.id == agency_id)
+        cap = scenario.agency_by_id[agency_id].max_release
         if got > cap:
             found.append(Violation(Rule.AGENCY_RELEASE, agency_id, f"{got} released > max_release {cap}"))
     found.extend(_pins(scenario, valid))
@@ -63,13 +64,13 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
     return found
 
 
-def _pair_rules(scenario: Scenario, person: Candidate, row: Row) -> list[Violation]:
+def _pair_rules(
+    scenario: Scenario, forbidden: set[tuple[str, str, str | None]], person: Candidate, row: Row
+) -> list[Violation]:
     """Rules about one person at one post: level, travel caps, availability, forbids, home."""
     found = []
     policy = scenario.policy
-    shortage = next(
-        s for s in scenario.shortages if (s.commune_id, s.specialty) == (row.commune_id, row.specialty)
-    )
+    shortage = scenario.shortage_by_key[(row.commune_id, row.specialty)]
     level = person.specialties.get(row.specialty, 0)
     if level < shortage.min_level:
         found.append(
@@ -121,12 +122,8 @@ def _pair_rules(scenario: Scenario, person: Candidate, row: Row) -> list[Violati
                 f"period {period.start}–{period.end}",
             )
         )
-    for forbid in scenario.forbid:
-        if (forbid.candidate, forbid.commune) == (person.id, row.commune_id) and forbid.specialty in (
-            None,
-            row.specialty,
-        ):
-            found.append(Violation(Rule.FORBID, person.id, f"forbidden at {row.commune_id}"))
+    if {(person.id, row.commune_id, None), (person.id, row.commune_id, row.specialty)} & forbidden:
+        found.append(Violation(Rule.FORBID, person.id, f"forbidden at {row.commune_id}"))
     if policy.avoid_home_commune and person.home_commune_id == row.commune_id:
         found.append(
             Violation(Rule.HOME_COMMUNE, person.id, f"seconded to their home commune {row.commune_id}")
@@ -136,17 +133,18 @@ def _pair_rules(scenario: Scenario, person: Candidate, row: Row) -> list[Violati
 
 def travel(scenario: Scenario, person: Candidate, commune_id: str) -> tuple[float, float]:
     """Travel km and minutes, measured as the contract says (independently of the optimizer)."""
-    measured = {(d.from_id, d.to_id): d for d in scenario.distances}
+    measured = scenario.measured
     row = measured.get((person.id, commune_id)) or measured.get((person.agency_id, commune_id))
     speed = scenario.policy.speed_kmh
     if row is not None:
-        return row.km, row.minutes if row.minutes is not None else row.km / speed * 60
+        km, minutes = row
+        return km, minutes if minutes is not None else km / speed * 60
     if person.lat is not None and person.lon is not None:
         lat1, lon1 = person.lat, person.lon
     else:
-        agency = next(a for a in scenario.agencies if a.id == person.agency_id)
+        agency = scenario.agency_by_id[person.agency_id]
         lat1, lon1 = agency.lat, agency.lon
-    commune = next(c for c in scenario.communes if c.id == commune_id)
+    commune = scenario.commune_by_id[commune_id]
     phi1, phi2 = math.radians(lat1), math.radians(commune.lat)
     h = (
         math.sin((phi2 - phi1) / 2) ** 2
@@ -158,13 +156,10 @@ def travel(scenario: Scenario, person: Candidate, commune_id: str) -> tuple[floa
 
 def _pins(scenario: Scenario, rows: list[Row]) -> list[Violation]:
     found = []
+    placed = {(r.candidate_id, r.commune_id, r.specialty) for r in rows}
+    placed |= {(r.candidate_id, r.commune_id, None) for r in rows}
     for n, pin in enumerate(scenario.pins):
-        if not any(
-            r.candidate_id == pin.candidate
-            and r.commune_id == pin.commune
-            and pin.specialty in (None, r.specialty)
-            for r in rows
-        ):
+        if (pin.candidate, pin.commune, pin.specialty) not in placed:
             found.append(
                 Violation(
                     Rule.PIN,
