@@ -61,6 +61,8 @@ def _is_command(decorator: ast.expr) -> bool:
 
 def translate_help(command: click.Command) -> None:
     """Put the help of a command, its options and its subcommands in the current language."""
+    if getattr(command, "_help_option", None) is not None:
+        command._help_option = None  # click builds --help once, with the language of that moment
     if command.help:
         original = getattr(command, MSGID, None) or inspect.cleandoc(command.help)
         setattr(command, MSGID, original)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import _
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -18,11 +20,14 @@ class InputProblem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where = _("{where}, row {row}").format(where=where, row=self.row)
         if self.column is not None:
-            where += f", column {self.column!r}"
-        got = "" if self.value is None else f": got {self.value!r}"
-        return f"{where}{got}: {self.expected}"
+            where = _("{where}, column {column}").format(where=where, column=repr(self.column))
+        if self.value is None:
+            return f"{where}: {self.expected}"
+        return _("{where}: got {value}: {expected}").format(
+            where=where, value=repr(self.value), expected=self.expected
+        )
 
 
 class ScenarioError(Exception):

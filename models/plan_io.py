@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from i18n import _
 from models.plan import Assignment, Plan, Unfilled
 
 PLAN_FILE = "plan.json"
@@ -40,17 +41,21 @@ def check_output(out: Path, force: bool = False, keep: tuple[Path, ...] = ()) ->
     would replace one of the folders in `keep`, or cannot be written."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise OutputExists(f"{out} exists and is not a folder")
+        raise OutputExists(_("{out} exists and is not a folder").format(out=out))
     for folder in keep:
         if Path(folder).resolve().is_relative_to(out.resolve()):
-            raise OutputExists(f"{out} contains {folder}, which replacing it would delete")
+            raise OutputExists(
+                _("{out} contains {folder}, which replacing it would delete").format(out=out, folder=folder)
+            )
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExists(f"{out} already holds files; pass --force to replace them")
+        raise OutputExists(_("{out} already holds files; pass --force to replace them").format(out=out))
     ancestor = out.absolute().parent
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputExists(f"cannot create {out}: {ancestor} is not a writable folder")
+        raise OutputExists(
+            _("cannot create {out}: {ancestor} is not a writable folder").format(out=out, ancestor=ancestor)
+        )
 
 
 def write_plan(plan: Plan, out: Path, force: bool = False, extra: dict[str, str] | None = None) -> None:

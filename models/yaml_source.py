@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from i18n import _
 from models.errors import InputProblem, ScenarioError
 
 MAX_YAML_BYTES = 2**20
@@ -26,13 +27,15 @@ class ScenarioYamlLoader(yaml.SafeLoader):
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping, refusing a key that appears twice."""
         seen: dict[str, int] = {}
-        for key, _ in node.value:
+        for key, _value in node.value:
             if isinstance(key, ScalarNode) and key.value != "<<":
                 if key.value in seen:
                     raise yaml.constructor.ConstructorError(
                         None,
                         None,
-                        f"key {key.value!r} appears twice (first on line {seen[key.value]})",
+                        _("key {key} appears twice (first on line {line})").format(
+                            key=repr(key.value), line=seen[key.value]
+                        ),
                         key.start_mark,
                     )
                 seen[key.value] = key.start_mark.line + 1
@@ -102,28 +105,37 @@ def read_yaml(path: Path) -> YamlSource:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise refuse(f"is {size:,} bytes; it may be at most {MAX_YAML_BYTES:,} (tables go in CSV files)")
+            raise refuse(
+                _("is {size:,} bytes; it may be at most {limit:,} (tables go in CSV files)").format(
+                    size=size, limit=MAX_YAML_BYTES
+                )
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise refuse(f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+        expected = _("is not UTF-8 text (byte {byte}); save it as UTF-8").format(byte=error.start)
+        raise refuse(expected) from None
     except OSError as error:
-        raise refuse(f"cannot be read: {error.strerror or error}") from None
+        raise refuse(_("cannot be read: {error}").format(error=error.strerror or error)) from None
     loader: ScenarioYamlLoader | None = None
     try:
         loader = ScenarioYamlLoader(text)
         root = loader.get_single_node()
         if root is None:
-            raise refuse("is empty; expected a mapping with name, tables and policy", row=1)
+            raise refuse(_("is empty; expected a mapping with name, tables and policy"), row=1)
         if _too_many_nodes(root):
-            raise refuse(f"expands to more than {MAX_YAML_NODES:,} values (through aliases?)")
+            raise refuse(
+                _("expands to more than {nodes:,} values (through aliases?)").format(nodes=MAX_YAML_NODES)
+            )
         content = loader.construct_document(root)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        where = f" (column {mark.column + 1})" if mark else ""
-        raise refuse(f"is not valid YAML: {problem}{where}", row=mark.line + 1 if mark else None) from None
+        if mark:
+            problem = _("{problem} (column {column})").format(problem=problem, column=mark.column + 1)
+        expected = _("is not valid YAML: {problem}").format(problem=problem)
+        raise refuse(expected, row=mark.line + 1 if mark else None) from None
     except RecursionError:
-        raise refuse("is nested too deeply to be a scenario") from None
+        raise refuse(_("is nested too deeply to be a scenario")) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import _
 from models.plan import Plan, SolveParams, SolveStatus
 from models.scenario import Forbid, Pin, Scenario
 from optimizer.eligibility import eligible_pairs
@@ -104,7 +105,7 @@ class Explainer:
             )
         home = (*scenario.forbid, *(Forbid(candidate=candidate_id, commune=k) for k in sorted(communes)))
         plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params)
-        options.append(Alternative("not seconded", plan.status, stage_values(plan)))
+        options.append(Alternative(_("not seconded"), plan.status, stage_values(plan)))
         return options
 
 

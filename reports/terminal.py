@@ -126,7 +126,7 @@ def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
         for k, v in explainer.certifier.seat_of.items()
         if explainer.scenario.candidates[k].id == candidate_id
     ]
-    where = "not seconded"
+    where = _("not seconded")
     if current:
         seat = explainer.scenario.shortages[explainer.certifier.seat_of[current[0]]]
         where = f"{seat.commune_id}/{seat.specialty}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
+from i18n import _
 from models.plan_files import PlanFiles
 from models.plan_io import UNFILLED_FILE
 from models.scenario import Scenario
@@ -41,13 +42,15 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
     """What plan.json and unfilled.csv claim, against what the assignments show."""
     found = []
     if claims.get("provenance", {}).get("scenario_sha256") != scenario.sha256:
-        found.append(Violation("scenario_hash", "provenance", "the plan was made from a different scenario"))
+        found.append(
+            Violation("scenario_hash", "provenance", _("the plan was made from a different scenario"))
+        )
     listed = sorted(
         (a.get("candidate_id"), a.get("commune_id"), a.get("specialty"))
         for a in claims.get("assignments", [])
     )
     if listed != sorted((r.candidate_id, r.commune_id, r.specialty) for r in rows):
-        found.append(Violation("files_agree", "plan.json", "its assignments differ from assignments.csv"))
+        found.append(Violation("files_agree", "plan.json", _("its assignments differ from assignments.csv")))
     known = {c.id for c in scenario.candidates}
     usable = [
         r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
@@ -58,7 +61,13 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
         tolerance = KM_TOLERANCE * max(1, len(usable)) if name == "distance" else 1e-6
         if name in actual and not _close(stage.get("value"), actual[name], tolerance):
             found.append(
-                Violation("objective", str(name), f"claims {stage.get('value')}, plan gives {actual[name]:g}")
+                Violation(
+                    "objective",
+                    str(name),
+                    _("claims {claimed}, plan gives {actual:g}").format(
+                        claimed=stage.get("value"), actual=actual[name]
+                    ),
+                )
             )
         if (
             name == "fairness"
@@ -69,7 +78,9 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
                 Violation(
                     "objective",
                     "fairness.communes_served",
-                    f"claims {stage['communes_served']}, plan gives {actual['communes_served']}",
+                    _("claims {claimed}, plan gives {actual:g}").format(
+                        claimed=stage["communes_served"], actual=actual["communes_served"]
+                    ),
                 )
             )
     demanded = sum(s.seats for s in scenario.shortages)
@@ -84,7 +95,13 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
         if key in kpis and not _close(
             kpis[key], value, 0.011 if key == "coverage_pct" else KM_TOLERANCE * max(1, len(rows))
         ):
-            found.append(Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}"))
+            found.append(
+                Violation(
+                    "kpi",
+                    key,
+                    _("claims {claimed}, plan gives {actual:g}").format(claimed=kpis[key], actual=value),
+                )
+            )
     found.extend(check_unfilled(scenario, rows, files))
     return found
 
@@ -97,15 +114,21 @@ def check_unfilled(scenario: Scenario, rows: list[Row], files: PlanFiles) -> lis
     }
     if files.unfilled is None:
         return unreadable_file(files, UNFILLED_FILE) or [
-            Violation("files_agree", UNFILLED_FILE, "unreadable: the file is missing")
+            Violation("files_agree", UNFILLED_FILE, _("unreadable: the file is missing"))
         ]
     try:
         listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for _, r in files.unfilled.rows}
     except (KeyError, ValueError) as error:
-        return [Violation("files_agree", UNFILLED_FILE, f"unreadable: {error!r}")]
+        return [Violation("files_agree", UNFILLED_FILE, _("unreadable: {error}").format(error=repr(error)))]
     if listed != expected:
         wrong = sorted(set(listed.items()) ^ set(expected.items()))[:3]
-        return [Violation("files_agree", "unfilled.csv", f"disagrees with the assignments, e.g. {wrong}")]
+        return [
+            Violation(
+                "files_agree",
+                "unfilled.csv",
+                _("disagrees with the assignments, e.g. {wrong}").format(wrong=wrong),
+            )
+        ]
     return []
 
 
