@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from i18n import N_, _
 from models.aliases import header_meaning
 from models.book_source import BookSource, is_workbook, read_book
+from models.boundaries import read_boundaries
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
 from models.references import check_references
 from models.scenario import (
     DEFAULT_SPECIALTIES,
+    Boundary,
     Forbid,
     Period,
     Pin,
@@ -48,6 +50,7 @@ class TablePaths(BaseModel):
     agencies: Text
     distances: Text | None = None
     adjacency: Text | None = None
+    boundaries: Text | None = None
 
 
 class ScenarioFile(BaseModel):
@@ -79,6 +82,7 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
     raw: dict[str, Table] = {}
     tables: dict[str, list[tuple[int, Row]]] = {}
     names = header.tables.model_dump(exclude_none=True)
+    outlines = names.pop("boundaries", None)
     for table, spec in names.items():
         try:
             raw[table] = read_table(spec, folder, allow_outside_paths)
@@ -87,9 +91,17 @@ def load_scenario(path: str | Path, allow_outside_paths: bool = False) -> Scenar
             continue
         tables[table] = _parse_rows(raw[table], table, problems)
     problems.extend(check_references(header, tables, raw, names, source))
+    boundaries: tuple[Boundary, ...] = ()
+    if outlines and "communes" in tables:
+        communes = {row.id for _, row in tables["communes"]}
+        try:
+            boundaries = read_boundaries(outlines, folder, communes, allow_outside_paths)
+        except ScenarioError as error:
+            problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
     return Scenario(
+        boundaries=boundaries,
         name=header.name,
         description=header.description,
         period=header.period,

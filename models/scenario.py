@@ -269,6 +269,16 @@ class Border(Row):
     code_b: Text
 
 
+Ring = tuple[tuple[float, float], ...]
+
+
+class Boundary(Frozen):
+    """A commune's outline for maps: polygons, each an outer ring of (lon, lat) then its holes."""
+
+    commune_id: str
+    polygons: tuple[tuple[Ring, ...], ...]
+
+
 class Scenario(Frozen):
     """A whole, cross-checked scenario."""
 
@@ -282,6 +292,7 @@ class Scenario(Frozen):
     agencies: tuple[Agency, ...]
     distances: tuple[Distance, ...] = ()
     adjacency: tuple[Border, ...] = ()
+    boundaries: tuple[Boundary, ...] = ()
     policy: Policy = Policy()
     pins: tuple[Pin, ...] = ()
     forbid: tuple[Forbid, ...] = ()
@@ -298,6 +309,11 @@ class Scenario(Frozen):
     def commune_by_id(self) -> dict[str, Commune]:
         """Communes by id."""
         return {c.id: c for c in self.communes}
+
+    @cached_property
+    def boundary_by_id(self) -> dict[str, Boundary]:
+        """Commune outlines by commune id (communes without one are absent)."""
+        return {b.commune_id: b for b in self.boundaries}
 
     @cached_property
     def agency_by_id(self) -> dict[str, Agency]:
@@ -332,7 +348,8 @@ class Scenario(Frozen):
     @cached_property
     def sha256(self) -> str:
         """Hash of the canonical content, so a plan can be tied to its scenario."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        unused = {"boundaries"} if not self.boundaries else None  # hashes from before maps stay valid
+        return hashlib.sha256(self.model_dump_json(exclude=unused).encode()).hexdigest()
 
     def floor_communes(self, floor: CoverageFloor) -> tuple[str, ...]:
         """Ids of the communes a floor selects (`all`, `tag:X` or a list)."""

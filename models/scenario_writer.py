@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from models.scenario import Row, Scenario
 from models.schema import TABLE_MODELS
 
 SCENARIO_FILE = "scenario.yaml"
+BOUNDARIES_FILE = "boundaries.geojson"
 COLUMNS = {table: tuple(model.model_fields) for table, model in TABLE_MODELS.items()}
 
 
@@ -31,6 +33,9 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
         header["period"] = scenario.period.model_dump(mode="json")
     header["specialties"] = [s.model_dump(mode="json") for s in scenario.specialties]
     header["tables"] = {name: f"{name}.csv" for name in tables}
+    if scenario.boundaries:
+        header["tables"]["boundaries"] = BOUNDARIES_FILE
+        _write_geojson(target / BOUNDARIES_FILE, scenario)
     header["policy"] = scenario.policy.model_dump(mode="json")
     if scenario.pins:
         header["pins"] = [p.model_dump(mode="json", exclude_none=True) for p in scenario.pins]
@@ -39,6 +44,21 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
     path = target / SCENARIO_FILE
     path.write_text(yaml.safe_dump(header, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _write_geojson(path: Path, scenario: Scenario) -> None:
+    """The commune outlines as a GeoJSON FeatureCollection, one feature per commune."""
+    features = [
+        {
+            "type": "Feature",
+            "id": b.commune_id,
+            "properties": {"code": b.commune_id},
+            "geometry": {"type": "MultiPolygon", "coordinates": b.polygons},
+        }
+        for b in scenario.boundaries
+    ]
+    content = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> None:

@@ -53,17 +53,7 @@ def read_table(spec: str, base: Path, allow_outside: bool = False) -> Table:
 def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
     """Check where the table is and how big, then read it by its kind."""
     file_part, hash_sign, sheet = spec.partition("#")
-    path = base / file_part
-    if not allow_outside and not path.resolve().is_relative_to(base.resolve()):
-        raise refuse(
-            f"is outside the scenario folder {base}: copy it into the folder, "
-            "or pass --allow-outside-paths if that is intended"
-        )
-    if not path.is_file():
-        raise refuse(f"table file not found at {path}")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise refuse(f"is {_size(size)}; a table may be at most {_size(MAX_FILE_BYTES)}")
+    path = located(file_part, base, allow_outside, refuse, MAX_FILE_BYTES)
     suffix = path.suffix.lower()
     if suffix in OTHER_FORMATS:
         raise refuse(f"is {OTHER_FORMATS[suffix]}: {SAVE_AS}")
@@ -74,6 +64,22 @@ def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
     else:
         records = _csv_records(path.read_bytes(), refuse)
     return _table(spec, records, refuse)
+
+
+def located(file_part: str, base: Path, allow_outside: bool, refuse: Refuse, max_bytes: int) -> Path:
+    """The file a scenario names: inside its folder (unless allowed), present, and not too big."""
+    path = base / file_part
+    if not allow_outside and not path.resolve().is_relative_to(base.resolve()):
+        raise refuse(
+            f"is outside the scenario folder {base}: copy it into the folder, "
+            "or pass --allow-outside-paths if that is intended"
+        )
+    if not path.is_file():
+        raise refuse(f"table file not found at {path}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise refuse(f"is {size_text(size)}; a table may be at most {size_text(max_bytes)}")
+    return path
 
 
 def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
@@ -168,7 +174,7 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]
         raise refuse(f"is not a readable .xlsx workbook ({error})") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise refuse(
-            f"would unpack to {_size(unpacked)} (at most {_size(MAX_UNPACKED_BYTES)} "
+            f"would unpack to {size_text(unpacked)} (at most {size_text(MAX_UNPACKED_BYTES)} "
             "is read): remove unused sheets, rows and formatting, or save the table as CSV"
         )
     try:
@@ -219,6 +225,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     """A byte count for people: bytes below a megabyte, else whole megabytes."""
     return f"{count:,} bytes" if count < 2**20 else f"{count / 2**20:,.0f} MB"

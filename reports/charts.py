@@ -1,32 +1,24 @@
-"""Plotly figures of a plan: map, commune × specialty heat map, distances, release per agency."""
+"""Plotly figures of a plan: commune × specialty heat map, distances, seats per specialty, release."""
 
 from __future__ import annotations
 
-import math
-from html import escape
-
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
-from pandas.api.typing import DataFrameGroupBy
-from plotly.colors import qualitative
 
+from i18n import _
 from models.scenario import Scenario
-from optimizer.travel import Travel
 from reports.metrics import by_agency, by_commune, by_specialty
 from reports.plan_data import PlanData
+from reports.safe import markup, shown
 
 FONT = "Noto Sans, DejaVu Sans, Segoe UI, Arial, sans-serif"
 SHARE_SCALE = "RdYlGn"
-SHARE_BAR = {"title": {"text": "filled share"}, "tickformat": ".0%"}
-MISSING_COLOUR, FILLED_COLOUR, CAP_COLOUR = "#d6604d", "#4393c3", "#d9d9d9"
-ALL_COLUMN = "all specialties"
+MISSING_COLOUR, FILLED_COLOUR, CAP_COLOUR, AT_CAP_COLOUR = "#d6604d", "#4393c3", "#d9d9d9", "#b2182b"
 
 
 def styled(figure: go.Figure, title: str, height: int) -> go.Figure:
-    """The look every figure shares."""
+    """The look every figure shares; the title is shown as text."""
     figure.update_layout(
-        title={"text": title, "x": 0.01},
+        title={"text": shown(title), "x": 0.01},
         template="plotly_white",
         font={"family": FONT, "size": 12},
         height=height,
@@ -35,205 +27,62 @@ def styled(figure: go.Figure, title: str, height: int) -> go.Figure:
     return figure
 
 
-def specialty_colours(scenario: Scenario) -> dict[str, str]:
-    """One stable colour per specialty of the catalogue."""
-    palette = qualitative.D3 + qualitative.Set2
-    return {s.id: palette[n % len(palette)] for n, s in enumerate(scenario.specialties)}
+def share_bar() -> dict:
+    """The colour bar of a filled share."""
+    return {"title": {"text": shown(_("filled share"))}, "tickformat": ".0%"}
 
 
-def short_name(name: str) -> str:
-    """A commune's name without its `Xã`/`Phường` prefix, for map labels."""
-    for prefix in ("Phường ", "Xã ", "Thị trấn ", "Đặc khu "):
-        if name.startswith(prefix):
-            return name.removeprefix(prefix)
-    return name
-
-
-def map_figure(plan: PlanData, scenario: Scenario) -> go.Figure:
-    """Communes at their coordinates coloured by filled share, sized by demand, with travel lines."""
-    figure = go.Figure()
-    _travel_lines(figure, plan, scenario)
-    _agencies(figure, plan, scenario)
-    _communes(figure, plan, scenario)
-    mid_lat = float(np.mean([c.lat for c in scenario.communes]))
-    figure.update_xaxes(
-        title="longitude °E",
-        showgrid=True,
-        gridcolor="#eeeeee",
-        zeroline=False,
-        domain=[0, 0.6],
-        constrain="domain",
-        constraintoward="right",
-    )
-    figure.update_yaxes(
-        title="latitude °N",
-        showgrid=True,
-        gridcolor="#eeeeee",
-        zeroline=False,
-        scaleanchor="x",
-        scaleratio=1 / math.cos(math.radians(mid_lat)),
-    )
-    figure.update_layout(
-        coloraxis={"colorscale": SHARE_SCALE, "cmin": 0, "cmax": 1, "colorbar": {**SHARE_BAR, "x": 0.63}},
-        legend={"x": 0.73, "y": 1, "yanchor": "top"},
-        hovermode="closest",
-        plot_bgcolor="#f7fbff",
-    )
-    return styled(figure, "Map: communes by filled share, people from their agency to their commune", 820)
-
-
-def _travel_lines(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None:
-    """One line per seconded person, from where they travel from to their commune, per specialty."""
-    travel, colours = Travel(scenario), specialty_colours(scenario)
-    for specialty, rows in plan.assignments.groupby("specialty", sort=True):
-        x: list[float | None] = []
-        y: list[float | None] = []
-        for row in rows.itertuples():
-            lat, lon = travel.origin(scenario.candidate_by_id[row.candidate_id])
-            commune = scenario.commune_by_id[row.commune_id]
-            x += [lon, commune.lon, None]
-            y += [lat, commune.lat, None]
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                line={"width": 1.2, "color": colours.get(str(specialty), "#888888")},
-                opacity=0.55,
-                name=f"{specialty} ({len(rows)})",
-                legendgroup="people",
-                legendgrouptitle={"text": "people seconded, by specialty"},
-                hoverinfo="skip",
-            )
-        )
-
-
-def _agencies(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None:
-    """Agencies as dark squares, with how many people each releases."""
-    released = by_agency(plan).set_index("agency_id")["released"]
-    agencies = scenario.agencies
-    figure.add_trace(
-        go.Scatter(
-            x=[a.lon for a in agencies],
-            y=[a.lat for a in agencies],
-            mode="markers",
-            marker={"symbol": "square", "size": 8, "color": "#252525"},
-            name="agency",
-            hovertext=[
-                f"<b>{escape(a.name)}</b><br>releases {released.get(a.id, 0)} of at most {a.max_release}"
-                for a in agencies
-            ],
-            hoverinfo="text",
-        )
-    )
-
-
-def _communes(figure: go.Figure, plan: PlanData, scenario: Scenario) -> None:
-    """Communes: circles, border communes as outlined diamonds, communes with no shortage in grey."""
-    fill = by_commune(plan).set_index("commune_id")
-    people = plan.assignments.groupby("commune_id")
-    short = [c for c in scenario.communes if c.id in fill.index]
-    groups = [
-        (
-            "commune (colour: filled share, size: seats demanded)",
-            [c for c in short if "border" not in c.tags],
-        ),
-        ("border commune", [c for c in short if "border" in c.tags]),
-        ("commune with no shortage", [c for c in scenario.communes if c.id not in fill.index]),
-    ]
-    for label, chosen in groups:
-        if not chosen:
-            continue
-        demanded = [int(fill.loc[c.id, "demanded"]) if c.id in fill.index else 0 for c in chosen]
-        border = ["border" in c.tags for c in chosen]
-        colour: object = (
-            [float(fill.loc[c.id, "share"]) for c in chosen] if label != groups[2][0] else "#bdbdbd"
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=[c.lon for c in chosen],
-                y=[c.lat for c in chosen],
-                mode="markers+text",
-                text=[short_name(c.name) for c in chosen],
-                textposition="top center",
-                textfont={"size": 9, "color": "#333333"},
-                marker={
-                    "symbol": ["diamond" if b else "circle" for b in border],
-                    "size": [9 + 5 * math.sqrt(d) for d in demanded],
-                    "color": colour,
-                    "coloraxis": None if isinstance(colour, str) else "coloraxis",
-                    "line": {"width": [2.2 if b else 0.6 for b in border], "color": "#252525"},
-                    "opacity": 0.95,
-                },
-                name=label,
-                meta="communes",
-                customdata=[c.id for c in chosen],
-                hovertext=[_commune_hover(c.id, scenario, fill, people) for c in chosen],
-                hoverinfo="text",
-            )
-        )
-
-
-def _commune_hover(commune_id: str, scenario: Scenario, fill: pd.DataFrame, people: DataFrameGroupBy) -> str:
-    """A commune's name, fill, capacity, tags and the people it receives."""
-    commune = scenario.commune_by_id[commune_id]
-    lines = [f"<b>{escape(commune.name)}</b> ({commune.id}, {commune.type})"]
-    if commune_id in fill.index:
-        row = fill.loc[commune_id]
-        lines.append(f"{row['filled']} of {row['demanded']} seats filled ({row['share']:.0%})")
-    lines.append(
-        f"capacity {commune.capacity}" + (f" · {escape(', '.join(commune.tags))}" if commune.tags else "")
-    )
-    if commune_id in people.groups:
-        for person in people.get_group(commune_id).itertuples():
-            lines.append(
-                f"{person.candidate_id} {escape(person.candidate_name)}: {person.specialty}, "
-                f"{person.distance_km:.0f} km"
-            )
-    return "<br>".join(lines)
+def worst_first(plan: PlanData):
+    """Communes with a shortage, lowest filled share first, then most seats missing, then by name."""
+    communes = by_commune(plan)
+    return communes.sort_values(
+        ["share", "missing", "commune_name", "commune_id"], ascending=[True, False, True, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def heatmap_figure(plan: PlanData, scenario: Scenario) -> go.Figure:
-    """Communes × specialties: filled share coloured, `filled/demanded` written in each cell."""
-    communes = by_commune(plan)
-    specialties = [s.id for s in scenario.specialties if s.id in set(plan.shortages["specialty"])]
+    """Communes (worst first) × specialties: filled share coloured, `filled/demanded` in each cell."""
+    communes = worst_first(plan)
+    present = set(plan.shortages["specialty"])
+    specialties = [s.id for s in scenario.specialties if s.id in present]
+    every = _("all specialties")
     shape = {"index": communes["commune_id"], "columns": specialties}
     filled = plan.shortages.pivot(index="commune_id", columns="specialty", values="filled").reindex(**shape)
     seats = plan.shortages.pivot(index="commune_id", columns="specialty", values="seats").reindex(**shape)
-    filled[ALL_COLUMN] = communes.set_index("commune_id")["filled"]
-    seats[ALL_COLUMN] = communes.set_index("commune_id")["demanded"]
+    filled[every] = communes.set_index("commune_id")["filled"]
+    seats[every] = communes.set_index("commune_id")["demanded"]
     z = (filled / seats).to_numpy(dtype=float)
     text = [
         [f"{f:.0f}/{s:.0f}" if s == s else "" for f, s in zip(f_row, s_row, strict=True)]
         for f_row, s_row in zip(filled.to_numpy(dtype=float), seats.to_numpy(dtype=float), strict=True)
     ]
-    labels = _unique_labels(communes)
+    labels = [shown(label) for label in unique_labels(communes)]
     figure = go.Figure(
         go.Heatmap(
             z=z,
-            x=[*specialties, ALL_COLUMN],
+            x=[shown(s) for s in [*specialties, every]],
             y=labels,
             text=text,
             texttemplate="%{text}",
             colorscale=SHARE_SCALE,
             zmin=0,
             zmax=1,
-            colorbar=SHARE_BAR,
+            colorbar=share_bar(),
             hoverongaps=False,
             xgap=2,
             ygap=2,
             meta="communes",
             customdata=[[c] * (len(specialties) + 1) for c in communes["commune_id"]],
-            hovertemplate="%{y}<br>%{x}: %{text} seats filled<extra></extra>",
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
         )
     )
     figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(side="top")
     height = 24 * len(labels) + 140
-    return styled(figure, "Seats filled / demanded, by commune and specialty", height)
+    return styled(figure, _("Seats filled / demanded, by commune (worst first) and specialty"), height)
 
 
-def _unique_labels(communes: pd.DataFrame) -> list[str]:
+def unique_labels(communes) -> list[str]:
     """Commune names as axis labels; a name shared by two communes gets its id."""
     counts = communes["commune_name"].value_counts()
     return [
@@ -249,62 +98,63 @@ def distance_figure(plan: PlanData, scenario: Scenario) -> go.Figure:
             x=plan.assignments["distance_km"],
             xbins={"start": 0, "size": 10},
             marker={"color": FILLED_COLOUR, "line": {"width": 1, "color": "white"}},
-            name="people",
-            hovertemplate="%{x} km: %{y} people<extra></extra>",
+            name=shown(_("people")),
+            hovertemplate=shown(_("{range} km: {count} people")).format(range="%{x}", count="%{y}")
+            + "<extra></extra>",
         )
     )
     cap = scenario.policy.max_distance_km
     if cap is not None:
         figure.add_vline(
-            x=cap, line_dash="dash", line_color="#b2182b", annotation_text=f"policy cap {cap:g} km"
+            x=cap,
+            line_dash="dash",
+            line_color="#b2182b",
+            annotation_text=markup(_("policy cap {cap:g} km"), cap=cap),
         )
-    figure.update_xaxes(title="travel km (road estimate or measured)", rangemode="tozero")
-    figure.update_yaxes(title="people")
-    return styled(figure, "Travel distance of the people seconded", 380)
+    figure.update_xaxes(title=shown(_("travel km (road estimate or measured)")), rangemode="tozero")
+    figure.update_yaxes(title=shown(_("people")))
+    return styled(figure, _("Travel distance of the people seconded"), 380)
 
 
 def agency_figure(plan: PlanData) -> go.Figure:
-    """People released per agency against its release cap."""
-    frame = by_agency(plan).sort_values(["released", "agency_id"])
-    names = [f"{escape(n)} ({a})" for n, a in zip(frame["agency_name"], frame["agency_id"], strict=True)]
+    """Each agency's release as a share of its cap; agencies at their cap, the bottleneck, in red."""
+    frame = by_agency(plan)
+    frame["of_cap"] = (frame["released"] / frame["max_release"]).where(frame["max_release"] > 0, 1.0)
+    frame = frame.sort_values(["of_cap", "released", "agency_id"], ascending=[True, True, False])
+    at_cap = frame["released"] >= frame["max_release"]
+    names = [shown(f"{n} ({a})") for n, a in zip(frame["agency_name"], frame["agency_id"], strict=True)]
     figure = go.Figure(
-        [
-            go.Bar(
-                y=names,
-                x=frame["max_release"],
-                orientation="h",
-                name="max release",
-                marker={"color": CAP_COLOUR},
-                hovertemplate="%{y}<br>max release %{x}<extra></extra>",
-            ),
-            go.Bar(
-                y=names,
-                x=frame["released"],
-                orientation="h",
-                name="released",
-                marker={"color": FILLED_COLOUR},
-                width=0.5,
-                hovertemplate="%{y}<br>released %{x}<extra></extra>",
-            ),
-        ]
+        go.Bar(
+            y=names,
+            x=frame["of_cap"],
+            orientation="h",
+            marker={"color": [AT_CAP_COLOUR if full else FILLED_COLOUR for full in at_cap]},
+            text=[f"{r}/{m}" for r, m in zip(frame["released"], frame["max_release"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+            showlegend=False,
+        )
     )
-    figure.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.06})
+    figure.add_vline(x=1, line_color="#555555", line_dash="dot")
     figure.update_yaxes(automargin=True)
-    figure.update_xaxes(title="people")
-    return styled(figure, "Release per agency (bar: released, grey: cap)", 26 * len(frame) + 160)
+    figure.update_xaxes(title=shown(_("released ÷ release cap")), tickformat=".0%", range=[0, 1.15])
+    title = _("Release per agency as a share of its cap: {at_cap} of {agencies} at their cap (red)").format(
+        at_cap=int(at_cap.sum()), agencies=len(frame)
+    )
+    return styled(figure, title, 24 * len(frame) + 150)
 
 
 def specialty_figure(plan: PlanData) -> go.Figure:
     """Filled and missing seats per specialty, stacked."""
     frame = by_specialty(plan)
+    x = [shown(s) for s in frame["specialty"]]
     figure = go.Figure(
         [
-            go.Bar(x=frame["specialty"], y=frame["filled"], name="filled", marker={"color": FILLED_COLOUR}),
-            go.Bar(
-                x=frame["specialty"], y=frame["missing"], name="missing", marker={"color": MISSING_COLOUR}
-            ),
+            go.Bar(x=x, y=frame["filled"], name=shown(_("filled")), marker={"color": FILLED_COLOUR}),
+            go.Bar(x=x, y=frame["missing"], name=shown(_("missing")), marker={"color": MISSING_COLOUR}),
         ]
     )
     figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
-    figure.update_yaxes(title="seats")
-    return styled(figure, "Seats per specialty", 380)
+    figure.update_yaxes(title=shown(_("seats")))
+    return styled(figure, _("Seats per specialty"), 380)

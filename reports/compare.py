@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from i18n import _
 from models.plan_files import PlanFiles, read_plan_files
+from models.rules import Rule
 from models.scenario import Scenario
-from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
+from optimizer.audit import Violation, audit_folder
+from reports.metrics import BETTER_WHEN, HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
 from reports.plan_data import PlanData, plan_data
+from reports.scenario_diff import scenario_changes
 
 CHANGE_ORDER = {"added": 0, "removed": 1, "moved": 2}
 CHANGE_COLUMNS = [
@@ -33,6 +37,21 @@ CHANGE_COLUMNS = [
 
 
 @dataclass(frozen=True)
+class PlanAudit:
+    """What the independent auditor found in one plan: broken hard rules, and claims not borne out."""
+
+    hard: tuple[Violation, ...]
+    claims: tuple[Violation, ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario, folder: Path) -> PlanAudit:
+        """Audit a plan folder against its scenario."""
+        found = audit_folder(scenario, folder)
+        hard = {rule.value for rule in Rule}
+        return cls(tuple(v for v in found if v.rule in hard), tuple(v for v in found if v.rule not in hard))
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Plan A against plan B; every delta is B minus A."""
 
@@ -48,6 +67,8 @@ class Comparison:
     by_commune: pd.DataFrame
     by_agency: pd.DataFrame
     unfilled: pd.DataFrame
+    scenario_changes: pd.DataFrame | None = None
+    audits: tuple[PlanAudit | None, PlanAudit | None] = (None, None)
 
     def count(self, change: str) -> int:
         """How many people were added, removed or moved."""
@@ -65,7 +86,12 @@ def compare_folders(folder_a: Path, folder_b: Path, scenarios: Sequence[Scenario
         if note:
             notes.append(note)
         plans.append(plan_data(files, usable))
-    return compare_plans(plans[0], plans[1], notes)
+    audits = tuple(PlanAudit.of(p.scenario, p.folder) if p.scenario else None for p in plans)
+    comparison = compare_plans(plans[0], plans[1], notes)
+    changes = None
+    if plans[0].scenario and plans[1].scenario:
+        changes = scenario_changes(plans[0].scenario, plans[1].scenario)
+    return replace(comparison, scenario_changes=changes, audits=(audits[0], audits[1]))
 
 
 def _scenario_for(files: PlanFiles, scenario: Scenario | None) -> tuple[Scenario | None, str | None]:
@@ -75,10 +101,8 @@ def _scenario_for(files: PlanFiles, scenario: Scenario | None) -> tuple[Scenario
     recorded = (files.claims or {}).get("provenance", {}).get("scenario_sha256")
     if recorded in (None, scenario.sha256):
         return scenario, None
-    return (
-        None,
-        f"{files.folder} was made from another scenario than {scenario.name!r}, which is not used for it.",
-    )
+    note = _("{folder} was made from another scenario than {name!r}, which is not used for it.")
+    return None, note.format(folder=files.folder, name=scenario.name)
 
 
 def effective_hash(plan: PlanData) -> str | None:
@@ -111,19 +135,30 @@ def _scenario_note(a: PlanData, b: PlanData, same: bool | None) -> str:
     """One sentence on whether both plans answer the same scenario."""
     if same is None:
         missing = " and ".join(p for p, plan in (("A", a), ("B", b)) if effective_hash(plan) is None)
-        return f"Cannot tell whether both plans come from one scenario: {missing} records no scenario hash."
+        return _(
+            "Cannot tell whether both plans come from one scenario: {plans} records no scenario hash."
+        ).format(plans=missing)
     hash_a = effective_hash(a) or ""
     assumed = " and ".join(p for p, plan in (("A", a), ("B", b)) if not plan.scenario_sha256)
-    guess = f" ({assumed} records no scenario hash: taken to be of the scenario given)" if assumed else ""
+    guess = (
+        " " + _("({plans} records no scenario hash: taken to be of the scenario given)").format(plans=assumed)
+        if assumed
+        else ""
+    )
     if same:
         name = a.scenario_name or b.scenario_name
-        return f"Both plans come from the same scenario ({name}, {hash_a[:12]}){guess}."
+        return _("Both plans come from the same scenario ({name}, {digest}){guess}.").format(
+            name=name, digest=hash_a[:12], guess=guess
+        )
     hash_b = effective_hash(b) or ""
-    return (
-        f"The plans come from DIFFERENT scenarios: A from {a.scenario_name!r} ({hash_a[:12]}), "
-        f"B from {b.scenario_name!r} ({hash_b[:12]}). Demand, seats and caps may differ; "
-        "people, filled seats, travel and fairness are compared as they stand."
-    )
+    text = _(
+        "The plans come from DIFFERENT scenarios: A from {name_a!r} ({hash_a}), "
+        "B from {name_b!r} ({hash_b}). Demand, seats and caps may differ; people, filled seats, "
+        "travel and fairness are compared as they stand."
+    ).format(name_a=a.scenario_name, hash_a=hash_a[:12], name_b=b.scenario_name, hash_b=hash_b[:12])
+    if not (a.scenario and b.scenario):
+        text += " " + _("Give --scenario twice (A's, then B's) to see what differs between them.")
+    return text
 
 
 def _changes(a: PlanData, b: PlanData) -> tuple[pd.DataFrame, int]:
@@ -171,11 +206,22 @@ def _summary(a: PlanData, b: PlanData) -> pd.DataFrame:
                 "a": left[key],
                 "b": right[key],
                 "delta": round(right[key] - left[key], 4),
+                "verdict": verdict(key, right[key] - left[key]),
             }
             for key, label in HEADLINE_LABELS.items()
         ],
         dtype=object,
     )
+
+
+def verdict(figure: str, change: float) -> str:
+    """`better`, `worse` or `same` for a change in a figure with a direction; blank for a neutral one."""
+    direction = BETTER_WHEN.get(figure)
+    if direction is None:
+        return ""
+    if abs(change) < 1e-9:
+        return "same"
+    return "better" if (change > 0) == (direction == "higher") else "worse"
 
 
 def _objectives(a: PlanData, b: PlanData) -> pd.DataFrame:
@@ -223,7 +269,7 @@ def _side_by_side(left: pd.DataFrame, right: pd.DataFrame, key: str, name: str =
     merged["delta_filled"] = merged["filled_b"] - merged["filled_a"]
     merged["delta_share"] = (merged["share_b"] - merged["share_a"]).round(4)
     if name:
-        merged.insert(1, name, merged[key].map(_names(left, right, key, name)))
+        merged.insert(1, name, merged[key].map(_names(left, right, key, name)).fillna(""))
     return merged
 
 
@@ -240,7 +286,9 @@ def _agencies(a: PlanData, b: PlanData) -> pd.DataFrame:
     merged = left[["agency_id", "released"]].merge(
         right[["agency_id", "released"]], on="agency_id", how="outer", suffixes=("_a", "_b")
     )
-    merged.insert(1, "agency_name", merged["agency_id"].map(_names(left, right, "agency_id", "agency_name")))
+    merged.insert(
+        1, "agency_name", merged["agency_id"].map(_names(left, right, "agency_id", "agency_name")).fillna("")
+    )
     merged["released_a"] = merged["released_a"].fillna(0).astype(int)
     merged["released_b"] = merged["released_b"].fillna(0).astype(int)
     merged["delta"] = merged["released_b"] - merged["released_a"]
@@ -259,7 +307,7 @@ def _unfilled(a: PlanData, b: PlanData) -> pd.DataFrame:
         b.shortages[columns], on=["commune_id", "specialty"], how="outer", suffixes=("_a", "_b")
     )
     names = _names(a.shortages, b.shortages, "commune_id", "commune_name")
-    merged.insert(1, "commune_name", merged["commune_id"].map(names))
+    merged.insert(1, "commune_name", merged["commune_id"].map(names).fillna(""))
     for column in ("missing_a", "missing_b"):
         merged[column] = merged[column].fillna(0).astype(int)
     merged["delta"] = merged["missing_b"] - merged["missing_a"]
@@ -287,7 +335,14 @@ def to_json(comparison: Comparison) -> str:
             "unchanged": comparison.unchanged,
         },
         "summary": {
-            r["figure"]: {"a": r["a"], "b": r["b"], "delta": r["delta"]} for r in _records(comparison.summary)
+            r["figure"]: {"a": r["a"], "b": r["b"], "delta": r["delta"], "verdict": r["verdict"]}
+            for r in _records(comparison.summary)
+        },
+        "scenario_changes": None
+        if comparison.scenario_changes is None
+        else _records(comparison.scenario_changes),
+        "audit": {
+            side: _audit_facts(audit) for side, audit in zip(("a", "b"), comparison.audits, strict=True)
         },
         "objectives": _records(comparison.objectives),
         "by_specialty": _records(comparison.by_specialty),
@@ -296,6 +351,16 @@ def to_json(comparison: Comparison) -> str:
         "unfilled": _records(comparison.unfilled),
     }
     return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+
+
+def _audit_facts(audit: PlanAudit | None) -> dict[str, Any] | None:
+    """An audit's findings as JSON (None: the plan was read without its scenario, so not audited)."""
+    if audit is None:
+        return None
+    return {
+        "hard_rules_broken": [vars(v) for v in audit.hard],
+        "claims_not_borne_out": [vars(v) for v in audit.claims],
+    }
 
 
 def _plan_facts(plan: PlanData) -> dict[str, Any]:

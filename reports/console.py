@@ -11,7 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from i18n import _
 from reports.compare import Comparison, effective_hash
+
+VERDICT_STYLES = {"better": "bold green", "worse": "bold red"}
 
 
 def number(value: Any, digits: int = 1) -> str:
@@ -49,6 +52,9 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
             console.print(f"  [dim]{escape(note)}[/]")
     style = {True: "green", False: "bold yellow", None: "yellow"}[comparison.same_scenario]
     console.print(f"[{style}]{escape(comparison.scenario_note)}[/]")
+    if comparison.scenario_changes is not None and len(comparison.scenario_changes):
+        console.print(_scenario_changes(comparison))
+    _print_audits(console, comparison)
     console.print(_headline(comparison))
     if len(comparison.objectives):
         console.print(_objectives(comparison))
@@ -75,11 +81,60 @@ def _add(table: Table, *cells: str) -> None:
 
 
 def _headline(comparison: Comparison) -> Table:
-    table = _table("Headline (Δ = B − A)", "figure", "A", "B", "Δ")
+    table = _table(_("Headline (Δ = B − A)"), _("figure"), "A", "B", "Δ", _("better or worse"))
     for row in comparison.summary.itertuples():
         digits = 4 if "share" in row.figure or "gini" in row.figure else 1
-        _add(table, row.label, number(row.a, digits), number(row.b, digits), delta(row.delta, digits))
+        style = VERDICT_STYLES.get(row.verdict, "")
+        table.add_row(
+            Text(_(row.label)),
+            Text(number(row.a, digits)),
+            Text(number(row.b, digits)),
+            Text(delta(row.delta, digits), style=style),
+            Text(_(row.verdict), style=style),
+        )
     return table
+
+
+def _scenario_changes(comparison: Comparison) -> Table:
+    """What differs between A's and B's scenarios, one line a key or row."""
+    frame = comparison.scenario_changes
+    assert frame is not None
+    table = _table(_("What differs between the scenarios (A → B)"), _("where"), _("change"), "A", "B")
+    for column in table.columns[1:]:
+        column.justify = "left"
+    for row in frame.itertuples():
+        where = f"{row.part}: {row.key}" + (f" · {row.column}" if row.column else "")
+        _add(table, where, _(row.change), row.a, row.b)
+    return table
+
+
+def _print_audits(console: Console, comparison: Comparison) -> None:
+    """Each plan's audit: hard rules it breaks in red, or that it was not audited and why."""
+    for side, audit in zip(("A", "B"), comparison.audits, strict=True):
+        if audit is None:
+            console.print(
+                escape(_("{side}: not audited (give --scenario to check its hard rules)").format(side=side))
+            )
+        elif audit.hard:
+            console.print(
+                Text(
+                    _("{side} BREAKS {count} hard rule(s):").format(side=side, count=len(audit.hard)),
+                    style="bold red",
+                )
+            )
+            for violation in audit.hard:
+                console.print(Text(f"  {violation}"))
+        else:
+            console.print(Text(_("{side}: every hard rule holds (audited)").format(side=side), style="green"))
+        if audit is not None and audit.claims:
+            console.print(
+                Text(
+                    _("{side}: {count} figure(s) in its files not borne out by its assignments").format(
+                        side=side, count=len(audit.claims)
+                    ),
+                    style="yellow",
+                )
+            )
 
 
 def _objectives(comparison: Comparison) -> Table:

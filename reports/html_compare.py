@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from i18n import _
 from reports.charts import FILLED_COLOUR, MISSING_COLOUR, styled
 from reports.compare import Comparison, effective_hash
 from reports.console import delta, number, percent, post
-from reports.html_page import definitions, figure, page, table, warning
+from reports.html_page import Cell, definitions, figure, page, table, warning
+from reports.maps import change_map
+from reports.readable import Names
+from reports.safe import lines, markup, shown
+from reports.scenario_diff import counts
 
 A_COLOUR = "#9ecae1"
 
@@ -20,26 +23,42 @@ def comparison_html(comparison: Comparison) -> str:
     a, b = comparison.a, comparison.b
     facts = [
         (
-            f"plan {side}",
+            _("plan {side}").format(side=side),
             f"{plan.folder} · {plan.status} · {plan.scenario_name} · {effective_hash(plan) or '?'}",
         )
         for side, plan in (("A", a), ("B", b))
     ]
     note = comparison.scenario_note
+    scenario = b.scenario or a.scenario
+    names = Names(scenario) if scenario else None
     body = [
-        "<h1>Secondment plans compared</h1>",
+        f"<h1>{shown(_('Secondment plans compared'))}</h1>",
         definitions(facts),
-        f'<p class="ok">{escape(note)}</p>' if comparison.same_scenario else warning(note),
+        f'<p class="ok">{shown(note)}</p>' if comparison.same_scenario else warning(note),
         *(warning(f"{side}: {n}") for side, plan in (("A", a), ("B", b)) for n in plan.notes),
-        "<h2>Headline (Δ = B − A)</h2>",
+        *_audits(comparison),
+        *_scenario_section(comparison),
+        f"<h2>{shown(_('Headline (Δ = B − A)'))}</h2>",
         table(
-            ["figure", "A", "B", "Δ"],
-            [[r.label, r.a, r.b, r.delta] for r in comparison.summary.itertuples()],
+            [_("figure"), "A", "B", "Δ", _("better or worse")],
+            [
+                [
+                    _(r.label),
+                    number(r.a, 4 if "share" in r.figure or "gini" in r.figure else 1),
+                    number(r.b, 4 if "share" in r.figure or "gini" in r.figure else 1),
+                    Cell(
+                        delta(r.delta, 4 if "share" in r.figure or "gini" in r.figure else 1), css=r.verdict
+                    ),
+                    Cell(_(r.verdict), css=r.verdict),
+                ]
+                for r in comparison.summary.itertuples()
+            ],
             scroll=False,
         ),
-        "<h2>Objective stages</h2>",
+        *_change_map(comparison),
+        f"<h2>{shown(_('Objective stages'))}</h2>",
         table(
-            ["stage", "sense", "A", "B", "Δ", "better", "A from", "B from"],
+            [_("stage"), _("sense"), "A", "B", "Δ", _("better"), _("A from"), _("B from")],
             [
                 [
                     r.stage,
@@ -55,17 +74,17 @@ def comparison_html(comparison: Comparison) -> str:
             ],
             scroll=False,
         ),
-        f"<h2>People: {_counts(comparison)}</h2>",
+        f"<h2>{shown(_counts(comparison))}</h2>",
         _people(comparison),
         '<div class="row">',
         figure(_specialty_figure(comparison.by_specialty), "specialties"),
         figure(_commune_figure(comparison.by_commune), "communes"),
         "</div>",
-        "<h2>Seats per commune</h2>",
+        f"<h2>{shown(_('Seats per commune'))}</h2>",
         _communes(comparison.by_commune),
-        "<h2>Release per agency</h2>",
+        f"<h2>{shown(_('Release per agency'))}</h2>",
         table(
-            ["agency", "released A", "released B", "Δ", "max release"],
+            [_("agency"), _("released A"), _("released B"), "Δ", _("max release")],
             [
                 [
                     f"{r.agency_id} {r.agency_name}",
@@ -77,9 +96,9 @@ def comparison_html(comparison: Comparison) -> str:
                 for r in comparison.by_agency.itertuples()
             ],
         ),
-        "<h2>Unfilled seats</h2>",
+        f"<h2>{shown(_('Unfilled seats'))}</h2>",
         table(
-            ["commune", "specialty", "missing A", "missing B", "Δ", "why (B)"],
+            [_("commune"), _("specialty"), _("missing A"), _("missing B"), "Δ", _("why (B)")],
             [
                 [
                     f"{r.commune_name} ({r.commune_id})",
@@ -87,24 +106,28 @@ def comparison_html(comparison: Comparison) -> str:
                     r.missing_a,
                     r.missing_b,
                     delta(r.delta),
-                    r.reason_b,
+                    names.readable(r.reason_b) if names else r.reason_b,
                 ]
                 for r in comparison.unfilled.itertuples()
             ],
         ),
     ]
-    return page("Secondment plans compared", "\n".join(body))
+    return page(_("Secondment plans compared"), "\n".join(body))
 
 
 def _counts(comparison: Comparison) -> str:
-    moved = ", ".join(f"{comparison.count(c)} {c}" for c in ("added", "removed", "moved"))
-    return f"{moved}, {comparison.unchanged} unchanged"
+    return _("People: {added} added, {removed} removed, {moved} moved, {unchanged} unchanged").format(
+        added=comparison.count("added"),
+        removed=comparison.count("removed"),
+        moved=comparison.count("moved"),
+        unchanged=comparison.unchanged,
+    )
 
 
 def _people(comparison: Comparison) -> str:
     """Everyone added, removed or moved, from which post to which."""
     if comparison.changes.empty:
-        return "<p>Nobody was added, removed or moved.</p>"
+        return f"<p>{shown(_('Nobody was added, removed or moved.'))}</p>"
     rows = [
         [
             r.change,
@@ -116,7 +139,8 @@ def _people(comparison: Comparison) -> str:
         ]
         for r in comparison.changes.itertuples()
     ]
-    return table(["change", "person", "agency", "from", "to", "km"], rows)
+    headers = [_("change"), _("person"), _("agency"), _("from"), _("to"), _("km")]
+    return table(headers, rows, table_id="changes")
 
 
 def _communes(frame: pd.DataFrame) -> str:
@@ -133,9 +157,8 @@ def _communes(frame: pd.DataFrame) -> str:
         ]
         for r in frame.itertuples()
     ]
-    return table(
-        ["commune", "demanded A", "filled A", "share A", "demanded B", "filled B", "share B", "Δ"], rows
-    )
+    headers = [_("commune"), _("demanded A"), _("filled A"), _("share A"), _("demanded B"), _("filled B")]
+    return table([*headers, _("share B"), "Δ"], rows, table_id="communes-compared")
 
 
 def _specialty_figure(frame: pd.DataFrame) -> go.Figure:
@@ -176,3 +199,94 @@ def _commune_figure(frame: pd.DataFrame) -> go.Figure:
     return styled(
         fig, f"Communes whose filled seats changed ({len(changed)})", max(300, 26 * len(changed) + 140)
     )
+
+
+def _audits(comparison: Comparison) -> list[str]:
+    """Each plan's audit: broken hard rules as a red warning, or why it was not audited."""
+    parts = []
+    for side, audit in zip(("A", "B"), comparison.audits, strict=True):
+        if audit is None:
+            parts.append(
+                warning(_("{side}: not audited (give --scenario to check its hard rules)").format(side=side))
+            )
+            continue
+        if audit.hard:
+            title = _("Plan {side} BREAKS {count} hard rule(s)").format(side=side, count=len(audit.hard))
+            parts.append(f'<p class="bad">{shown(title)}</p>')
+            parts.append(
+                table(
+                    [_("rule"), _("where"), _("detail")], [[v.rule, v.subject, v.detail] for v in audit.hard]
+                )
+            )
+        else:
+            holds = _("Plan {side}: every hard rule holds (audited)").format(side=side)
+            parts.append(f'<p class="ok">{shown(holds)}</p>')
+        if audit.claims:
+            parts.append(
+                warning(
+                    _("{side}: {count} figure(s) in its files not borne out by its assignments").format(
+                        side=side, count=len(audit.claims)
+                    )
+                )
+            )
+    return parts
+
+
+def _scenario_section(comparison: Comparison) -> list[str]:
+    """What differs between the two scenarios: counts per part, then every difference."""
+    frame = comparison.scenario_changes
+    if frame is None or frame.empty:
+        return []
+    summary = counts(frame)
+    return [
+        f"<h2>{shown(_('What differs between the scenarios (A → B)'))}</h2>",
+        table(
+            [_("part"), _("added"), _("removed"), _("changed")],
+            [[r.part, r.added, r.removed, r.changed] for r in summary.itertuples()],
+            scroll=False,
+        ),
+        table(
+            [_("part"), _("key"), _("column"), _("change"), "A", "B"],
+            [[r.part, r.key, r.column, _(r.change), r.a, r.b] for r in frame.itertuples()],
+            table_id="scenario-changes",
+        ),
+    ]
+
+
+def _change_map(comparison: Comparison) -> list[str]:
+    """Communes coloured by the change in filled seats, when a scenario gives their places."""
+    scenario = comparison.b.scenario or comparison.a.scenario
+    if scenario is None:
+        return []
+    frame = comparison.by_commune.set_index("commune_id")
+    delta = {c: float(v) for c, v in frame["delta_filled"].items()}
+    moved = comparison.changes
+    hover = {}
+    for commune in scenario.communes:
+        parts = [markup("<b>{name}</b> ({id})", name=commune.name, id=commune.id)]
+        if commune.id in frame.index:
+            row = frame.loc[commune.id]
+            parts.append(
+                markup(
+                    _("filled {a} of {demanded_a} in A, {b} of {demanded_b} in B"),
+                    a=int(row["filled_a"]),
+                    demanded_a=int(row["demanded_a"]),
+                    b=int(row["filled_b"]),
+                    demanded_b=int(row["demanded_b"]),
+                )
+            )
+        arriving = moved[moved["to_commune_id"] == commune.id]
+        leaving = moved[moved["from_commune_id"] == commune.id]
+        parts += [
+            markup(_("+ {name}: {specialty}"), name=r.candidate_name, specialty=r.to_specialty)
+            for r in arriving.itertuples()
+        ]
+        parts += [
+            markup(_("− {name}: {specialty}"), name=r.candidate_name, specialty=r.from_specialty)
+            for r in leaving.itertuples()
+        ]
+        hover[commune.id] = lines(*parts)
+    return [
+        f"<h2>{shown(_('Map of the changes'))}</h2>",
+        figure(change_map(scenario, delta, hover), "change-map", wide=True),
+    ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from dataclasses import dataclass
 from numbers import Number
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
+
+from i18n import _
+from reports.safe import shown
 
 # No link out of the file: no plotly logo link; figures need no MathJax and no map tiles.
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
@@ -30,7 +33,43 @@ table { border-collapse: collapse; background: #fff; font-size: 0.9em; width: 10
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #eef3f8; position: sticky; top: 0; } td.n { text-align: right; white-space: nowrap; }
 .scroll { max-height: 520px; overflow: auto; }
+.better { background: #dff3e4; color: #14532d; } .worse { background: #fde2e1; color: #7f1d1d; }
+.search { margin: 6px 0; padding: 5px 8px; width: 340px; font: inherit; }
+table.sortable th { cursor: pointer; } table.sortable th::after { content: " ⇅"; color: #999; }
+tr.group td { border-top: 2px solid #7a8ca0; }
+.panel.wide { overflow-x: auto; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 4px 16px; } dt { color: #555; }
+"""
+
+
+# Sorting and searching for tables of class `sortable`, plain JavaScript, no library.
+TABLE_SCRIPT = """
+document.addEventListener('DOMContentLoaded', () => {
+  const plain = t => t.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D').toLowerCase();
+  document.querySelectorAll('input.search').forEach(box => box.addEventListener('input', () => {
+    const words = plain(box.value).split(/\\s+/).filter(Boolean);
+    document.querySelectorAll('#' + box.dataset.table + ' tbody tr').forEach(row => {
+      const text = plain(row.textContent);
+      row.hidden = !words.every(w => text.includes(w));
+    });
+  }));
+  document.querySelectorAll('table.sortable').forEach(table => table.querySelectorAll('th').forEach(
+    (th, column) => th.addEventListener('click', () => {
+      const body = table.tBodies[0], rows = [...body.rows];
+      const up = th.dataset.order !== 'up';
+      table.querySelectorAll('th').forEach(h => delete h.dataset.order);
+      th.dataset.order = up ? 'up' : 'down';
+      const key = r => r.cells[column].dataset.sort ?? r.cells[column].textContent;
+      const numeric = rows.every(r => key(r) === '' || !isNaN(Number(key(r))));
+      rows.sort((a, b) => {
+        const x = key(a), y = key(b);
+        const order = numeric ? Number(x) - Number(y) : x.localeCompare(y, 'vi');
+        return up ? order : -order;
+      });
+      rows.forEach(r => { r.classList.remove('group'); body.appendChild(r); });
+    })));
+});
 """
 
 
@@ -39,48 +78,88 @@ def page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n"
+        f"<title>{shown(title)}</title>\n<style>{CSS}</style>\n"
         f'<script type="text/javascript">{get_plotlyjs()}</script>\n'
+        f"<script>{TABLE_SCRIPT}</script>\n"
         f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
-def figure(fig: go.Figure, div_id: str) -> str:
-    """A figure as a div and the inline script that draws it (plotly.js is in the page head)."""
-    html = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
-    return f'<div class="panel">{html}</div>'
+def figure(fig: go.Figure, div_id: str, wide: bool = False) -> str:
+    """A figure as a div and the inline script that draws it (plotly.js is in the page head).
+
+    A wide figure has a fixed size (a map laid out in pixels) and scrolls sideways in a narrow window.
+    """
+    config = {**PLOT_CONFIG, "responsive": not wide}
+    html = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config)
+    css = "panel wide" if wide else "panel"
+    return f'<div class="{css}">{html}</div>'
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text, and optionally a CSS class (better, worse) and a sort key."""
+
+    text: object
+    css: str = ""
+    sort: object = None
 
 
 def cards(items: Sequence[tuple[str, str]]) -> str:
     """Headline figures as cards: (label, value)."""
     body = "".join(
-        f'<div class="card"><div class="v">{escape(v)}</div><div class="k">{escape(k)}</div></div>'
+        f'<div class="card"><div class="v">{shown(v)}</div><div class="k">{shown(k)}</div></div>'
         for k, v in items
     )
     return f'<div class="cards">{body}</div>'
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], scroll: bool = True) -> str:
-    """An HTML table; numbers are right-aligned, every cell escaped."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    scroll: bool = True,
+    table_id: str = "",
+    groups: Sequence[bool] = (),
+) -> str:
+    """An HTML table, every cell shown as text, numbers right-aligned.
+
+    With `table_id` it is sortable (click a header) and has a search box; `groups` marks rows that
+    start a new group.
+    """
+    head = "".join(f"<th>{shown(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="n">{escape(str(c))}</td>' if isinstance(c, Number) else f"<td>{escape(str(c))}</td>"
-            for c in row
-        )
+        ('<tr class="group">' if n < len(groups) and groups[n] else "<tr>")
+        + "".join(_cell(c) for c in row)
         + "</tr>"
-        for row in rows
+        for n, row in enumerate(rows)
     )
-    html = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="scroll">{html}</div>' if scroll else html
+    attributes = f' id="{shown(table_id)}" class="sortable"' if table_id else ""
+    html = f"<table{attributes}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    html = f'<div class="scroll">{html}</div>' if scroll else html
+    if table_id:
+        hint = shown(_("Search: name, commune, agency, field…"))
+        box = f'<input class="search" type="search" data-table="{shown(table_id)}" placeholder="{hint}">'
+        html = box + html
+    return html
+
+
+def _cell(cell: object) -> str:
+    """One `<td>`: a Cell with its class and sort key, a number right-aligned, or text."""
+    if isinstance(cell, Cell):
+        classes = " ".join(c for c in ("n" if isinstance(cell.text, Number) else "", cell.css) if c)
+        css = f' class="{classes}"' if classes else ""
+        key = "" if cell.sort is None else f' data-sort="{shown(cell.sort)}"'
+        return f"<td{css}{key}>{shown(cell.text)}</td>"
+    if isinstance(cell, Number):
+        return f'<td class="n">{shown(cell)}</td>'
+    return f"<td>{shown(cell)}</td>"
 
 
 def definitions(items: Sequence[tuple[str, str]]) -> str:
     """A definition list of (term, text)."""
-    return "<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items) + "</dl>"
+    return "<dl>" + "".join(f"<dt>{shown(k)}</dt><dd>{shown(v)}</dd>" for k, v in items) + "</dl>"
 
 
 def warning(text: str) -> str:
     """A highlighted warning line."""
-    return f'<p class="warn">{escape(text)}</p>'
+    return f'<p class="warn">{shown(text)}</p>'

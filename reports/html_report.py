@@ -1,124 +1,185 @@
-"""The plan report: one HTML file with the headline, map, heat map, distances, release and policy."""
+"""The plan report: one HTML file a provincial leader reads at a glance, then the details."""
 
 from __future__ import annotations
 
-from html import escape
-
+from i18n import N_, _
 from models.scenario import Scenario
 from reports import charts
-from reports.html_page import cards, definitions, figure, page, table, warning
-from reports.metrics import headline
+from reports.html_page import Cell, cards, definitions, figure, page, table, warning
+from reports.maps import plan_map
+from reports.metrics import by_agency, headline
 from reports.plan_data import PlanData
+from reports.readable import Names
+from reports.safe import markup, shown
 from reports.sheets import policy_lines
 
 
 def report_html(plan: PlanData, scenario: Scenario) -> str:
     """The whole report of a plan read with its scenario."""
+    names = Names(scenario)
     body = [_header(plan, scenario)]
     if plan.conflicts:
-        body.append("<h2>Conflicting hard rules</h2>")
+        body.append(f"<h2>{shown(_('Conflicting hard rules'))}</h2>")
         body.append(
             table(
-                ["rule", "item", "detail"],
-                [[c.get("rule"), c.get("item"), c.get("detail")] for c in plan.conflicts],
+                [_("rule"), _("item"), _("detail")],
+                [
+                    [c.get("rule"), c.get("item"), names.readable(str(c.get("detail", "")))]
+                    for c in plan.conflicts
+                ],
             )
         )
     body += [
-        "<h2>Map</h2>",
-        "<p>Colour: share of the commune's demanded seats that are filled; size: seats demanded; "
-        "diamonds with a dark outline: border communes; squares: agencies; lines: one per person "
-        "seconded, from where they travel from to their commune (click a legend entry to hide it).</p>",
-        figure(charts.map_figure(plan, scenario), "map"),
-        "<h2>Commune × specialty</h2>",
+        f"<h2>{shown(_('Map'))}</h2>",
+        f"<p>{shown(_(_MAP_NOTE))}</p>",
+        figure(plan_map(plan, scenario), "map", wide=True),
+        f"<h2>{shown(_('Who goes where'))}</h2>",
+        _people(plan, names),
+        f"<h2>{shown(_('What limits the plan'))}</h2>",
+        # The levers of the conflicts work ("the five changes that buy the most") go here.
+        figure(charts.agency_figure(plan), "agencies"),
+        f"<h3>{shown(_('Unfilled seats ({count})').format(count=int(plan.shortages['missing'].sum())))}</h3>",
+        _unfilled(plan, names),
+        f"<h2>{shown(_('Commune × specialty'))}</h2>",
         figure(charts.heatmap_figure(plan, scenario), "heatmap"),
         '<div class="row">',
         figure(charts.specialty_figure(plan), "specialties"),
         figure(charts.distance_figure(plan, scenario), "distances"),
         "</div>",
-        figure(charts.agency_figure(plan), "agencies"),
-        "<h2>Objective stages</h2>",
+        f"<h2>{shown(_('Objective stages'))}</h2>",
         _stages(plan),
-        f"<h2>Unfilled seats ({int(plan.shortages['missing'].sum())})</h2>",
-        _unfilled(plan),
-        "<h2>Policy</h2>",
+        f"<h2>{shown(_('Policy'))}</h2>",
         definitions(policy_lines(scenario)),
     ]
-    return page(f"{scenario.name} — secondment plan", "\n".join(body))
+    return page(_("{name} — secondment plan").format(name=scenario.name), "\n".join(body))
+
+
+_MAP_NOTE = N_(
+    "Colour: share of each commune's demanded seats that are filled (grey: no shortage). Thick purple "
+    "outline: border communes. Squares: agencies. Lines: one per agency and commune, as wide as the "
+    "people on it, green to communes fully filled, brown to communes left short. Hover for names; "
+    "names that would overlap are left to the hover text."
+)
 
 
 def _header(plan: PlanData, scenario: Scenario) -> str:
     """Title, status, warnings and the headline figures as cards."""
     figures = headline(plan)
     proven = plan.status == "OPTIMAL"
-    status = f'<span class="{"ok" if proven else "bad"}">{escape(plan.status)}</span>'
-    parts = [
-        f"<h1>{escape(scenario.name)}</h1>",
-        f'<p class="sub">Secondment plan {escape(str(plan.folder))} · status {status}'
-        f" · scenario {scenario.sha256[:12]}"
-        + (
-            f" · made {escape(str(plan.provenance['created_at']))}"
-            if plan.provenance.get("created_at")
-            else ""
-        )
-        + (f" · {escape(str(plan.provenance['solver']))}" if plan.provenance.get("solver") else "")
-        + "</p>",
+    status = f'<span class="{"ok" if proven else "bad"}">{shown(plan.status)}</span>'
+    facts = [
+        markup(_("Secondment plan {folder}"), folder=plan.folder),
+        _("status {status}").format(status=status),
     ]
+    facts.append(markup(_("scenario {digest}"), digest=scenario.sha256[:12]))
+    if plan.provenance.get("created_at"):
+        facts.append(markup(_("made {when}"), when=plan.provenance["created_at"]))
+    if plan.provenance.get("solver"):
+        facts.append(shown(plan.provenance["solver"]))
+    parts = [f"<h1>{shown(scenario.name)}</h1>", f'<p class="sub">{" · ".join(facts)}</p>']
     if scenario.description:
-        parts.append(f"<p>{escape(scenario.description)}</p>")
+        parts.append(f"<p>{shown(scenario.description)}</p>")
     if plan.scenario_sha256 and plan.scenario_sha256 != scenario.sha256:
         parts.append(
             warning(
-                f"This plan was made from another scenario (hash {plan.scenario_sha256[:12]}) than the one "
-                f"shown here ({scenario.sha256[:12]}): seats and rules may not match."
+                _(
+                    "This plan was made from another scenario (hash {plan}) than the one shown here "
+                    "({shown}): seats and rules may not match."
+                ).format(plan=plan.scenario_sha256[:12], shown=scenario.sha256[:12])
             )
         )
     parts += [warning(note) for note in plan.notes]
+    agencies = by_agency(plan)
+    at_cap = int((agencies["released"] >= agencies["max_release"]).sum())
     parts.append(
         cards(
             [
-                ("seats filled", f"{figures['seats_filled']} / {figures['seats_demanded']}"),
-                ("coverage", f"{figures['coverage_pct']:.1f}%"),
-                ("people seconded", str(figures["people_seconded"])),
+                (_("seats filled"), f"{figures['seats_filled']} / {figures['seats_demanded']}"),
+                (_("coverage"), f"{figures['coverage_pct']:.1f}%"),
+                (_("people seconded"), str(figures["people_seconded"])),
                 (
-                    "communes left short",
+                    _("communes left short"),
                     f"{figures['communes_left_short']} / {figures['communes_with_demand']}",
                 ),
-                ("communes with nothing filled", str(figures["communes_with_nothing_filled"])),
-                ("worst commune's filled share", f"{figures['worst_commune_share']:.0%}"),
-                ("Gini of communes' shares", f"{figures['gini_of_commune_shares']:.3f}"),
-                ("total travel", f"{figures['total_km']:,.0f} km"),
-                ("longest travel", f"{figures['longest_km']:,.0f} km"),
+                (_("communes with nothing filled"), str(figures["communes_with_nothing_filled"])),
+                (_("worst commune's filled share"), f"{figures['worst_commune_share']:.0%}"),
+                (_("agencies at their release cap"), f"{at_cap} / {len(agencies)}"),
+                (_("total travel"), f"{figures['total_km']:,.0f} km"),
+                (_("longest travel"), f"{figures['longest_km']:,.0f} km"),
             ]
         )
     )
     return "\n".join(parts)
 
 
+def _people(plan: PlanData, names: Names) -> str:
+    """Everyone seconded, grouped by commune: a searchable, sortable table."""
+    if plan.assignments.empty:
+        return f"<p>{shown(_('Nobody is seconded.'))}</p>"
+    people = (
+        plan.assignments.groupby(["commune_id", "candidate_id"], sort=False)
+        .agg(
+            commune_name=("commune_name", "first"),
+            candidate_name=("candidate_name", "first"),
+            agency_id=("agency_id", "first"),
+            specialties=("specialty", lambda s: ", ".join(names.specialty(x) for x in sorted(s))),
+            km=("distance_km", "first"),
+        )
+        .reset_index()
+        .sort_values(["commune_name", "commune_id", "candidate_name", "candidate_id"], kind="stable")
+    )
+    rows, starts, previous = [], [], None
+    for r in people.itertuples():
+        rows.append(
+            [
+                f"{r.commune_name} ({r.commune_id})",
+                f"{r.candidate_name} ({r.candidate_id})",
+                names.agency(r.agency_id),
+                r.specialties,
+                Cell(f"{r.km:.0f}" if r.km == r.km else "–", sort="" if r.km != r.km else round(r.km, 1)),
+            ]
+        )
+        starts.append(r.commune_id != previous)
+        previous = r.commune_id
+    headers = [_("commune"), _("person"), _("agency"), _("field(s)"), _("km")]
+    return table(headers, rows, table_id="people", groups=starts)
+
+
 def _stages(plan: PlanData) -> str:
     """The objective stages in priority order with their proofs."""
     if not plan.objectives:
-        return "<p>No objective stage was recorded.</p>"
+        return f"<p>{shown(_('No objective stage was recorded.'))}</p>"
     rows = [
         [
             s.get("name", ""),
             s.get("sense", ""),
             s.get("value", ""),
             "" if s.get("bound") is None else s["bound"],
-            "yes" if s.get("proven") else "no",
+            _("yes") if s.get("proven") else _("no"),
             s.get("source", ""),
         ]
         for s in plan.objectives
     ]
-    return table(["stage", "sense", "value", "proven bound", "proven", "from"], rows, scroll=False)
+    headers = [_("stage"), _("sense"), _("value"), _("proven bound"), _("proven"), _("from")]
+    return table(headers, rows, scroll=False)
 
 
-def _unfilled(plan: PlanData) -> str:
-    """Every shortage left short, with the reason recorded by the solver."""
+def _unfilled(plan: PlanData, names: Names) -> str:
+    """Every shortage left short, worst commune first, with the cause in words and names."""
     short = plan.shortages[plan.shortages["missing"] > 0]
     if short.empty:
-        return "<p>Every seat is filled.</p>"
+        return f"<p>{shown(_('Every seat is filled.'))}</p>"
+    short = short.sort_values(["missing", "commune_name", "specialty"], ascending=[False, True, True])
     rows = [
-        [f"{r.commune_name} ({r.commune_id})", r.specialty, r.seats, r.filled, r.missing, r.reason]
+        [
+            r.commune_name or r.commune_id,
+            names.specialty(r.specialty),
+            r.seats,
+            r.filled,
+            r.missing,
+            names.readable(r.reason),
+        ]
         for r in short.itertuples()
     ]
-    return table(["commune", "specialty", "seats", "filled", "missing", "why"], rows)
+    headers = [_("commune"), _("field"), _("seats"), _("filled"), _("missing"), _("why")]
+    return table(headers, rows, table_id="unfilled")

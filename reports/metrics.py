@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from i18n import N_
 from optimizer.objectives import worst_share
 from reports.plan_data import PlanData
 
@@ -87,16 +88,29 @@ def headline(plan: PlanData) -> dict[str, Any]:
 
 
 HEADLINE_LABELS = {
-    "seats_demanded": "seats demanded",
-    "seats_filled": "seats filled",
-    "coverage_pct": "coverage %",
-    "people_seconded": "people seconded",
-    "communes_with_demand": "communes with a shortage",
-    "communes_left_short": "communes left short",
-    "total_km": "total travel km",
-    "longest_km": "longest travel km",
-    "mean_km": "mean travel km",
-    "worst_commune_share": "worst commune's filled share",
-    "communes_with_nothing_filled": "communes with nothing filled",
-    "gini_of_commune_shares": "Gini of communes' filled shares",
+    "seats_demanded": N_("seats demanded"),
+    "seats_filled": N_("seats filled"),
+    "coverage_pct": N_("coverage %"),
+    "people_seconded": N_("people seconded"),
+    "communes_with_demand": N_("communes with a shortage"),
+    "communes_left_short": N_("communes left short"),
+    "total_km": N_("total travel km"),
+    "longest_km": N_("longest travel km"),
+    "mean_km": N_("mean travel km"),
+    "worst_commune_share": N_("worst commune's filled share"),
+    "communes_with_nothing_filled": N_("communes with nothing filled"),
+    "gini_of_commune_shares": N_("Gini of communes' filled shares"),
+}
+
+# Which way each headline figure improves; figures that only describe the scenario have none.
+BETTER_WHEN = {
+    "seats_filled": "higher",
+    "coverage_pct": "higher",
+    "communes_left_short": "lower",
+    "total_km": "lower",
+    "longest_km": "lower",
+    "mean_km": "lower",
+    "worst_commune_share": "higher",
+    "communes_with_nothing_filled": "lower",
+    "gini_of_commune_shares": "lower",
 }

@@ -6,8 +6,9 @@ from typing import Any
 
 import pandas as pd
 
+from i18n import _
 from models.scenario import CoverageFloor, Scenario
-from reports.compare import Comparison, effective_hash
+from reports.compare import Comparison, PlanAudit, effective_hash
 from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
 from reports.plan_data import PlanData
 
@@ -16,35 +17,41 @@ def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
     """The scenario's policy, pins and forbids as (item, value) lines people can read."""
     policy = scenario.policy
     lines = [
-        ("period", f"{scenario.period.start} – {scenario.period.end}" if scenario.period else "not set"),
-        ("objectives, in priority order", " → ".join(o.value for o in policy.objectives)),
-        ("max distance km", _or_none(policy.max_distance_km)),
-        ("max travel minutes", _or_none(policy.max_travel_minutes)),
-        ("detour factor", f"{policy.detour_factor:g}"),
-        ("speed km/h", f"{policy.speed_kmh:g}"),
-        ("avoid home commune", "yes" if policy.avoid_home_commune else "no"),
+        (
+            _("period"),
+            f"{scenario.period.start} – {scenario.period.end}" if scenario.period else _("not set"),
+        ),
+        (_("objectives, in priority order"), " → ".join(o.value for o in policy.objectives)),
+        (_("max distance km"), _or_none(policy.max_distance_km)),
+        (_("max travel minutes"), _or_none(policy.max_travel_minutes)),
+        (_("detour factor"), f"{policy.detour_factor:g}"),
+        (_("speed km/h"), f"{policy.speed_kmh:g}"),
+        (_("avoid home commune"), _("yes") if policy.avoid_home_commune else _("no")),
     ]
-    lines += [("coverage floor", _floor(floor)) for floor in policy.min_coverage]
+    lines += [(_("coverage floor"), _floor(floor)) for floor in policy.min_coverage]
     lines += [
-        ("pin", f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
+        (_("pin"), f"{_who(scenario, p.candidate)} → {_where(scenario, p.commune, p.specialty)}")
         for p in scenario.pins
     ]
     lines += [
-        ("forbid", f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
+        (_("forbid"), f"{_who(scenario, f.candidate)} ✗ {_where(scenario, f.commune, f.specialty)}")
         for f in scenario.forbid
     ]
     return lines
 
 
 def _floor(floor: CoverageFloor) -> str:
-    """`at least 1 it seat in each commune tagged border`."""
+    """`at least 1 it seat(s) filled in each commune tagged border short of it`."""
     if floor.communes == "all":
-        target = "every commune"
-    elif isinstance(floor.communes, str):
-        target = f"each commune tagged {floor.communes.removeprefix('tag:')}"
-    else:
-        target = "each of " + ", ".join(floor.communes)
-    return f"at least {floor.at_least} {floor.specialty} seat(s) filled in {target} short of it"
+        text = _("at least {count} {field} seat(s) filled in every commune short of it")
+        return text.format(count=floor.at_least, field=floor.specialty)
+    if isinstance(floor.communes, str):
+        text = _("at least {count} {field} seat(s) filled in each commune tagged {tag} short of it")
+        return text.format(
+            count=floor.at_least, field=floor.specialty, tag=floor.communes.removeprefix("tag:")
+        )
+    text = _("at least {count} {field} seat(s) filled in each of {communes} short of it")
+    return text.format(count=floor.at_least, field=floor.specialty, communes=", ".join(floor.communes))
 
 
 def _who(scenario: Scenario, candidate_id: str) -> str:
@@ -57,11 +64,11 @@ def _where(scenario: Scenario, commune_id: str, specialty: str | None) -> str:
     """A commune's id and name, and the specialty or that any applies."""
     commune = scenario.commune_by_id.get(commune_id)
     name = f"{commune_id} {commune.name}" if commune else commune_id
-    return f"{name} / {specialty or 'any specialty'}"
+    return f"{name} / {specialty or _('any specialty')}"
 
 
 def _or_none(value: float | None) -> str:
-    return "none" if value is None else f"{value:g}"
+    return _("none") if value is None else f"{value:g}"
 
 
 def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
@@ -77,7 +84,7 @@ def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
         ("created at", plan.provenance.get("created_at", "")),
     ]
     items += [("note", note) for note in plan.notes]
-    items += [(label, figures[key]) for key, label in HEADLINE_LABELS.items()]
+    items += [(_(label), figures[key]) for key, label in HEADLINE_LABELS.items()]
     items += [(f"objective: {s.get('name')} ({s.get('sense')})", s.get("value")) for s in plan.objectives]
     if plan.scenario:
         items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario)]
@@ -124,19 +131,45 @@ def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
     """Summary, Changes, Assignments, Unfilled, By commune, By specialty, By agency for two plans."""
     a, b = comparison.a, comparison.b
     facts = [
-        ("plan folder", str(a.folder), str(b.folder), None),
-        ("status", a.status, b.status, None),
-        ("scenario", a.scenario_name, b.scenario_name, None),
-        ("scenario sha256", effective_hash(a) or "", effective_hash(b) or "", None),
-        ("same scenario", _yes_no(comparison.same_scenario), "", None),
-        ("note", comparison.scenario_note, "", None),
+        ("plan folder", str(a.folder), str(b.folder), None, ""),
+        ("status", a.status, b.status, None, ""),
+        ("scenario", a.scenario_name, b.scenario_name, None, ""),
+        ("scenario sha256", effective_hash(a) or "", effective_hash(b) or "", None, ""),
+        ("same scenario", _yes_no(comparison.same_scenario), "", None, ""),
+        ("note", comparison.scenario_note, "", None, ""),
+        ("hard rules broken (audit)", *(_audited(audit) for audit in comparison.audits), None, ""),
     ]
-    facts += [(r.label, r.a, r.b, r.delta) for r in comparison.summary.itertuples()]
+    facts += [(_(r.label), r.a, r.b, r.delta, r.verdict) for r in comparison.summary.itertuples()]
     facts += [
-        (f"objective: {r.stage} ({r.sense})", r.a, r.b, r.delta) for r in comparison.objectives.itertuples()
+        (
+            f"objective: {r.stage} ({r.sense})",
+            r.a,
+            r.b,
+            r.delta,
+            {"A": "A better", "B": "B better"}.get(r.better, r.better),
+        )
+        for r in comparison.objectives.itertuples()
     ]
+    changes = comparison.scenario_changes
     return {
-        "Summary": pd.DataFrame(facts, columns=["item", "A", "B", "delta (B − A)"], dtype=object),
+        "Summary": pd.DataFrame(
+            facts, columns=["item", "A", "B", "delta (B − A)", "better or worse"], dtype=object
+        ),
+        "Scenario changes": changes
+        if changes is not None
+        else pd.DataFrame(
+            [
+                {
+                    "part": "",
+                    "key": "",
+                    "column": "",
+                    "change": "not compared: give --scenario twice",
+                    "a": "",
+                    "b": "",
+                }
+            ]
+        ),
+        "Audit": _audit_rows(comparison),
         "Changes": comparison.changes,
         "Assignments": _both_assignments(comparison),
         "Unfilled": comparison.unfilled,
@@ -144,6 +177,28 @@ def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
         "By specialty": comparison.by_specialty,
         "By agency": comparison.by_agency,
     }
+
+
+def _audited(audit: PlanAudit | None) -> object:
+    """How many hard rules a plan breaks, or why it was not audited."""
+    return "not audited (no scenario)" if audit is None else len(audit.hard)
+
+
+def _audit_rows(comparison: Comparison) -> pd.DataFrame:
+    """Every finding of the auditor in either plan: side, kind, rule, where, detail."""
+    rows = []
+    for side, audit in zip(("A", "B"), comparison.audits, strict=True):
+        if audit is None:
+            rows.append(
+                {"plan": side, "kind": "not audited", "rule": "", "where": "", "detail": "no scenario given"}
+            )
+            continue
+        for kind, found in (("hard rule broken", audit.hard), ("claim not borne out", audit.claims)):
+            rows += [
+                {"plan": side, "kind": kind, "rule": v.rule, "where": v.subject, "detail": v.detail}
+                for v in found
+            ]
+    return pd.DataFrame(rows, columns=["plan", "kind", "rule", "where", "detail"])
 
 
 def _yes_no(value: bool | None) -> str:

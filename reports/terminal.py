@@ -70,6 +70,11 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
         f"{len(loaded.agencies)} agencies · {len(loaded.pins)} pins · {len(loaded.forbid)} forbids · "
         f"{len(pairs):,} eligible pairs"
     )
+    if loaded.boundaries:
+        out.print(
+            f"map outlines for {len(loaded.boundaries)} of {len(loaded.communes)} communes "
+            "(the others are drawn as points)"
+        )
     reachable = Counter(pairs.shortage.tolist())
     table = Table(title="Supply and demand per specialty")
     for column in ("specialty", "seats", "holders", "eligible pairs", "seats reachable"):

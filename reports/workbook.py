@@ -11,6 +11,8 @@ import pandas as pd
 # Text is always written as text: a name starting with = + - @ never becomes a formula or a link.
 WRITER_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 MIN_WIDTH, MAX_WIDTH = 8, 60
+VERDICT_COLUMN = "better or worse"
+VERDICT_FILLS = {"better": ("#DFF3E4", "#14532D"), "worse": ("#FDE2E1", "#7F1D1D")}
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -40,8 +42,19 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
                 for n, column in enumerate(frame.columns):
                     sheet.write(0, n, str(column), header)
                     sheet.set_column(n, n, _width(frame[column], str(column)), _format(writer, frame[column]))
+                    if column == VERDICT_COLUMN and len(frame):
+                        _colour_verdicts(writer, sheet, n, len(frame))
 
     write_atomically(path, write)
+
+
+def _colour_verdicts(writer: pd.ExcelWriter, sheet: object, column: int, rows: int) -> None:
+    """Cells saying `better` green, `worse` red, as on the comparison page."""
+    for word, (fill, font) in VERDICT_FILLS.items():
+        style = writer.book.add_format({"bg_color": fill, "font_color": font})
+        sheet.conditional_format(  # type: ignore[attr-defined]
+            1, column, rows, column, {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": style}
+        )
 
 
 def _width(values: pd.Series, header: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -18,11 +19,23 @@ from cli import main
 from models.loader import load_scenario
 from models.plan import SolveParams
 from models.plan_io import write_plan
+from optimizer.audit import audit_folder
 from optimizer.solve import solve
+from reports.compare import verdict
 from reports.metrics import gini
 from reports.plan_data import read_plan_folder
 
-COMPARE_SHEETS = ["Summary", "Changes", "Assignments", "Unfilled", "By commune", "By specialty", "By agency"]
+COMPARE_SHEETS = [
+    "Summary",
+    "Scenario changes",
+    "Audit",
+    "Changes",
+    "Assignments",
+    "Unfilled",
+    "By commune",
+    "By specialty",
+    "By agency",
+]
 
 
 def run(*args: object):
@@ -101,7 +114,8 @@ def test_compare_names_who_was_added_removed_and_moved(bundled_plan, edited, tmp
     assert diff["same_scenario"] is True
 
     summary = diff["summary"]
-    assert summary["people_seconded"] == {"a": seconded, "b": seconded, "delta": 0}
+    assert summary["people_seconded"] == {"a": seconded, "b": seconded, "delta": 0, "verdict": ""}
+    assert summary["seats_filled"]["verdict"] == "same"
     assert summary["seats_filled"]["delta"] == 0
     expected: Counter[str] = Counter()
     for commune, sign in (
@@ -194,6 +208,11 @@ def test_workbook_and_page_outputs(bundled_plan, edited, tmp_path: Path):
     book = openpyxl.load_workbook(book_path)
     assert book.sheetnames == COMPARE_SHEETS
     assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+    summary = book["Summary"]
+    rules = summary.conditional_formatting
+    assert [c.value for c in summary[1]][-1] == "better or worse"
+    assert any('"better"' in r.formula[0] for cf in rules for r in cf.rules)
+    assert any('"worse"' in r.formula[0] for cf in rules for r in cf.rules)
     changes = pd.read_excel(book_path, sheet_name="Changes", dtype={"from_commune_id": str})
     assert sorted(changes["change"]) == ["added", "moved", "removed"]
     communes = book["By commune"]
@@ -226,3 +245,103 @@ def test_gini_of_filled_shares():
     """0 when every commune is equally filled; 2/3 when one of three communes has everything."""
     assert gini(np.array([0.5, 0.5, 0.5])) == 0
     assert gini(np.array([0.0, 0.0, 1.0])) == pytest.approx(2 / 3)
+
+
+@pytest.fixture(scope="module")
+def other_policy(tmp_path_factory: pytest.TempPathFactory):
+    """Plan B of a scenario whose policy and one commune differ from the bundled one (audited)."""
+    root = tmp_path_factory.mktemp("policy-b")
+    folder = Path(shutil.copytree(BUNDLED, root / "scenario"))
+    yaml = folder / "scenario.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    text = text.replace("[coverage, fairness, distance]", "[coverage, distance]")
+    yaml.write_text(text.replace("max_distance_km: 250", "max_distance_km: 230"), encoding="utf-8")
+    communes = pd.read_csv(folder / "communes.csv", dtype=str, keep_default_na=False)
+    communes.loc[communes["id"] == "03158", "capacity"] = "4"
+    communes.to_csv(folder / "communes.csv", index=False)
+    scenario = load_scenario(folder)
+    plan = root / "plan"
+    write_plan(solve(scenario, SolveParams(time_limit_s=30)), plan)
+    assert audit_folder(scenario, plan) == []
+    return folder, plan
+
+
+def test_compare_says_what_differs_and_which_way(bundled_plan, other_policy, tmp_path: Path):
+    """With both scenarios: the differing policy keys and rows; every delta judged better or worse."""
+    _, folder = bundled_plan
+    scenario_b, plan_b = other_policy
+    target = tmp_path / "diff.json"
+    result = run("compare", folder, plan_b, "--scenario", BUNDLED, "--scenario", scenario_b, "--out", target)
+    assert result.exit_code == 0, result.output
+    diff = json.loads(target.read_text(encoding="utf-8"))
+    changes = {(c["part"], c["key"], c["column"]): (c["a"], c["b"]) for c in diff["scenario_changes"]}
+    assert changes == {
+        ("policy", "max_distance_km", ""): ("250.0", "230.0"),
+        ("policy", "objectives", ""): ('["coverage", "fairness", "distance"]', '["coverage", "distance"]'),
+        ("communes", "03158", "capacity"): ("3", "4"),
+    }
+    for figure, row in diff["summary"].items():
+        expected = verdict(figure, row["delta"])
+        assert row["verdict"] == expected
+    assert diff["audit"]["a"] == diff["audit"]["b"] == {"hard_rules_broken": [], "claims_not_borne_out": []}
+    text = flat(result.output)
+    assert "What differs between the scenarios" in text and "max_distance_km" in text
+    assert "every hard rule holds" in text
+
+
+def test_verdicts_follow_each_figures_direction():
+    """Fewer communes left short is better; more communes with nothing filled is worse; demand is neutral."""
+    assert verdict("communes_left_short", -5) == "better"
+    assert verdict("communes_with_nothing_filled", 7) == "worse"
+    assert verdict("worst_commune_share", -0.25) == "worse"
+    assert verdict("total_km", -10.5) == "better"
+    assert verdict("coverage_pct", 0) == "same"
+    assert verdict("seats_demanded", 3) == verdict("people_seconded", -2) == ""
+
+
+def test_a_hand_edit_that_breaks_a_hard_rule_is_flagged(bundled_plan, tmp_path: Path):
+    """Plan B seats someone in a field they do not hold: the audit of B names the broken rule."""
+    scenario, folder = bundled_plan
+    rows = pd.read_csv(folder / "assignments.csv", dtype=str)[["candidate_id", "commune_id", "specialty"]]
+    seated = set(rows["candidate_id"])
+    person = next(p for p in scenario.candidates if p.id not in seated and "land" not in p.specialties)
+    seat = next(s for s in scenario.shortages if s.specialty == "land")
+    rows.loc[len(rows)] = [person.id, seat.commune_id, "land"]
+    edited = tmp_path / "b"
+    edited.mkdir()
+    rows.to_csv(edited / "assignments.csv", index=False)
+    assert any(v.rule == "specialty_level" for v in audit_folder(scenario, edited))
+    target = tmp_path / "diff.json"
+    result = run("compare", folder, edited, "--scenario", BUNDLED, "--out", target)
+    assert result.exit_code == 0, result.output
+    broken = json.loads(target.read_text(encoding="utf-8"))["audit"]["b"]["hard_rules_broken"]
+    level = [v for v in broken if v["rule"] == "specialty_level"]
+    assert len(level) == 1 and person.id in level[0]["subject"]
+    assert len(broken) == len(audit_folder(scenario, edited))
+    assert f"B BREAKS {len(broken)} hard rule(s)" in flat(result.output)
+    page = tmp_path / "diff.html"
+    assert run("compare", folder, edited, "--scenario", BUNDLED, "--out", page).exit_code == 0
+    assert f"Plan B BREAKS {len(broken)} hard rule(s)" in page.read_text(encoding="utf-8")
+
+
+def test_no_nan_anywhere_without_a_scenario(bundled_plan, other_policy, tmp_path: Path):
+    """Plans of two scenarios compared without --scenario: no `nan` in terminal, page, JSON or workbook."""
+    _, folder = bundled_plan
+    _, plan_b = other_policy
+    result = run("compare", folder, plan_b)
+    assert result.exit_code == 0, result.output
+    assert (
+        "nan" not in result.output.lower().split() and "give --scenario twice" in flat(result.output).lower()
+    )
+    texts = {}
+    for suffix in (".html", ".json", ".xlsx"):
+        target = tmp_path / f"diff{suffix}"
+        assert run("compare", folder, plan_b, "--out", target).exit_code == 0
+        if suffix == ".xlsx":
+            book = openpyxl.load_workbook(target)
+            cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+            texts[suffix] = " ".join(str(v) for v in cells if v is not None)
+        else:  # the page without plotly.js, whose code says NaN
+            texts[suffix] = re.sub(r"<script.*?</script>", "", target.read_text(encoding="utf-8"), flags=re.S)
+    for suffix, text in texts.items():
+        assert not re.search(r"(?<![\w.])nan(?![\w])", text, re.IGNORECASE), suffix

@@ -15,6 +15,11 @@ from click.testing import CliRunner
 from conftest import BUNDLED
 
 from cli import main
+from models.loader import load_scenario
+from models.plan import SolveParams
+from models.plan_io import write_plan
+from optimizer.audit import audit_folder
+from optimizer.solve import solve
 from reports.workbook import write_workbook
 
 WORKBOOK_SHEETS = ["Summary", "Assignments", "Unfilled", "By commune", "By specialty", "By agency"]
@@ -110,7 +115,7 @@ def test_report_is_one_file_with_nothing_to_fetch(report_file: Path):
 
 
 def test_report_in_headless_chromium(browser, bundled_plan, report_file: Path, tmp_path: Path):
-    """The page loads offline without errors; the map and heat map show every commune; a screenshot."""
+    """Offline, no errors; the map fills one outline per commune, names never overlap; screenshots."""
     scenario, _ = bundled_plan
     seen = open_page(browser, report_file, plots=5)
     assert seen["errors"] == []
@@ -125,11 +130,30 @@ def test_report_in_headless_chromium(browser, bundled_plan, report_file: Path, t
         ".filter(t => t.meta === 'communes').flatMap(t => t.customdata);"
     )
     assert sorted(on_map) == sorted(c.id for c in scenario.communes)
-    labels = browser.execute_script(
-        "return [...document.querySelectorAll('#map .textpoint text')].map(t => t.textContent)"
+    outlined = browser.execute_script(
+        "return document.getElementById('map').data"
+        ".filter(t => t.meta === 'commune-areas').map(t => t.customdata[0]);"
     )
-    assert len(labels) == len(scenario.communes) and "Sín Thầu" in labels
-    assert browser.execute_script("return document.querySelectorAll('#map path.point').length") > len(labels)
+    assert sorted(outlined) == sorted(c.id for c in scenario.communes) and len(outlined) == 45
+    fills = browser.execute_script(
+        "return [...document.querySelectorAll('#map path.js-fill')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 20).length"
+    )
+    assert fills == 45
+    boxes = browser.execute_script(
+        "return [...document.querySelectorAll('#map .textpoint text')].filter(t => t.textContent)"
+        ".map(t => { const r = t.getBoundingClientRect();"
+        " return [t.textContent, r.left, r.top, r.right, r.bottom]; })"
+    )
+    names = [b[0] for b in boxes]
+    assert len(names) >= 40 and "Sín Thầu" in names
+    overlapping = [
+        (a[0], b[0])
+        for n, a in enumerate(boxes)
+        for b in boxes[n + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert overlapping == []
 
     short = {s.commune_id for s in scenario.shortages}
     rows = browser.execute_script("return document.getElementById('heatmap').data[0].y")
@@ -139,6 +163,10 @@ def test_report_in_headless_chromium(browser, bundled_plan, report_file: Path, t
     assert len(rows) == len(ticks) == len(short) == 45
     assert "Xã Sín Thầu" in ticks and "Phường Điện Biên Phủ" in ticks
     assert browser.execute_script("return document.querySelectorAll('#heatmap .hm image').length") == 1
+    shares = browser.execute_script(
+        "return Array.from(document.getElementById('heatmap')._fullData[0].z, r => r[r.length - 1])"
+    )
+    assert shares == sorted(shares)
 
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1400, height)
@@ -147,17 +175,91 @@ def test_report_in_headless_chromium(browser, bundled_plan, report_file: Path, t
     browser.find_element("id", "map").screenshot(str(tmp_path / "map.png"))
     browser.find_element("id", "heatmap").screenshot(str(tmp_path / "heatmap.png"))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 200_000
+    assert (tmp_path / "map.png").stat().st_size > 100_000
+
+
+def test_who_goes_where_is_searchable_and_sortable(browser, bundled_plan, report_file: Path):
+    """The people table lists everyone seconded; typing a name filters it; a header click sorts it."""
+    _, folder = bundled_plan
+    seconded = pd.read_csv(folder / "assignments.csv", dtype=str)
+    open_page(browser, report_file, plots=5)
+    rows = "return [...document.querySelectorAll('#people tbody tr')].filter(r => !r.hidden)"
+    assert browser.execute_script(rows + ".length") == seconded["candidate_id"].nunique()
+    person = seconded.iloc[5]
+    box = browser.find_element("css selector", "input.search[data-table='people']")
+    box.send_keys(person["candidate_name"])
+    shown = browser.execute_script(rows + ".map(r => r.textContent)")
+    assert shown and all(person["candidate_name"] in text for text in shown)
+    box.clear()
+    box.send_keys("sin thau")  # without the diacritics
+    shown = browser.execute_script(rows + ".map(r => r.cells[0].textContent)")
+    assert shown and all("Sín Thầu" in text for text in shown)
+    browser.execute_script("arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input'))", box)
+    browser.find_elements("css selector", "#people th")[-1].click()
+    km = browser.execute_script(rows + ".map(r => Number(r.cells[4].dataset.sort))")
+    assert len(km) == seconded["candidate_id"].nunique() and km == sorted(km)
 
 
 def test_comparison_page_in_headless_chromium(browser, bundled_plan, tmp_path: Path):
-    """The comparison page, too, loads offline without console errors."""
-    _, folder = bundled_plan
-    target = tmp_path / "compare.html"
-    assert run("compare", folder, folder, "--out", target).exit_code == 0
-    seen = open_page(browser, target, plots=2)
+    """The comparison of two policies loads offline: what differs, a map of the changes; screenshots."""
+    scenario, folder = bundled_plan
+    same = tmp_path / "same.html"
+    assert run("compare", folder, folder, "--out", same).exit_code == 0
+    seen = open_page(browser, same, plots=2)
     assert seen["errors"] == []
     assert all(url.startswith(("file:", "data:")) for url in seen["requests"])
     assert "0 added, 0 removed, 0 moved" in browser.find_element("css selector", "body").text
+
+    other = Path(shutil.copytree(BUNDLED, tmp_path / "other"))
+    yaml = other / "scenario.yaml"
+    text = yaml.read_text(encoding="utf-8").replace("max_distance_km: 250", "max_distance_km: 230")
+    yaml.write_text(text.replace("[coverage, fairness, distance]", "[coverage, distance]"), encoding="utf-8")
+    plan_b = tmp_path / "b"
+    other_scenario = load_scenario(other)
+    write_plan(solve(other_scenario, SolveParams(time_limit_s=30)), plan_b)
+    assert audit_folder(other_scenario, plan_b) == []
+    target = tmp_path / "compare.html"
+    result = run("compare", folder, plan_b, "--scenario", BUNDLED, "--scenario", other, "--out", target)
+    assert result.exit_code == 0, result.output
+    seen = open_page(browser, target, plots=3)
+    assert seen["errors"] == [] and all(url.startswith(("file:", "data:")) for url in seen["requests"])
+    text = browser.find_element("css selector", "body").text
+    assert "What differs between the scenarios" in text and "max_distance_km" in text
+    assert "Plan A: every hard rule holds (audited)" in text
+    fills = browser.execute_script(
+        "return [...document.querySelectorAll('#change-map path.js-fill')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 20).length"
+    )
+    assert fills == len(scenario.communes) == 45
+    verdicts = browser.execute_script("return [...document.querySelectorAll('td.better, td.worse')].length")
+    assert verdicts > 0
+    browser.set_window_size(1400, browser.execute_script("return document.documentElement.scrollHeight"))
+    assert browser.save_screenshot(str(tmp_path / "compare.png"))
+    browser.find_element("id", "change-map").screenshot(str(tmp_path / "change-map.png"))
+    assert (tmp_path / "change-map.png").stat().st_size > 50_000
+
+
+def test_markup_in_a_name_stays_text_in_the_browser(browser, tmp_path: Path):
+    """A commune named with an HTML link: no link anywhere on the page, the characters shown as typed."""
+    folder = Path(shutil.copytree(BUNDLED, tmp_path / "marked"))
+    communes = pd.read_csv(folder / "communes.csv", dtype=str, keep_default_na=False)
+    link = '<a href="https://example.invalid/">Xã Liên Kết</a>'
+    communes.loc[communes["id"] == "03158", "name"] = link
+    communes.to_csv(folder / "communes.csv", index=False)
+    scenario = load_scenario(folder)
+    plan = tmp_path / "plan"
+    write_plan(solve(scenario, SolveParams(time_limit_s=30)), plan)
+    assert audit_folder(scenario, plan) == []
+    target = tmp_path / "marked.html"
+    assert run("report", folder, plan, "--out", target).exit_code == 0
+    seen = open_page(browser, target, plots=5)
+    assert seen["errors"] == []
+    assert browser.execute_script("return document.querySelectorAll('a').length") == 0
+    ticks = browser.execute_script(
+        "return [...document.querySelectorAll('#heatmap .ytick text')].map(t => t.textContent)"
+    )
+    assert link in ticks
+    assert link in browser.find_element("id", "people").text
 
 
 def test_report_workbook(bundled_plan, tmp_path: Path):
