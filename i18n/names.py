@@ -1,4 +1,4 @@
-"""People's names for the stable ids shown in tables: objectives and specialties.
+"""People's names for the stable ids shown in tables: objectives, commune types, specialties.
 
 In English an objective is shown by its stable name (`coverage`); in another language by its
 translation. A specialty is shown by its catalogue name, translated when it is a default one.
@@ -17,6 +17,14 @@ OBJECTIVES = {
     "stability": N_("stability"),
     "rules_kept": N_("rules_kept"),
 }
+
+
+COMMUNE_TYPES = {"ward": N_("ward"), "commune": N_("commune")}
+
+
+def commune_type(kind: str) -> str:
+    """`ward` or `commune` in the current language (phường, xã)."""
+    return _(COMMUNE_TYPES[kind]) if kind in COMMUNE_TYPES else kind
 
 
 def objective_name(name: str) -> str:

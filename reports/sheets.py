@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from i18n import _
+from i18n.names import objective_name
 from models.scenario import CoverageFloor, Scenario
 from reports.compare import Comparison, PlanAudit, effective_hash
 from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
@@ -21,7 +22,7 @@ def policy_lines(scenario: Scenario) -> list[tuple[str, str]]:
             _("period"),
             f"{scenario.period.start} – {scenario.period.end}" if scenario.period else _("not set"),
         ),
-        (_("objectives, in priority order"), " → ".join(o.value for o in policy.objectives)),
+        (_("objectives, in priority order"), " → ".join(objective_name(o.value) for o in policy.objectives)),
         (_("max distance km"), _or_none(policy.max_distance_km)),
         (_("max travel minutes"), _or_none(policy.max_travel_minutes)),
         (_("detour factor"), f"{policy.detour_factor:g}"),
@@ -122,7 +123,7 @@ def _specialties(plan: PlanData) -> pd.DataFrame:
     """Per-specialty fill with the specialty's name when the scenario gives it."""
     frame = by_specialty(plan)
     if plan.scenario:
-        names = {s.id: s.name for s in plan.scenario.specialties}
+        names = {s.id: _(s.name) for s in plan.scenario.specialties}
         frame.insert(1, "name", frame["specialty"].map(names))
     return frame
 

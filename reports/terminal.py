@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from i18n import _
+from i18n.names import objective_name
 from models.plan import Plan, SolveStatus
 from models.scenario import Scenario
 
@@ -52,9 +53,11 @@ class ProgressLine:
 
     def __rich__(self) -> Text:
         elapsed = time.monotonic() - self.started
-        line = f"⏳ {self.stage}"
+        line = f"⏳ {objective_name(self.stage)}"
         if self.objective is not None:
-            line += f" · objective {self.objective:,.6g} · bound {self.bound:,.6g}"
+            line += " · " + _("objective {value:,.6g} · bound {bound:,.6g}").format(
+                value=self.objective, bound=self.bound
+            )
         return Text(f"{line} · {elapsed:.1f} s", style="cyan")
 
 
@@ -62,23 +65,36 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
     """validate's summary: counts, supply against demand per specialty, seats nobody can reach."""
     from optimizer.rules.pair_view import is_available
 
-    out.print(f"[bold]{escape(loaded.name)}[/]: valid", markup=True)
+    out.print(f"[bold]{escape(loaded.name)}[/]: {escape(_('valid'))}", markup=True)
     out.print(
-        f"{len(loaded.communes)} communes · {len(loaded.shortages)} shortages "
-        f"({sum(s.seats for s in loaded.shortages)} seats) · {len(loaded.candidates)} candidates "
-        f"({sum(is_available(loaded, c) for c in loaded.candidates)} available) · "
-        f"{len(loaded.agencies)} agencies · {len(loaded.pins)} pins · {len(loaded.forbid)} forbids · "
-        f"{len(pairs):,} eligible pairs"
+        _(
+            "{communes} communes · {shortages} shortages ({seats} seats) · {candidates} candidates "
+            "({available} available) · {agencies} agencies · {pins} pins · {forbids} forbids · "
+            "{pairs:,} eligible pairs"
+        ).format(
+            communes=len(loaded.communes),
+            shortages=len(loaded.shortages),
+            seats=sum(s.seats for s in loaded.shortages),
+            candidates=len(loaded.candidates),
+            available=sum(is_available(loaded, c) for c in loaded.candidates),
+            agencies=len(loaded.agencies),
+            pins=len(loaded.pins),
+            forbids=len(loaded.forbid),
+            pairs=len(pairs),
+        )
     )
     if loaded.boundaries:
         out.print(
-            f"map outlines for {len(loaded.boundaries)} of {len(loaded.communes)} communes "
-            "(the others are drawn as points)"
+            _("map outlines for {outlined} of {communes} communes (the others are drawn as points)").format(
+                outlined=len(loaded.boundaries), communes=len(loaded.communes)
+            )
         )
     reachable = Counter(pairs.shortage.tolist())
-    table = Table(title="Supply and demand per specialty")
-    for column in ("specialty", "seats", "holders", "eligible pairs", "seats reachable"):
-        table.add_column(column, justify="left" if column == "specialty" else "right")
+    table = Table(title=_("Supply and demand per specialty"))
+    for n, column in enumerate(
+        (_("specialty"), _("seats"), _("holders"), _("eligible pairs"), _("seats reachable"))
+    ):
+        table.add_column(column, justify="left" if n == 0 else "right")
     for specialty in loaded.specialties:
         indices = [i for i, s in enumerate(loaded.shortages) if s.specialty == specialty.id]
         if not indices and not any(specialty.id in c.specialties for c in loaded.candidates):
@@ -93,7 +109,8 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
     out.print(table)
     unreachable = [s for i, s in enumerate(loaded.shortages) if not reachable[i]]
     if unreachable:
-        out.print(f"[yellow]{len(unreachable)} shortage(s) no eligible candidate can reach:[/]")
+        unreached = _("{count} shortage(s) no eligible candidate can reach:").format(count=len(unreachable))
+        out.print(f"[yellow]{escape(unreached)}[/]")
         for s in unreachable:
             out.print(
                 f"  {s.commune_id} {loaded.commune_by_id[s.commune_id].name} / {s.specialty} ({s.seats})",
@@ -108,17 +125,31 @@ def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
     shortage = seat.certificate.shortage
     name = explainer.scenario.commune_by_id[shortage.commune_id].name
     out.print(
-        f"{shortage.commune_id} {name} / {shortage.specialty}: "
-        f"{seat.certificate.filled} of {shortage.seats} filled (priority {shortage.priority})",
+        _("{commune} {name} / {specialty}: {filled} of {seats} filled (priority {priority})").format(
+            commune=shortage.commune_id,
+            name=name,
+            specialty=shortage.specialty,
+            filled=seat.certificate.filled,
+            seats=shortage.seats,
+            priority=shortage.priority,
+        ),
         markup=False,
         style="bold",
     )
-    out.print(f"  why: {seat.reason or 'nothing keeps it empty'}", markup=False)
+    out.print(_("  why: {reason}").format(reason=seat.reason or _("nothing keeps it empty")), markup=False)
     best = stage_values(explainer.optimum)
     for what_if in seat.what_ifs:
-        gain = f"{what_if.seats_gained:+d} seat(s) here" if what_if.seats_gained else "no more seats here"
-        moves = ", ".join(f"{k} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k))
-        out.print(f"  if we {what_if.change}: {gain}; {moves or 'objectives unchanged'}", markup=False)
+        if what_if.seats_gained:
+            gain = _("{seats:+d} seat(s) here").format(seats=what_if.seats_gained)
+        else:
+            gain = _("no more seats here")
+        moves = ", ".join(
+            f"{objective_name(k)} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k)
+        )
+        line = _("  if we {change}: {gain}; {moves}").format(
+            change=what_if.change, gain=gain, moves=moves or _("objectives unchanged")
+        )
+        out.print(line, markup=False)
 
 
 def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
@@ -135,17 +166,19 @@ def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
     if current:
         seat = explainer.scenario.shortages[explainer.certifier.seat_of[current[0]]]
         where = f"{seat.commune_id}/{seat.specialty}"
-    table = Table(title=f"{candidate_id} in the plan: {where}; each option re-solved with them held there")
-    table.add_column("option")
-    table.add_column("status")
+    title = _("{candidate} in the plan: {where}; each option re-solved with them held there")
+    table = Table(title=title.format(candidate=candidate_id, where=where))
+    table.add_column(_("option"))
+    table.add_column(_("status"))
     for name in best:
-        table.add_column(f"{name} (optimum {best[name]})", justify="right")
+        label = _("{name} (optimum {value})").format(name=objective_name(name), value=best[name])
+        table.add_column(label, justify="right")
     for option in explainer.candidate(candidate_id):
         cells = []
         for name, value in best.items():
             got = option.stages.get(name)
             cells.append("—" if got is None else f"{got} ({got - value:+.6g})")
-        marker = " ◀ plan" if option.option == where else ""
+        marker = " ◀ " + _("plan") if option.option == where else ""
         table.add_row(option.option + marker, option.status, *cells)
     out.print(table)
 
@@ -153,25 +186,33 @@ def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
 def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> None:
     """Print the plan's headline: status, stages, per-specialty fill, communes left short."""
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(plan.status, "red")
-    headline = f"[{colour}]{plan.status}[/] in {seconds:.1f} s → {escape(str(target))}"
+    took = _("in {seconds:.1f} s").format(seconds=seconds)
+    headline = f"[{colour}]{plan.status}[/] {escape(took)} → {escape(str(target))}"
     out.print(f"[bold]{escape(scenario.name)}[/]: {headline}")
     if plan.status == SolveStatus.UNKNOWN:
-        out.print("[red]No plan was found within the time limit: give it more time (--time-limit).[/]")
+        none_found = _("No plan was found within the time limit: give it more time (--time-limit).")
+        out.print(f"[red]{escape(none_found)}[/]")
     if plan.status == SolveStatus.INFEASIBLE:
-        out.print("[red]These hard rules cannot all hold (drop or relax any one of them):[/]")
+        conflict = _("These hard rules cannot all hold (drop or relax any one of them):")
+        out.print(f"[red]{escape(conflict)}[/]")
         for conflict in plan.conflicts:
             out.print(f"  {conflict.rule} {conflict.item}: {conflict.detail}", markup=False)
         return
     for stage in plan.objectives:
-        proof = "proven" if stage.proven else f"not proven, {gap(stage.value, stage.bound)}"
-        out.print(f"  {stage.name}: {stage.value} (bound {stage.bound}, {proof})", markup=False)
+        proof = (
+            _("proven") if stage.proven else _("not proven, {gap}").format(gap=gap(stage.value, stage.bound))
+        )
+        line = _("{name}: {value} (bound {bound}, {proof})").format(
+            name=objective_name(stage.name), value=stage.value, bound=stage.bound, proof=proof
+        )
+        out.print(f"  {line}", markup=False)
     demanded: Counter[str] = Counter()
     for shortage in scenario.shortages:
         demanded[shortage.specialty] += shortage.seats
     filled = Counter(a.specialty for a in plan.assignments)
-    table = Table(title="Seats per specialty")
-    for column in ("specialty", "demanded", "filled", "missing"):
-        table.add_column(column, justify="left" if column == "specialty" else "right")
+    table = Table(title=_("Seats per specialty"))
+    for n, column in enumerate((_("specialty"), _("demanded"), _("filled"), _("missing"))):
+        table.add_column(column, justify="left" if n == 0 else "right")
     for specialty in sorted(demanded):
         table.add_row(
             escape(specialty),
@@ -181,7 +222,7 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
         )
     kpis = plan.kpis
     table.add_row(
-        "total",
+        _("total"),
         str(kpis.seats_demanded),
         str(kpis.seats_filled),
         str(kpis.seats_demanded - kpis.seats_filled),
@@ -189,20 +230,28 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
     )
     out.print(table)
     out.print(
-        f"{kpis.people_seconded} people seconded · {kpis.total_km:,.1f} km in total "
-        f"(longest {kpis.max_km:,.1f} km) · {kpis.communes_left_short} of "
-        f"{kpis.communes_with_demand} communes left short"
+        _(
+            "{people} people seconded · {km:,.1f} km in total (longest {longest:,.1f} km) · "
+            "{short} of {communes} communes left short"
+        ).format(
+            people=kpis.people_seconded,
+            km=kpis.total_km,
+            longest=kpis.max_km,
+            short=kpis.communes_left_short,
+            communes=kpis.communes_with_demand,
+        ),
+        markup=False,
     )
     short = sorted({u.commune_name or u.commune_id for u in plan.unfilled})
     if short:
-        out.print("Left short: " + ", ".join(short), markup=False)
+        out.print(_("Left short: {communes}").format(communes=", ".join(short)), markup=False)
 
 
 def gap(value: float, bound: float | None) -> str:
     """How far a stage's value may be from its optimum, relative to the bound."""
     if bound is None:
-        return "no bound known"
-    return f"gap {abs(bound - value) / max(abs(bound), 1e-9):.1%}"
+        return _("no bound known")
+    return _("gap {gap:.1%}").format(gap=abs(bound - value) / max(abs(bound), 1e-9))
 
 
 def print_audit(audited: Audited) -> None:
@@ -213,7 +262,8 @@ def print_audit(audited: Audited) -> None:
     figures.add_column(_("plan.json claims"), justify="right")
     claimed = audited.claimed
     for name, value in audited.recomputed.items():
-        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
+        shown = "" if claimed.get(name) is None else f"{claimed[name]:,.6g}"
+        figures.add_row(objective_name(name), f"{value:,.6g}", shown)
     out.print(figures)
     if not audited.violations:
         message = _("{folder}: no violation of the hard rules, KPIs or provenance")
