@@ -68,3 +68,12 @@ def test_solve_xlsx_writes_the_plan_workbook(tmp_path: Path):
     names = {c.name for c in load_scenario(TINY).candidates}
     assert not names & public_cells
     assert (full / "plan.xlsx").is_file()
+
+
+def test_plan_workbook_sheet_titles_follow_the_language(tmp_path: Path):
+    """Under --lang vi the plan workbook's sheets are titled for Vietnamese readers."""
+    out = tmp_path / "plan"
+    assert run("--lang", "vi", "solve", TINY, "--out", out, "--xlsx").exit_code == 0
+    assert audit_folder(load_scenario(TINY), out) == []
+    names = openpyxl.load_workbook(out / "plan.xlsx").sheetnames
+    assert names[:3] == ["Tổng hợp", "Phân công", "Vị trí còn trống"]
