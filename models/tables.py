@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from i18n import N_, _
 from models.errors import InputProblem, ScenarioError
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -21,12 +22,12 @@ MAX_ROWS = 200_000
 SEPARATORS = (",", ";", "\t")
 WORKBOOKS = {".xlsx", ".xlsm"}
 OTHER_FORMATS = {
-    ".xls": "an Excel 97-2003 workbook",
-    ".ods": "an OpenDocument spreadsheet",
-    ".numbers": "a Numbers file",
+    ".xls": N_("an Excel 97-2003 workbook"),
+    ".ods": N_("an OpenDocument spreadsheet"),
+    ".numbers": N_("a Numbers file"),
 }
 Refuse = Callable[..., ScenarioError]
-SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' or as an .xlsx workbook"
+SAVE_AS = N_("save it from the spreadsheet as 'CSV UTF-8' or as an .xlsx workbook")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def read_table(spec: str, base: Path, allow_outside: bool = False) -> Table:
     try:
         return _read(spec, base, allow_outside, refuse)
     except (OSError, ValueError) as error:  # a name the system refuses, a file it cannot read
-        raise refuse(f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+        expected = _("cannot be read: {error}").format(error=getattr(error, "strerror", None) or error)
+        raise refuse(expected) from None
 
 
 def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
@@ -56,11 +58,15 @@ def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
     path = located(file_part, base, allow_outside, refuse, MAX_FILE_BYTES)
     suffix = path.suffix.lower()
     if suffix in OTHER_FORMATS:
-        raise refuse(f"is {OTHER_FORMATS[suffix]}: {SAVE_AS}")
+        raise refuse(_("is {format}: {fix}").format(format=_(OTHER_FORMATS[suffix]), fix=_(SAVE_AS)))
     if suffix in WORKBOOKS:
         records = _sheet_records(path, sheet, refuse)
     elif hash_sign:
-        raise refuse(f"names a sheet, but only an .xlsx workbook has sheets (the file is {suffix or 'text'})")
+        raise refuse(
+            _("names a sheet, but only an .xlsx workbook has sheets (the file is {kind})").format(
+                kind=suffix or _("text")
+            )
+        )
     else:
         records = _csv_records(path.read_bytes(), refuse)
     return _table(spec, records, refuse)
@@ -71,14 +77,20 @@ def located(file_part: str, base: Path, allow_outside: bool, refuse: Refuse, max
     path = base / file_part
     if not allow_outside and not path.resolve().is_relative_to(base.resolve()):
         raise refuse(
-            f"is outside the scenario folder {base}: copy it into the folder, "
-            "or pass --allow-outside-paths if that is intended"
+            _(
+                "is outside the scenario folder {folder}: copy it into the folder, "
+                "or pass --allow-outside-paths if that is intended"
+            ).format(folder=base)
         )
     if not path.is_file():
-        raise refuse(f"table file not found at {path}")
+        raise refuse(_("table file not found at {path}").format(path=path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise refuse(f"is {size_text(size)}; a table may be at most {size_text(max_bytes)}")
+        raise refuse(
+            _("is {size}; a table may be at most {limit}").format(
+                size=size_text(size), limit=size_text(max_bytes)
+            )
+        )
     return path
 
 
@@ -86,24 +98,32 @@ def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
     """Header and numbered non-blank rows; ragged, duplicate-header and over-long tables refused."""
     numbered = enumerate(records, start=1)
     try:
-        _, header = next(numbered)
+        _row, header = next(numbered)
     except StopIteration:
-        raise refuse("is empty; expected a header row", row=1) from None
+        raise refuse(_("is empty; expected a header row"), row=1) from None
     columns = tuple(cell.strip() for cell in header)
     named = [column for column in columns if column]
     if not named:
-        raise refuse("the first row must be the header with the column names; it is blank", row=1)
+        raise refuse(_("the first row must be the header with the column names; it is blank"), row=1)
     if len(named) == 1:
-        _, first = next(numbered, (2, []))
+        _row, first = next(numbered, (2, []))
         if sum(1 for cell in first if cell.strip()) > 1:
             raise refuse(
-                f"the first row must be the header with the column names; it holds only {named[0]!r} "
-                "(a title row? delete it)",
+                _(
+                    "the first row must be the header with the column names; it holds only {name} "
+                    "(a title row? delete it)"
+                ).format(name=repr(named[0])),
                 row=1,
             )
         numbered = itertools.chain([(2, first)], numbered)
     problems = [
-        InputProblem(name, f"column {column!r} appears twice (columns {earlier + 1} and {i + 1})", row=1)
+        InputProblem(
+            name,
+            _("column {column} appears twice (columns {first} and {second})").format(
+                column=repr(column), first=earlier + 1, second=i + 1
+            ),
+            row=1,
+        )
         for i, column in enumerate(columns)
         for earlier in [columns.index(column)]
         if column and earlier < i
@@ -114,13 +134,19 @@ def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
         if not any(cells):
             continue
         if len(rows) + len(problems) == MAX_ROWS:
-            raise refuse(f"has more than {MAX_ROWS:,} rows; split the scenario or remove unused rows")
+            raise refuse(
+                _("has more than {rows:,} rows; split the scenario or remove unused rows").format(
+                    rows=MAX_ROWS
+                )
+            )
         if len(cells) > len(columns) and any(cells[len(columns) :]):
             problems.append(
                 InputProblem(
                     name,
-                    f"has {len(cells)} cells but the header has {len(columns)} columns: a value holding "
-                    "the separator must be in double quotes",
+                    _(
+                        "has {cells} cells but the header has {columns} columns: a value holding "
+                        "the separator must be in double quotes"
+                    ).format(cells=len(cells), columns=len(columns)),
                     row=number,
                 )
             )
@@ -135,20 +161,22 @@ def _table(name: str, records: Iterable[list[str]], refuse: Refuse) -> Table:
 def _csv_records(data: bytes, refuse: Refuse) -> Iterator[list[str]]:
     """Decode UTF-8 (with or without BOM) and split on the separator the header uses."""
     if data.startswith(b"PK\x03\x04"):
-        raise refuse("is a zipped workbook, not CSV text: name it .xlsx")
+        raise refuse(_("is a zipped workbook, not CSV text: name it .xlsx"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise refuse(f"is UTF-16 text (Excel's 'Unicode Text'); {SAVE_AS}")
+        raise refuse(_("is UTF-16 text (Excel's 'Unicode Text'); {fix}").format(fix=_(SAVE_AS)))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         byte = data[error.start]
         raise refuse(
-            f"is not UTF-8 text (byte 0x{byte:02X}; Windows-1258 or Latin-1 would misread Vietnamese "
-            f"letters); {SAVE_AS}",
+            _(
+                "is not UTF-8 text (byte 0x{byte:02X}; Windows-1258 or Latin-1 would misread Vietnamese "
+                "letters); {fix}"
+            ).format(byte=byte, fix=_(SAVE_AS)),
             row=data[: error.start].count(b"\n") + 1,
         ) from None
     if "\x00" in text:
-        raise refuse(f"holds NUL characters, so it is not CSV text; {SAVE_AS}")
+        raise refuse(_("holds NUL characters, so it is not CSV text; {fix}").format(fix=_(SAVE_AS)))
     first_line = text.partition("\n")[0]
     separator = max(SEPARATORS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
@@ -160,7 +188,7 @@ def _guarded(reader: _csv.Reader, refuse: Refuse) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise refuse(f"is not valid CSV: {error}", row=reader.line_num) from None
+        raise refuse(_("is not valid CSV: {error}").format(error=error), row=reader.line_num) from None
 
 
 def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]]:
@@ -171,19 +199,27 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise refuse(f"is not a readable .xlsx workbook ({error})") from None
+        raise refuse(_("is not a readable .xlsx workbook ({error})").format(error=error)) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise refuse(
-            f"would unpack to {size_text(unpacked)} (at most {size_text(MAX_UNPACKED_BYTES)} "
-            "is read): remove unused sheets, rows and formatting, or save the table as CSV"
+            _(
+                "would unpack to {size} (at most {limit} is read): remove unused sheets, rows and "
+                "formatting, or save the table as CSV"
+            ).format(size=size_text(unpacked), limit=size_text(MAX_UNPACKED_BYTES))
         )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a corrupt workbook
-        raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+        raise refuse(
+            _("is not a readable .xlsx workbook ({error})").format(error=f"{type(error).__name__}: {error}")
+        ) from None
     try:
         if sheet and sheet not in book.sheetnames:
-            raise refuse(f"has no sheet {sheet!r} (its sheets: {', '.join(book.sheetnames)})")
+            raise refuse(
+                _("has no sheet {sheet} (its sheets: {sheets})").format(
+                    sheet=repr(sheet), sheets=", ".join(book.sheetnames)
+                )
+            )
         worksheet = book[sheet] if sheet else book.worksheets[0]
         rows, filled = [], 0
         for values in worksheet.iter_rows(values_only=True):
@@ -196,7 +232,9 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> Iterator[list[str]
     except ScenarioError:
         raise
     except Exception as error:  # a corrupt sheet fails while its rows are read
-        raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+        raise refuse(
+            _("is not a readable .xlsx workbook ({error})").format(error=f"{type(error).__name__}: {error}")
+        ) from None
     finally:
         book.close()
 
@@ -227,4 +265,4 @@ def _text(value: object) -> str:
 
 def size_text(count: int) -> str:
     """A byte count for people: bytes below a megabyte, else whole megabytes."""
-    return f"{count:,} bytes" if count < 2**20 else f"{count / 2**20:,.0f} MB"
+    return _("{count:,} bytes").format(count=count) if count < 2**20 else f"{count / 2**20:,.0f} MB"
