@@ -75,18 +75,25 @@ OUTSIDE_PATHS = click.option(
 
 @main.command()
 @click.argument("scenario", type=click.Path())
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for the feasibility checks.")
 @OUTSIDE_PATHS
-def validate(scenario: str, allow_outside_paths: bool) -> None:
-    """Check a scenario and summarise supply against demand.
+def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> None:
+    """Check a scenario, summarise supply against demand, and list every conflict between its hard rules.
+
+    Exit 3 when the hard rules cannot all hold (no plan would exist), each conflict set listed.
 
     \b
     Example:
       secondment validate scenarios/dien-bien-2025
     """
     from commands.reading import validate_scenario
-    from reports.terminal import print_supply
+    from reports.terminal import print_conflicts, print_supply
 
-    print_supply(*validate_scenario(scenario, allow_outside_paths))
+    loaded, pairs, conflicts = validate_scenario(scenario, allow_outside_paths, time_limit)
+    print_supply(loaded, pairs, feasible=not conflicts)
+    if conflicts:
+        print_conflicts(loaded, conflicts)
+        finish(ExitCode.INFEASIBLE)
 
 
 @main.command()
@@ -102,6 +109,12 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
     show_default=True,
     help="auto: exact min-cost flow when the stages fit it, else CP-SAT.",
 )
+@click.option(
+    "--soften",
+    metavar="FAMILIES",
+    default="",
+    help="Comma-separated pins,min_coverage: keep as many of them as can hold, not all (exit 0).",
+)
 @click.option("--force", is_flag=True, help="Replace a plan folder that already holds files.")
 @click.option("--redact", is_flag=True, help="Write people as pseudonyms, without names: for public posting.")
 @click.option(
@@ -116,6 +129,7 @@ def solve(
     seed: int,
     workers: int,
     engine: str,
+    soften: str,
     force: bool,
     redact: bool,
     full_out: str | None,
@@ -132,11 +146,23 @@ def solve(
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
       secondment solve rounds/2026/book.xlsx --out plans/2026 --xlsx
+      secondment solve scenarios/dien-bien-2025 --out plans/soft --soften pins,min_coverage
     """
     from commands.solving import solve_into
     from reports.terminal import print_summary
 
-    settings = {"time_limit_s": time_limit, "seed": seed, "workers": workers, "engine": engine}
+    families = tuple(f.strip() for f in soften.split(",") if f.strip())
+    unknown = sorted(set(families) - {"pins", "min_coverage"})
+    if unknown:
+        message = _("--soften: unknown {names}; expected pins and/or min_coverage")
+        raise click.UsageError(message.format(names=", ".join(unknown)))
+    settings = {
+        "time_limit_s": time_limit,
+        "seed": seed,
+        "workers": workers,
+        "engine": engine,
+        "soften": families,
+    }
     solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, with_xlsx)
     print_summary(solved.scenario, solved.plan, solved.folder, solved.seconds)
     if solved.plan.status == SolveStatus.INFEASIBLE:
@@ -170,21 +196,52 @@ def audit(scenario: str, plan_dir: str) -> None:
 @click.option("--shortage", "shortage_key", metavar="COMMUNE:SPECIALTY", help="Explain this shortage only.")
 @click.option("--candidate", "candidate_id", metavar="ID", help="Show this person's alternatives instead.")
 @click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(0), help="Changes to list first.")
 def explain(
-    scenario: str, plan_dir: str, shortage_key: str | None, candidate_id: str | None, time_limit: float
+    scenario: str,
+    plan_dir: str,
+    shortage_key: str | None,
+    candidate_id: str | None,
+    time_limit: float,
+    top: int,
 ) -> None:
-    """Say why seats stay empty and what relaxing each cause would gain; or what a person's alternatives cost.
+    """Say which changes buy the most, then why each seat stays empty and what fills it; or what a
+    person's alternatives cost.
 
     \b
     Examples:
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025
-      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03169:land
+      secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --shortage 03127:land
       secondment explain scenarios/dien-bien-2025 plans/dien-bien-2025 --candidate P017
     """
     from commands.reading import explain_plan
     from reports.terminal import print_explanation
 
-    print_explanation(explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit))
+    explained = explain_plan(scenario, plan_dir, shortage_key, candidate_id, time_limit, top)
+    print_explanation(explained)
+    if explained.candidate_id is None and explained.explainer.optimum.status == SolveStatus.INFEASIBLE:
+        finish(ExitCode.INFEASIBLE)
+
+
+@main.command("levers")
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="How many to list.")
+@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+def levers_command(scenario: str, plan_dir: str, top: int, time_limit: float) -> None:
+    """Rank the single changes a planner controls by what they buy, each re-solved exactly.
+
+    One more release for an agency, one more desk in a full commune, 10 more km on the travel cap,
+    one level lower on a short post, a pin or a forbid dropped; changes that buy the same are one line.
+
+    \b
+    Example:
+      secondment levers scenarios/dien-bien-2025 plans/dien-bien-2025 --top 5
+    """
+    from commands.reading import levers_of_plan
+    from reports.terminal import print_levered
+
+    print_levered(levers_of_plan(scenario, plan_dir, top, time_limit))
 
 
 @main.command()
@@ -222,10 +279,18 @@ def compare(plan_a: str, plan_b: str, scenarios: tuple[str, ...], out_file: str 
 @click.option(
     "--out", "out_file", required=True, type=click.Path(), help="FILE.html (offline report) or FILE.xlsx."
 )
-def report(scenario: str, plan_dir: str, out_file: str) -> None:
+@click.option(
+    "--levers",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0),
+    help="How many of the changes that buy the most the HTML page lists.",
+)
+def report(scenario: str, plan_dir: str, out_file: str, levers: int) -> None:
     """Write a plan as one offline HTML page (map, heat map, charts, unfilled seats, policy) or a workbook.
 
-    The HTML file embeds everything it needs and opens without a network; the .xlsx workbook has
+    The HTML file embeds everything it needs and opens without a network, and lists the single
+    changes that buy the most (each re-solved; --levers 0 skips them); the .xlsx workbook has
     Summary, Assignments, Unfilled, By commune, By specialty and By agency sheets.
 
     \b
@@ -234,7 +299,7 @@ def report(scenario: str, plan_dir: str, out_file: str) -> None:
     """
     from commands.reading import report_plan
 
-    reported = report_plan(scenario, plan_dir, out_file)
+    reported = report_plan(scenario, plan_dir, out_file, levers)
     if reported.other_scenario:
         err.print(_("[yellow]warning:[/] the plan was made from another scenario than this one"))
     wrote(reported.target)

@@ -37,6 +37,8 @@ INSTANCES: dict[str, dict[str, Any] | None] = {
     "100k": {"provinces": 34, "seed": 1, "candidates_per_province": 3000},
 }
 METHODS = ("solve", "flow", "cpsat", "highs", "audit")
+REPEATED = ("solve", "flow", "audit")
+"""Methods timed several times, since the ratios between them are the targets."""
 SKIPPED = {"100k": ("cpsat", "highs")}
 """Methods left out on an instance: the naive models cannot even be built within memory there."""
 GRACE = 120.0
@@ -60,6 +62,9 @@ def main() -> None:
     )
     parser.add_argument("--cpsat-seconds", type=float, default=60.0, help="Time limit of naive CP-SAT.")
     parser.add_argument("--highs-seconds", type=float, default=600.0, help="Time limit of HiGHS.")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="Runs of solve, flow and audit; the fastest counts."
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     names = args.only or list(INSTANCES)
@@ -75,12 +80,15 @@ def main() -> None:
         for name in names:
             folder = _instance(name, Path(work))
             methods = [m for m in METHODS if m not in SKIPPED.get(name, ())]
-            results[name] = {method: _measure(method, folder, limits[method]) for method in methods}
+            results[name] = {
+                method: _fastest(method, folder, limits[method], args.repeat if method in REPEATED else 1)
+                for method in methods
+            }
             if name == "dien-bien-2025":
                 results[name]["cli"] = _cli(folder, Path(work) / "plan")
             print(f"{name}: done", file=sys.stderr)
     command = shlex.join(["python", "-m", "bench.run", *sys.argv[1:]])
-    args.out.write_text(_report(results, command, args), encoding="utf-8")
+    args.out.write_text(_report(results, command, args) + _kept(args.out), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
@@ -93,6 +101,12 @@ def _instance(name: str, work: Path) -> Path:
     folder = work / name
     write_scenario(province_scenario(**spec), folder)
     return folder
+
+
+def _fastest(method: str, folder: Path, seconds: float, runs: int) -> dict[str, Any]:
+    """The figures of the fastest of `runs` measurements (a shared machine only ever slows one down)."""
+    found = [_measure(method, folder, seconds) for _ in range(max(1, runs))]
+    return min(found, key=lambda figures: figures.get("wall_s", float("inf")))
 
 
 def _measure(method: str, folder: Path, seconds: float) -> dict[str, Any]:
@@ -128,6 +142,14 @@ def _cli(folder: Path, plan: Path) -> dict[str, Any]:
     return {"wall_s": time.perf_counter() - started, "exit": done.returncode}
 
 
+def _kept(path: Path) -> str:
+    """Sections other benchmarks wrote into the file (between their markers), carried over."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    begin = text.find("<!-- diagnosis: begin -->")
+    end = text.find("<!-- diagnosis: end -->")
+    return "\n" + text[begin : end + len("<!-- diagnosis: end -->")] + "\n" if 0 <= begin < end else ""
+
+
 def _report(results: dict[str, dict[str, Any]], command: str, args: argparse.Namespace) -> str:
     """RESULTS.md: the machine, the command, a table per instance, then the targets."""
     lines = [
@@ -140,7 +162,8 @@ def _report(results: dict[str, dict[str, Any]], command: str, args: argparse.Nam
         f"Machine: {os.cpu_count()} cores (nproc), {_cpu()}, Python {platform.python_version()}, "
         f"OR-Tools {version('ortools')}, highspy {_version('highspy')}.",
         "",
-        "Every figure comes from one process per measurement, all on the same instances in this run;",
+        "Every figure comes from one process per measurement, all on the same instances in this run; solve,",
+        f"flow and audit are each the fastest of {args.repeat} runs;",
         "load time (reading the scenario folder) is excluded from every wall time and shown apart.",
         f"Naive CP-SAT: a Boolean per pair, maximise coverage, 2 workers, {args.cpsat_seconds:g} s cap.",
         "HiGHS: the same MIP (coverage, then distance with coverage held), 2 threads, in its own process.",

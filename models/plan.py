@@ -32,6 +32,8 @@ class SolveParams(BaseModel):
     seed: int = Field(default=0, ge=0)
     workers: int = Field(default=1, ge=1, le=64)
     engine: Literal["auto", "flow", "cpsat"] = "auto"
+    soften: tuple[Literal["pins", "min_coverage"], ...] = ()
+    """Families softened on top of the scenario's own `policy.soften` (the `--soften` option)."""
 
 
 class StageResult(Frozen):
@@ -94,10 +96,27 @@ class Provenance(Frozen):
     seed: int
     time_limit_s: float
     created_at: str
+    soften: tuple[str, ...] = ()
+    """The rule families the plan treats as soft (the scenario's and the command line's)."""
 
 
 class Conflict(Frozen):
-    """One hard rule in a set that cannot hold together."""
+    """One hard-rule instance in a set that cannot hold together (sets are numbered from 0)."""
+
+    rule: str
+    item: str
+    detail: str
+    set: int = 0
+    minimal: bool = True
+    """Whether the set was proven minimal (False: time ran out, a member may be superfluous)."""
+    candidate: str | None = None
+    commune: str | None = None
+    specialty: str | None = None
+    """For a rule about one person at one commune (the level: at one shortage): who and where."""
+
+
+class Broken(Frozen):
+    """A softened rule instance the plan does not keep, and why it could not be kept."""
 
     rule: str
     item: str
@@ -114,3 +133,4 @@ class Plan(Frozen):
     kpis: Kpis
     provenance: Provenance
     conflicts: tuple[Conflict, ...] = ()
+    broken: tuple[Broken, ...] = ()

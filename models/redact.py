@@ -43,7 +43,13 @@ def redact_plan(plan: Plan, scenario: Scenario) -> Plan:
             ),
             "unfilled": tuple(u.model_copy(update={"reason": scrub(u.reason)}) for u in plan.unfilled),
             "conflicts": tuple(
-                c.model_copy(update={"item": scrub(c.item), "detail": scrub(c.detail)})
+                c.model_copy(
+                    update={
+                        "item": scrub(c.item),
+                        "detail": scrub(c.detail),
+                        "candidate": names.get(c.candidate or "", c.candidate),
+                    }
+                )
                 for c in plan.conflicts
             ),
             "provenance": plan.provenance.model_copy(update={"redacted": True}),

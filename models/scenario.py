@@ -169,6 +169,22 @@ def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
     return value
 
 
+class Softenable(StrEnum):
+    """Rule families that `soften` may turn from hard rules into ones broken as little as possible."""
+
+    PINS = "pins"
+    MIN_COVERAGE = "min_coverage"
+
+
+def _unique_families(value: tuple[Softenable, ...]) -> tuple[Softenable, ...]:
+    if len(set(value)) != len(value):
+        raise ValueError("each family may be listed only once")
+    return value
+
+
+Soften = Annotated[tuple[Softenable, ...], AfterValidator(_unique_families)]
+
+
 class Policy(Frozen):
     """Province-wide rules and the ranked objectives."""
 
@@ -183,6 +199,8 @@ class Policy(Frozen):
         Objective.DISTANCE,
     )
     min_coverage: tuple[CoverageFloor, ...] = ()
+    soften: Soften = ()
+    """Families (`pins`, `min_coverage`) kept as far as they can be, not as hard rules."""
 
 
 class Commune(Row):

@@ -111,6 +111,18 @@ class CpSatRunner(Runner):
                 self.sm.model.add(flag <= self.sm.hosted(commune_id))
                 served.append(flag)
             expr += objective.served_weight * cp_model.LinearExpr.sum(served)
+        if objective.opened_weights is not None:
+            for s, weight in enumerate(objective.opened_weights.tolist()):
+                ps = self.index.by_shortage.get(s)
+                if weight and ps is not None and len(ps):
+                    opened = self.sm.model.new_bool_var(f"opened:{s}")
+                    self.sm.model.add(opened <= cp_model.LinearExpr.sum([self.sm.x[p] for p in ps.tolist()]))
+                    expr += weight * opened
+        for n, (ps, need) in enumerate(objective.needs):
+            met = self.sm.model.new_bool_var(f"{objective.name}:{n}")
+            chosen = cp_model.LinearExpr.sum([self.sm.x[p] for p in ps.tolist()])
+            self.sm.model.add(chosen >= need).only_enforce_if(met)
+            expr += met
         return expr
 
     def _probe(self, bounds: Bounds, label: str) -> bool | None:

@@ -8,11 +8,15 @@ import numpy as np
 
 from i18n import _
 from models.plan import Plan, SolveParams, SolveStatus
+from models.rules import Rule
 from models.scenario import Forbid, Pin, Scenario
 from optimizer.eligibility import eligible_pairs
+from optimizer.levers import Lever
 from optimizer.reasons import Certificate, Certifier
 from optimizer.rules import RELAXATIONS, RULE
 from optimizer.solve import solve
+
+TRAVEL_CAPS = (Rule.MAX_DISTANCE, Rule.MAX_TRAVEL_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -26,11 +30,21 @@ class WhatIf:
 
 @dataclass(frozen=True)
 class SeatExplanation:
-    """Why one shortage keeps empty seats, and which relaxations would fill them."""
+    """Why one shortage keeps empty seats, and the change that would fill one (if a single one does)."""
 
     certificate: Certificate
     reason: str
     what_ifs: tuple[WhatIf, ...]
+    """The relaxations of this seat's own causes that gain a seat here, re-solved."""
+    lever: Lever | None = None
+    """The best-ranked lever that fills a seat here, when one does."""
+
+    @property
+    def fix(self) -> str | None:
+        """The change that fills a seat here, in words."""
+        if self.lever is not None:
+            return _(" or ").join(self.lever.changes)
+        return self.what_ifs[0].change if self.what_ifs else None
 
 
 @dataclass(frozen=True)
@@ -77,17 +91,22 @@ class Explainer:
         filled = self.certifier.filled
         return [s for s, shortage in enumerate(self.scenario.shortages) if filled[s] < shortage.seats]
 
-    def seat(self, shortage_index: int) -> SeatExplanation:
-        """The certificate of an unfilled shortage and what relaxing each cause would gain."""
+    def seat(self, shortage_index: int, levers: list[Lever] | None = None) -> SeatExplanation:
+        """The certificate of an unfilled shortage and the change that fills it: the best of the
+        levers that gains a seat here, else the relaxations of its own causes that do (re-solved)."""
         certificate = self.certifier.certify(shortage_index)
         key = certificate.shortage.key
+        reason = certificate.summary(self.scenario, brief=levers is not None)
+        lever = next((lever for lever in levers or [] if key in lever.gained), None)
+        if lever is not None:
+            return SeatExplanation(certificate, reason, (), lever)
         what_ifs = []
-        for change, relaxed in _relaxations(self.scenario, certificate):
+        for change, relaxed in _relaxations(self.scenario, certificate, travel_only=levers is not None):
             plan = solve(relaxed, self.params)
-            what_ifs.append(
-                WhatIf(change, _filled(plan, key) - _filled(self.optimum, key), stage_values(plan))
-            )
-        return SeatExplanation(certificate, certificate.summary(self.scenario), tuple(what_ifs))
+            gained = _filled(plan, key) - _filled(self.optimum, key)
+            if gained > 0:
+                what_ifs.append(WhatIf(change, gained, stage_values(plan)))
+        return SeatExplanation(certificate, reason, tuple(what_ifs))
 
     def candidate(self, candidate_id: str) -> list[Alternative]:
         """Every seat the candidate is eligible for, and staying home, each solved with them held there."""
@@ -109,6 +128,10 @@ class Explainer:
         return options
 
 
-def _relaxations(scenario: Scenario, certificate: Certificate) -> list[tuple[str, Scenario]]:
-    """One relaxed scenario per cause a planner controls, each from its rule's own relaxation."""
-    return [found for name in RELAXATIONS for found in RULE[name].relax(scenario, certificate)]
+def _relaxations(
+    scenario: Scenario, certificate: Certificate, travel_only: bool = False
+) -> list[tuple[str, Scenario]]:
+    """One relaxed scenario per cause a planner controls, each from its rule's own relaxation (or only
+    the travel caps, raised to the nearest holder kept out: the levers try the others)."""
+    names = TRAVEL_CAPS if travel_only else RELAXATIONS
+    return [found for name in names for found in RULE[name].relax(scenario, certificate)]

@@ -32,8 +32,9 @@ from optimizer.rules.group_rules import (
 from optimizer.stages import Bounds
 
 COST_LIMIT = 2**62
-Cost = tuple[np.ndarray, int]
-"""A stage to minimise: a cost per pair, and a cost per commune that hosts anyone."""
+Cost = tuple[np.ndarray, int, np.ndarray | None]
+"""A stage to minimise: a cost per pair, a cost per commune that hosts anyone, and (if any) a cost per
+shortage with at least one seat filled."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class _Network:
     batches: list[Batch]
     arc_batch: np.ndarray
 
-    def arc_costs(self, pair_cost: np.ndarray, served_cost: int) -> np.ndarray | None:
+    def arc_costs(
+        self, pair_cost: np.ndarray, served_cost: int, opened_cost: np.ndarray | None = None
+    ) -> np.ndarray | None:
         """A stage's cost on every arc; None when pooled people would not all cost the same."""
         hub = self.pools.arc_costs(pair_cost)
         if hub is None:
@@ -64,6 +67,8 @@ class _Network:
         cost[self.span["hub"]] = hub
         cost[self.span["own"]] = pair_cost[self.direct]
         cost[self.span["first"]] = served_cost
+        if opened_cost is not None:
+            cost[self.span["opened"]] = opened_cost
         return cost
 
     def fold(self, costs: list[np.ndarray]) -> np.ndarray:
@@ -88,7 +93,8 @@ class _Network:
         times their dearest pair, plus the communes' first units."""
         size = abs(cost)
         pair = size[self.span["hub"].start : self.span["own"].stop]
-        seats, release = self.upper[self.span["seats"]], self.upper[self.span["release"]]
+        seats = self.upper[self.span["seats"]] + self.upper[self.span["opened"]]
+        release = self.upper[self.span["release"]]
         dearest_seat = np.zeros(len(seats), dtype=np.int64)
         np.maximum.at(dearest_seat, self.pair_shortage, pair)
         dearest_release = np.zeros(len(release), dtype=np.int64)
@@ -98,11 +104,12 @@ class _Network:
             (seats * dearest_seat, self.span["seats"]),
             (release * dearest_release, self.span["release"]),
             (size[self.span["first"]], self.span["first"]),
+            (size[self.span["opened"]], self.span["opened"]),
         ):
             total = np.zeros(len(self.batches), dtype=np.int64)
             np.add.at(total, self.arc_batch[where], values)
             spans.append(total)
-        return (np.minimum(spans[0], spans[1]) + spans[2]).tolist()
+        return (np.minimum(spans[0], spans[1]) + spans[2] + spans[3]).tolist()
 
 
 class FlowModel:
@@ -139,10 +146,10 @@ class FlowModel:
         if self._stranded_pin():
             return None
         network = self.pooled
-        costs = [network.arc_costs(pair_cost, served) for pair_cost, served in stages]
+        costs = [network.arc_costs(*stage) for stage in stages]
         if any(cost is None for cost in costs):
             network = self._direct_network()
-            costs = [network.arc_costs(pair_cost, served) for pair_cost, served in stages]
+            costs = [network.arc_costs(*stage) for stage in stages]
         lower, upper = network.lower.copy(), network.upper.copy()
         upper[network.span["release"]] = [
             min(cap, bounds.released_at_most.get(a.id, cap))
@@ -210,6 +217,7 @@ class FlowModel:
         chain_down = np.repeat(np.arange(pools.chains), MAX_LEVEL - 1)
         level_down = np.tile(np.arange(MAX_LEVEL, 1, -1), pools.chains)
         seats = SHORTAGE_SEATS.limits(scenario)
+        floors = MIN_COVERAGE.floors(scenario)
         capacity = COMMUNE_CAPACITY.limits(scenario)
         first, rest = np.flatnonzero(capacity > 0), np.flatnonzero(capacity > 1)
         hub_tail = hub_node[pools.arc_chain, pools.arc_level - 1]
@@ -246,11 +254,17 @@ class FlowModel:
                 0,
                 self.allowed[direct],
             ),
+            "opened": (
+                shortage_node,
+                commune_node[self.shortage_commune],
+                np.minimum(floors, 1),
+                np.minimum(seats, 1),
+            ),
             "seats": (
                 shortage_node,
                 commune_node[self.shortage_commune],
-                MIN_COVERAGE.floors(scenario),
-                seats,
+                np.maximum(floors - 1, 0),
+                seats - 1,
             ),
             "first": (commune_node[first], np.full(len(first), SINK), 0, 1),
             "rest": (commune_node[rest], np.full(len(rest), SINK), 0, capacity[rest] - 1),

@@ -45,6 +45,8 @@ class FlowRunner(Runner):
 
     def optimize(self, objective: Linear) -> StageResult:
         """The exact optimum of this stage with every earlier stage held."""
+        if objective.needs:
+            raise FlowUnsuited(f"{objective.name} counts groups of seats: not a network cost")
         self.progress(objective.name, None, None, self.elapsed())
         chosen = self._lexicographic(objective)
         if chosen is None or not self._keeps_held(chosen):
@@ -112,9 +114,9 @@ class FlowRunner(Runner):
     def _solve(self, stages: list[tuple[Linear, int]], bounds: Bounds) -> np.ndarray | None:
         """Min-cost flow with the stages in strict priority (maximised ones negated)."""
         costs = [
-            (-stage.pair_weights, -stage.served_weight)
+            (-stage.pair_weights, -stage.served_weight, _negated(stage.opened_weights))
             if stage.maximize
-            else (stage.pair_weights, stage.served_weight)
+            else (stage.pair_weights, stage.served_weight, stage.opened_weights)
             for stage, _ in stages
         ]
         try:
@@ -128,5 +130,12 @@ def _same(these: list[Linear], those: list[Linear]) -> bool:
     return len(these) == len(those) and all(
         (a.name, a.maximize, a.served_weight) == (b.name, b.maximize, b.served_weight)
         and np.array_equal(a.pair_weights, b.pair_weights)
+        and (a.opened_weights is None) == (b.opened_weights is None)
+        and (a.opened_weights is None or np.array_equal(a.opened_weights, b.opened_weights))
         for a, b in zip(these, those, strict=True)
     )
+
+
+def _negated(weights: np.ndarray | None) -> np.ndarray | None:
+    """Costs for maximised weights."""
+    return None if weights is None else -weights

@@ -70,7 +70,11 @@ def build_plan(
 
 
 def empty_plan(
-    scenario: Scenario, status: SolveStatus, params: SolveParams, conflicts: list[Conflict]
+    scenario: Scenario,
+    status: SolveStatus,
+    params: SolveParams,
+    conflicts: list[Conflict],
+    softened: tuple[str, ...] = (),
 ) -> Plan:
     """A plan with no assignments: no solution was found or none exists."""
     why = _("no plan: the hard rules conflict") if conflicts else _("no plan was found in the time limit")
@@ -78,7 +82,7 @@ def empty_plan(
         status=status,
         unfilled=tuple(_unfilled(scenario, Counter(), lambda _: why)),
         kpis=_kpis(scenario, []),
-        provenance=provenance(scenario, params, "none"),
+        provenance=provenance(scenario, params, "none").model_copy(update={"soften": softened}),
         conflicts=tuple(conflicts),
     )
 

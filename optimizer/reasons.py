@@ -60,9 +60,9 @@ class Certificate:
         """Whether the commune hosts as many as it can."""
         return self.hosted >= self.capacity
 
-    def summary(self, scenario: Scenario) -> str:
-        """One line a planner can read, most decisive cause first."""
-        return self.tally().summary(self.shortage, scenario)
+    def summary(self, scenario: Scenario, brief: bool = False) -> str:
+        """One line a planner can read, most decisive cause first (brief: counts only)."""
+        return self.tally().summary(self.shortage, scenario, brief)
 
     def tally(self) -> Tally:
         """The counts the summary reports."""
@@ -97,8 +97,8 @@ class Tally:
     elsewhere_top: list[tuple[str, Seat]]
     idle: int
 
-    def summary(self, s: Shortage, scenario: Scenario) -> str:
-        """One line a planner can read, most decisive cause first."""
+    def summary(self, s: Shortage, scenario: Scenario, brief: bool = False) -> str:
+        """One line a planner can read, most decisive cause first (brief: counts only)."""
         if not self.holders:
             return _("no candidate holds {specialty}").format(specialty=s.specialty)
         parts = []
@@ -111,7 +111,9 @@ class Tally:
             parts.append(RULE[rule].blocked(scenario, s, count, nearest))  # type: ignore[attr-defined]
         if self.capped:
             parts.append(AGENCY_RELEASE.holding_back(self.capped, self.capped_agencies[:SHOWN]))
-        if self.elsewhere:
+        if self.elsewhere and brief:
+            parts.append(_("{count} seconded to other seats").format(count=self.elsewhere))
+        elif self.elsewhere:
             seats = ", ".join(
                 _("{person} at {seat}").format(person=c, seat=seat) for c, seat in self.elsewhere_top
             )
@@ -352,19 +354,8 @@ class Certifier:
 
         Matrices are shortages x holders, so each shortage's row is contiguous.
         """
-        scenario = self.scenario
-        shortages = [scenario.shortages[s] for s in group]
-        km, minutes = self._travel(holders, [scenario.commune_by_id[s.commune_id] for s in shortages])
-        view = PairView(
-            self.rules,
-            shortages[0].specialty,
-            holders,
-            level,
-            np.array(group, dtype=np.int64),
-            km.T,
-            minutes.T,
-            np.arange(len(holders)),
-        )
+        view = self.view(holders, level, group)
+        km = view.km.T
         qualified = SPECIALTY_LEVEL.keeps(view).T
         nothing = np.zeros(km.shape)
         found = {}
@@ -375,6 +366,22 @@ class Certifier:
             blocked = qualified & ~kept.T if kept is not None else np.zeros(km.shape, dtype=bool)
             found[rule.name] = (blocked, nothing if figure is None else figure.T)
         return found
+
+    def view(self, holders: np.ndarray, level: np.ndarray, group: list[int]) -> PairView:
+        """Holders of one specialty (rows) against some of its shortages (columns), with their travel."""
+        scenario = self.scenario
+        shortages = [scenario.shortages[s] for s in group]
+        km, minutes = self._travel(holders, [scenario.commune_by_id[s.commune_id] for s in shortages])
+        return PairView(
+            self.rules,
+            shortages[0].specialty,
+            holders,
+            level,
+            np.array(group, dtype=np.int64),
+            km.T,
+            minutes.T,
+            np.arange(len(holders)),
+        )
 
     def _travel(self, holders: np.ndarray, communes: list[Commune]) -> tuple[np.ndarray, np.ndarray]:
         """Km and minutes from each commune (rows) to each holder (columns), measured rows first."""

@@ -6,6 +6,7 @@ import threading
 
 from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Scenario
+from optimizer import soft
 from optimizer.cpsat_runner import CpSatRunner
 from optimizer.diagnosis import diagnose
 from optimizer.eligibility import Pairs, eligible_pairs
@@ -30,7 +31,9 @@ def solve(
     otherwise (or when asked) CP-SAT does, warm-started stage after stage.
     """
     params = params or SolveParams()
-    pairs = eligible_pairs(scenario)
+    softened = soft.families(scenario, params)
+    hard = soft.hardened(scenario, softened) if softened else scenario
+    pairs = eligible_pairs(hard)
     engines: list[type[Runner]] = {
         "auto": [FlowRunner, CpSatRunner],
         "flow": [FlowRunner],
@@ -38,17 +41,23 @@ def solve(
     }[params.engine]
     for engine in engines:
         try:
-            return _run(engine(scenario, pairs, params, progress, stop), scenario, pairs, params)
+            runner = engine(hard, pairs, params, progress, stop)
+            return _run(runner, scenario, pairs, params, softened)
         except FlowUnsuited:
             if engine is engines[-1]:
                 raise
     raise AssertionError("unreachable")
 
 
-def _run(runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams) -> Plan:
-    """All stages on one engine, then the plan (or the diagnosis when no plan exists)."""
+def _run(
+    runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams, softened: tuple[str, ...]
+) -> Plan:
+    """All stages on one engine (first, with soft rules, how many of them hold), then the plan
+    (or the diagnosis of the rules still hard when no plan exists)."""
     stages: list[StageResult] = []
     try:
+        if softened:
+            stages.append(runner.optimize(soft.rules_kept(scenario, pairs, softened)))
         for objective in scenario.policy.objectives:
             stages.append(run_stage(runner, objective))
         if runner.chosen is None:
@@ -56,8 +65,13 @@ def _run(runner: Runner, scenario: Scenario, pairs: Pairs, params: SolveParams) 
         runner.canonicalize()
     except NoSolution as failure:
         if failure.infeasible:
-            return empty_plan(scenario, SolveStatus.INFEASIBLE, params, diagnose(scenario, pairs, params))
-        return empty_plan(scenario, SolveStatus.UNKNOWN, params, [])
+            conflicts = diagnose(runner.scenario, pairs, params)
+            return empty_plan(scenario, SolveStatus.INFEASIBLE, params, conflicts, softened)
+        return empty_plan(scenario, SolveStatus.UNKNOWN, params, [], softened)
     assert runner.chosen is not None
     status = SolveStatus.OPTIMAL if all(stage.proven for stage in stages) else SolveStatus.FEASIBLE
-    return build_plan(scenario, pairs, runner.chosen, status, stages, params, runner.engine)
+    broken = soft.broken(scenario, pairs, runner.chosen, softened, params) if softened else ()
+    plan = build_plan(scenario, pairs, runner.chosen, status, stages, params, runner.engine)
+    return plan.model_copy(
+        update={"broken": broken, "provenance": plan.provenance.model_copy(update={"soften": softened})}
+    )

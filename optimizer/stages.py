@@ -50,20 +50,28 @@ class Bounds:
 
 @dataclass(frozen=True)
 class Linear:
-    """An objective that sums integer weights over chosen pairs and over communes served."""
+    """An objective that sums integer weights over chosen pairs, over communes served and over
+    shortages with a seat filled (`opened_weights`), plus one for each group of pairs of which at
+    least `need` are chosen (`needs`: all or nothing, so CP-SAT only)."""
 
     name: str
     maximize: bool
     pair_weights: np.ndarray
     served_weight: int = 0
     scale: float = 1.0
+    opened_weights: np.ndarray | None = None
+    needs: tuple[tuple[np.ndarray, int], ...] = ()
 
     def value(self, chosen: np.ndarray, index: PairIndex) -> int:
         """The objective's integer value for a 0/1 choice of pairs."""
         total = int(self.pair_weights @ chosen)
         if self.served_weight:
             total += self.served_weight * sum(1 for ps in index.by_commune.values() if chosen[ps].any())
-        return total
+        if self.opened_weights is not None:
+            total += sum(
+                int(self.opened_weights[s]) for s, ps in index.by_shortage.items() if chosen[ps].any()
+            )
+        return total + sum(1 for ps, need in self.needs if int(chosen[ps].sum()) >= need)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from i18n import N_, _
 from i18n.names import objective_name
 from models.scenario import Scenario
@@ -15,8 +17,8 @@ from reports.safe import markup, shown
 from reports.sheets import policy_lines
 
 
-def report_html(plan: PlanData, scenario: Scenario) -> str:
-    """The whole report of a plan read with its scenario."""
+def report_html(plan: PlanData, scenario: Scenario, levers: Sequence[str] = ()) -> str:
+    """The whole report of a plan read with its scenario (and the changes that buy the most, in words)."""
     names = Names(scenario)
     body = [_header(plan, scenario)]
     if plan.conflicts:
@@ -30,6 +32,20 @@ def report_html(plan: PlanData, scenario: Scenario) -> str:
                 ],
             )
         )
+    if plan.broken:
+        heading = _("Softened rules broken ({count})").format(count=len(plan.broken))
+        body.append(f"<h2>{shown(heading)}</h2>")
+        note = _("Pins and floors the scenario softened and this plan could not keep, with why.")
+        body.append(f"<p>{shown(note)}</p>")
+        body.append(
+            table(
+                [_("rule"), _("item"), _("why")],
+                [
+                    [b.get("rule"), b.get("item"), names.readable(str(b.get("detail", "")))]
+                    for b in plan.broken
+                ],
+            )
+        )
     body += [
         f"<h2>{shown(_('Map'))}</h2>",
         f"<p>{shown(_(_MAP_NOTE))}</p>",
@@ -37,7 +53,7 @@ def report_html(plan: PlanData, scenario: Scenario) -> str:
         f"<h2>{shown(_('Who goes where'))}</h2>",
         _people(plan, names),
         f"<h2>{shown(_('What limits the plan'))}</h2>",
-        # The levers of the conflicts work ("the five changes that buy the most") go here.
+        _levers(levers),
         figure(charts.agency_figure(plan), "agencies"),
         f"<h3>{shown(_('Unfilled seats ({count})').format(count=int(plan.shortages['missing'].sum())))}</h3>",
         _unfilled(plan, names),
@@ -163,6 +179,16 @@ def _stages(plan: PlanData) -> str:
     ]
     headers = [_("stage"), _("sense"), _("value"), _("proven bound"), _("proven"), _("from")]
     return table(headers, rows, scroll=False)
+
+
+def _levers(levers: Sequence[str]) -> str:
+    """The single changes that buy the most, best first, each re-solved exactly (nothing if none)."""
+    if not levers:
+        return ""
+    heading = _("The {count} change(s) that buy the most").format(count=len(levers))
+    note = _("Each is one change a planner controls, re-solved exactly against the optimum as it is.")
+    items = "".join(f"<li>{shown(line)}</li>" for line in levers)
+    return f"<h3>{shown(heading)}</h3><p>{shown(note)}</p><ol>{items}</ol>"
 
 
 def _unfilled(plan: PlanData, names: Names) -> str:

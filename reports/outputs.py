@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.scenario import Scenario
@@ -21,13 +22,13 @@ def _write_text(path: Path, text: str) -> None:
     write_atomically(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
-def write_report(plan: PlanData, scenario: Scenario, path: Path) -> None:
-    """The plan as an offline HTML report or an Excel workbook."""
+def write_report(plan: PlanData, scenario: Scenario, path: Path, levers: Sequence[str] = ()) -> None:
+    """The plan as an offline HTML report (with the changes that buy the most) or an Excel workbook."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         write_workbook(path, plan_sheets(plan))
     else:
-        _write_text(path, report_html(plan, scenario))
+        _write_text(path, report_html(plan, scenario, levers))
 
 
 def write_comparison(comparison: Comparison, path: Path) -> None:

@@ -37,6 +37,8 @@ class PlanData:
     conflicts: tuple[dict[str, Any], ...]
     scenario: Scenario | None
     notes: tuple[str, ...]
+    broken: tuple[dict[str, Any], ...] = ()
+    """Softened pins and floors the plan breaks (plan.json `broken`; none once edited by hand)."""
 
     @property
     def scenario_sha256(self) -> str | None:
@@ -87,6 +89,7 @@ def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
         conflicts=tuple(claims.get("conflicts") or ()) if claims else (),
         scenario=scenario,
         notes=_notes(claims, edited, len(assignments) - int(shortages["filled"].sum())),
+        broken=tuple(claims.get("broken") or ()) if claims and not edited else (),
     )
 
 

@@ -15,13 +15,14 @@ from rich.text import Text
 
 from i18n import _
 from i18n.names import objective_name
-from models.plan import Plan, SolveStatus
+from models.plan import Conflict, Plan, SolveStatus
 from models.scenario import Scenario
 
 if TYPE_CHECKING:
-    from commands.reading import Audited, Explained
+    from commands.reading import Audited, Explained, Levered
     from optimizer.eligibility import Pairs
     from optimizer.explain import Explainer, SeatExplanation
+    from optimizer.levers import Lever
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -61,11 +62,13 @@ class ProgressLine:
         return Text(f"{line} · {elapsed:.1f} s", style="cyan")
 
 
-def print_supply(loaded: Scenario, pairs: Pairs) -> None:
-    """validate's summary: counts, supply against demand per specialty, seats nobody can reach."""
+def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
+    """validate's summary: counts, supply against demand per specialty (within the release caps),
+    seats nobody can reach."""
     from optimizer.rules.pair_view import is_available
 
-    out.print(f"[bold]{escape(loaded.name)}[/]: {escape(_('valid'))}", markup=True)
+    verdict = _("valid") if feasible else _("valid files, but the hard rules conflict (see below)")
+    out.print(f"[bold]{escape(loaded.name)}[/]: {escape(verdict)}", markup=True)
     out.print(
         _(
             "{communes} communes · {shortages} shortages ({seats} seats) · {candidates} candidates "
@@ -90,11 +93,19 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             )
         )
     reachable = Counter(pairs.shortage.tolist())
+    eligible_people: dict[str, set[int]] = {}
+    for c, s in zip(pairs.candidate.tolist(), pairs.shortage.tolist(), strict=True):
+        eligible_people.setdefault(loaded.shortages[s].specialty, set()).add(c)
     table = Table(title=_("Supply and demand per specialty"))
-    for n, column in enumerate(
-        (_("specialty"), _("seats"), _("holders"), _("eligible pairs"), _("seats reachable"))
+    for column in (
+        _("specialty"),
+        _("seats"),
+        _("holders"),
+        _("pairs"),
+        _("reachable"),
+        _("releasable"),
     ):
-        table.add_column(column, justify="left" if n == 0 else "right")
+        table.add_column(column, justify="left" if column == _("specialty") else "right", no_wrap=True)
     for specialty in loaded.specialties:
         indices = [i for i, s in enumerate(loaded.shortages) if s.specialty == specialty.id]
         if not indices and not any(specialty.id in c.specialties for c in loaded.candidates):
@@ -105,8 +116,18 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             str(sum(specialty.id in c.specialties for c in loaded.candidates)),
             str(sum(reachable[i] for i in indices)),
             str(sum(loaded.shortages[i].seats for i in indices if reachable[i])),
+            str(_releasable(loaded, eligible_people.get(specialty.id, set()))),
         )
     out.print(table)
+    total = sum(a.max_release for a in loaded.agencies)
+    out.print(
+        _(
+            "pairs: eligible candidate x shortage pairs; reachable: seats some eligible person can take; "
+            "releasable: eligible people the release caps let go. "
+            "In all the agencies release at most {total} for {seats} seats."
+        ).format(total=total, seats=sum(s.seats for s in loaded.shortages)),
+        markup=False,
+    )
     unreachable = [s for i, s in enumerate(loaded.shortages) if not reachable[i]]
     if unreachable:
         unreached = _("{count} shortage(s) no eligible candidate can reach:").format(count=len(unreachable))
@@ -118,10 +139,44 @@ def print_supply(loaded: Scenario, pairs: Pairs) -> None:
             )
 
 
-def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
-    """One empty seat: what keeps it empty, and what each relaxation would change."""
-    from optimizer.explain import stage_values
+def _releasable(loaded: Scenario, people: set[int]) -> int:
+    """How many of these people their agencies' release caps let go at most."""
+    per_agency = Counter(loaded.candidates[c].agency_id for c in people)
+    return sum(min(n, loaded.agency_by_id[a].max_release) for a, n in per_agency.items())
 
+
+def print_conflicts(scenario: Scenario, conflicts: tuple[Conflict, ...] | list[Conflict]) -> None:
+    """Every conflict set, the headline in red."""
+    from reports.conflict_lines import conflict_lines
+
+    lines = conflict_lines(scenario, conflicts)
+    out.print(lines[0], style="red", markup=False)
+    for line in lines[1:]:
+        out.print(line, style="bold" if not line.startswith(" ") else None, markup=False)
+
+
+def print_levers(scenario: Scenario, found: list[Lever], top: int) -> None:
+    """The changes that buy the most, numbered, best first."""
+    from optimizer.levers import describe
+
+    if not found:
+        out.print(_("No single change a planner controls buys anything."), markup=False)
+        return
+    if found[0].feasible:
+        out.print(_("Each of these single changes alone gives a plan:"), style="bold", markup=False)
+    out.print(
+        _("{count} single change(s) buy something; the best {shown}, each re-solved exactly:").format(
+            count=len(found), shown=min(top, len(found))
+        ),
+        style="bold",
+        markup=False,
+    )
+    for n, lever in enumerate(found[:top], start=1):
+        out.print(f"{n:>3}. {describe(scenario, lever)}", markup=False)
+
+
+def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
+    """One empty seat in two or three lines: the cause, and the change that fills it."""
     shortage = seat.certificate.shortage
     name = explainer.scenario.commune_by_id[shortage.commune_id].name
     out.print(
@@ -137,19 +192,8 @@ def print_seat(explainer: Explainer, seat: SeatExplanation) -> None:
         style="bold",
     )
     out.print(_("  why: {reason}").format(reason=seat.reason or _("nothing keeps it empty")), markup=False)
-    best = stage_values(explainer.optimum)
-    for what_if in seat.what_ifs:
-        if what_if.seats_gained:
-            gain = _("{seats:+d} seat(s) here").format(seats=what_if.seats_gained)
-        else:
-            gain = _("no more seats here")
-        moves = ", ".join(
-            f"{objective_name(k)} {best.get(k)} → {v}" for k, v in what_if.stages.items() if v != best.get(k)
-        )
-        line = _("  if we {change}: {gain}; {moves}").format(
-            change=what_if.change, gain=gain, moves=moves or _("objectives unchanged")
-        )
-        out.print(line, markup=False)
+    if seat.fix:
+        out.print(_("  fix: {change}").format(change=seat.fix), markup=False)
 
 
 def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
@@ -193,10 +237,7 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
         none_found = _("No plan was found within the time limit: give it more time (--time-limit).")
         out.print(f"[red]{escape(none_found)}[/]")
     if plan.status == SolveStatus.INFEASIBLE:
-        conflict = _("These hard rules cannot all hold (drop or relax any one of them):")
-        out.print(f"[red]{escape(conflict)}[/]")
-        for conflict in plan.conflicts:
-            out.print(f"  {conflict.rule} {conflict.item}: {conflict.detail}", markup=False)
+        print_conflicts(scenario, plan.conflicts)
         return
     for stage in plan.objectives:
         proof = (
@@ -206,6 +247,16 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
             name=objective_name(stage.name), value=stage.value, bound=stage.bound, proof=proof
         )
         out.print(f"  {line}", markup=False)
+    if plan.broken:
+        out.print(
+            _("{count} softened rule(s) broken, the fewest any plan can (details in plan.json):").format(
+                count=len(plan.broken)
+            ),
+            style="yellow",
+            markup=False,
+        )
+        for item in plan.broken:
+            out.print(f"  {item.rule} {item.item}", markup=False)
     demanded: Counter[str] = Counter()
     for shortage in scenario.shortages:
         demanded[shortage.specialty] += shortage.seats
@@ -265,6 +316,14 @@ def print_audit(audited: Audited) -> None:
         shown = "" if claimed.get(name) is None else f"{claimed[name]:,.6g}"
         figures.add_row(objective_name(name), f"{value:,.6g}", shown)
     out.print(figures)
+    if audited.broken:
+        title = _("{count} softened rule(s) broken, as the scenario allows (not violations)")
+        softened = Table(title=escape(title.format(count=len(audited.broken))))
+        for column in (_("rule"), _("item"), _("detail")):
+            softened.add_column(column, overflow="fold")
+        for v in audited.broken:
+            softened.add_row(v.rule, v.subject, v.detail)
+        out.print(softened)
     if not audited.violations:
         message = _("{folder}: no violation of the hard rules, KPIs or provenance")
         out.print(message.format(folder=audited.folder), style="green", markup=False)
@@ -279,11 +338,38 @@ def print_audit(audited: Audited) -> None:
 
 
 def print_explanation(explained: Explained) -> None:
-    """explain's result: a person's alternatives, or each empty seat asked about."""
+    """explain's result: a person's alternatives; or the levers, then each empty seat asked about
+    (for a scenario with no plan: its conflicts and the changes that give one)."""
+    explainer = explained.explainer
     if explained.candidate_id is not None:
-        print_alternatives(explained.explainer, explained.candidate_id)
+        print_alternatives(explainer, explained.candidate_id)
+        return
+    if explainer.optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(explainer.scenario, explainer.optimum.conflicts)
+        print_levers(explainer.scenario, explained.levers, explained.top)
         return
     if not explained.shortages:
         out.print(_("Every seat is filled."))
+        return
+    print_levers(explainer.scenario, explained.levers, explained.top)
     for s in explained.shortages:
-        print_seat(explained.explainer, explained.explainer.seat(s))
+        print_seat(explainer, explainer.seat(s, explained.levers))
+
+
+def print_levered(levered: Levered) -> None:
+    """levers' result: the plan and the optimum side by side, then the changes that buy the most."""
+    optimum = levered.optimum
+    if optimum.status == SolveStatus.INFEASIBLE:
+        print_conflicts(levered.scenario, optimum.conflicts)
+    else:
+        line = _("{name}: the plan fills {plan} seat(s); the optimum {optimum} of {demanded}")
+        out.print(
+            line.format(
+                name=levered.scenario.name,
+                plan=levered.seats_in_plan,
+                optimum=optimum.kpis.seats_filled,
+                demanded=optimum.kpis.seats_demanded,
+            ),
+            markup=False,
+        )
+    print_levers(levered.scenario, levered.levers, levered.top)

@@ -9,7 +9,7 @@ import pytest
 from test_audit import MUTATIONS, corpus_scenario
 
 from models.rules import Rule
-from models.scenario import Objective
+from models.scenario import Forbid, Objective
 from optimizer.audit import Row, check_rules
 from optimizer.eligibility import PairIndex, eligible_pairs
 from optimizer.flow import FlowModel
@@ -109,3 +109,26 @@ def test_explain_offers_only_rules_that_can_relax():
     """Every rule `explain` offers to relax has its own relaxation."""
     for name in RELAXATIONS:
         assert type(RULE[name]).relax is not HardRule.relax, name
+
+
+@pytest.mark.parametrize("rule", PAIR_RULES, ids=str)
+def test_the_diagnosis_names_and_describes_each_pair_rule(rule):
+    """A person the rule keeps from a seat is a named instance that reads as one sentence (every cap
+    set, so that each rule can bar someone)."""
+    scenario = corpus_scenario()
+    first = scenario.candidates[0].model_copy(update={"max_distance_km": 5.0})
+    scenario = scenario.model_copy(
+        update={
+            "candidates": (first, *scenario.candidates[1:]),
+            "policy": scenario.policy.model_copy(update={"max_travel_minutes": 30.0, "max_distance_km": 5.0}),
+            "forbid": (
+                Forbid(candidate=scenario.candidates[0].id, commune=scenario.shortages[0].commune_id),
+            ),
+        }
+    )
+    c = scenario.candidate_index[scenario.candidates[0].id]
+    instances = rule.bars(scenario, c, 0, 12.0)
+    assert instances and all(i.rule == rule.name and i.item for i in instances)
+    for instance in instances:
+        text = rule.describe(scenario, instance)
+        assert scenario.candidates[0].id in text and "{" not in text

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import BUNDLED, REPO
 
 from cli import main
 
@@ -73,15 +73,22 @@ def test_missing_scenario_exits_2(tmp_path: Path):
 
 
 def test_infeasible_exits_3_with_the_conflict(tmp_path: Path):
-    """Pinning a person to a commune with capacity 0: exit 3, the pin and the capacity named."""
+    """Sín Thầu hosts 0, yet a pin and the border-IT floor send someone there: two conflicts, each
+    with the capacity; solve exits 3 and validate says the same before any solve."""
     scenario = Path(shutil.copytree(TINY, tmp_path / "infeasible"))
     text = (scenario / "communes.csv").read_text(encoding="utf-8")
     (scenario / "communes.csv").write_text(text.replace(",2,border", ",0,border"), encoding="utf-8")
     result = run("solve", scenario, "--out", tmp_path / "plan")
     assert result.exit_code == 3, result.output
     assert "pins[0]" in result.output and "commune_capacity" in result.output
+    assert "2 independent conflict(s)" in result.output
     diagnosis = json.loads((tmp_path / "plan" / "diagnosis.json").read_text(encoding="utf-8"))
-    assert {c["rule"] for c in diagnosis} == {"pin", "commune_capacity"}
+    sets = [{c["item"] for c in diagnosis if c["set"] == n} for n in (0, 1)]
+    assert sets == [{"pins[0]", "03158"}, {"min_coverage[0]:03158/it", "03158"}]
+    assert all(c["minimal"] for c in diagnosis)
+    checked = run("validate", scenario)
+    assert checked.exit_code == 3, checked.output
+    assert "min_coverage[0]:03158/it" in checked.output and "pins[0]" in checked.output
 
 
 def test_validate_reports_unreachable_shortages():
@@ -134,6 +141,8 @@ def test_explain_empty_seats_and_alternatives(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "03158 Xã Sín Thầu / health: 0 of 1 filled" in result.output
     assert "1 from this commune (home-commune rule)" in result.output
+    shouted = run("explain", TINY, out, "--shortage", "03158:Health")
+    assert shouted.exit_code == 0 and "03158 Xã Sín Thầu / health: 0 of 1 filled" in shouted.output
     result = run("explain", TINY, out, "--candidate", "P001")
     assert result.exit_code == 0, result.output
     assert "03158/it" in result.output and "not seconded" in result.output
@@ -145,3 +154,35 @@ def test_explain_rejects_unknown_targets(tmp_path: Path):
     assert run("solve", TINY, "--out", out).exit_code == 0
     assert run("explain", TINY, out, "--shortage", "03158:cooking").exit_code == 2
     assert run("explain", TINY, out, "--candidate", "P404").exit_code == 2
+
+
+def test_validate_lists_every_conflict_before_any_solve(tmp_path: Path):
+    """The bundled scenario at 150 km: validate exits 3 naming the pins and floors of all six sets,
+    and its supply table shows what the release caps let go."""
+    scenario = Path(shutil.copytree(BUNDLED, tmp_path / "db150"))
+    text = (scenario / "scenario.yaml").read_text(encoding="utf-8")
+    (scenario / "scenario.yaml").write_text(text.replace("max_distance_km: 250", "max_distance_km: 150"))
+    result = run("validate", scenario)
+    assert result.exit_code == 3, result.output
+    assert "6 independent conflict(s)" in result.output
+    for item in ("pins[3]", "pins[4]", "min_coverage[0]:03158/it", "min_coverage[1]:03160/health"):
+        assert item in result.output
+    assert "releasable" in result.output and "release at most 130" in result.output
+    assert run("validate", BUNDLED).exit_code == 0
+
+
+def test_explain_is_short_and_leads_with_the_levers(bundled_plan):
+    """Each empty seat takes two or three lines: the cause and, when one change fills it, that change;
+    no counterfactual that changes nothing, and the levers come first, each named once."""
+    result = run("explain", BUNDLED, bundled_plan[1])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "each re-solved exactly" in lines[0]
+    assert "unchanged" not in result.output and "no more seats" not in result.output
+    heads = [n for n, line in enumerate(lines) if " filled (priority " in line]
+    assert len(heads) == len((bundled_plan[1] / "unfilled.csv").read_text(encoding="utf-8").splitlines()) - 1
+    blocks = [lines[a:b] for a, b in zip(heads, [*heads[1:], len(lines)], strict=True)]
+    assert all(sum(line.startswith("  fix: ") for line in block) <= 1 for block in blocks)
+    assert all(sum(line.startswith("  why: ") for line in block) == 1 for block in blocks)
+    levers = [line for line in lines[1 : heads[0]] if line[:5].strip().rstrip(".").isdigit()]
+    assert len(levers) == 5 and len(set(levers)) == 5

@@ -1,4 +1,4 @@
-"""Property tests on random small scenarios: audited plans, exact optima, minimal conflicts."""
+"""Property tests on random small scenarios: audited plans, exact optima (conflicts: test_conflicts)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from builders import agency, commune, person, scenario, short
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.plan import Conflict, SolveParams, SolveStatus
+from models.plan import SolveParams, SolveStatus
 from models.plan_io import write_plan
 from models.scenario import CoverageFloor, Objective, Pin, Scenario
 from optimizer.audit import Row, audit_folder, check_rules, objective_values
@@ -168,49 +168,3 @@ def test_engines_prove_the_same_stage_values(seed: int):
     cpsat = solve(s, SolveParams(time_limit_s=10, engine="cpsat"))
     assert flow.status == cpsat.status
     assert [(o.name, o.value) for o in flow.objectives] == [(o.name, o.value) for o in cpsat.objectives]
-
-
-def keep_only(s: Scenario, listed: list[Conflict]) -> Scenario:
-    """Drop every pin and floor and lift every capacity and release cap that is not listed."""
-    items = {(c.rule, c.item) for c in listed}
-    floors = []
-    for n, floor in enumerate(s.policy.min_coverage):
-        kept = tuple(
-            c
-            for c in s.floor_communes(floor)
-            if ("min_coverage", f"min_coverage[{n}]:{c}/{floor.specialty}") in items
-        )
-        floors.append(floor.model_copy(update={"communes": kept}))
-    return s.model_copy(
-        update={
-            "pins": tuple(p for n, p in enumerate(s.pins) if ("pin", f"pins[{n}]") in items),
-            "policy": s.policy.model_copy(update={"min_coverage": tuple(floors)}),
-            "communes": tuple(
-                c if ("commune_capacity", c.id) in items else c.model_copy(update={"capacity": 99})
-                for c in s.communes
-            ),
-            "agencies": tuple(
-                a if ("agency_release", a.id) in items else a.model_copy(update={"max_release": 99})
-                for a in s.agencies
-            ),
-        }
-    )
-
-
-@SETTINGS
-@given(seed=st.integers(0, 10**6))
-def test_conflicts_are_irreducible(seed: int):
-    """The listed rule instances conflict on their own, and dropping any one of them resolves it."""
-    s = random_scenario(seed, people=4, floors=True, pins=True)
-    plan = solve(s, SolveParams(time_limit_s=10))
-    if plan.status != SolveStatus.INFEASIBLE:
-        return
-    listed = list(plan.conflicts)
-    assert listed
-    if any(c.rule in ("shortage_seats", "one_seat_per_person") for c in listed):
-        return
-    params = SolveParams(time_limit_s=10)
-    assert solve(keep_only(s, listed), params).status == SolveStatus.INFEASIBLE
-    for dropped in listed:
-        rest = [c for c in listed if c != dropped]
-        assert solve(keep_only(s, rest), params).status != SolveStatus.INFEASIBLE, dropped

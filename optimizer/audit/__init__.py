@@ -14,24 +14,35 @@ from models.scenario import Scenario
 from optimizer.audit.claims import check_claims, objective_values
 from optimizer.audit.files import Row, Violation, read_claims, read_rows
 from optimizer.audit.rules import check_rules
+from optimizer.audit.soft import check_broken, softened
 
-__all__ = ["Row", "Violation", "audit_folder", "check_rules", "costs", "objective_values"]
+__all__ = ["Row", "Violation", "audit", "audit_folder", "check_rules", "costs", "objective_values"]
 
 
 def audit_folder(scenario: Scenario, folder: Path) -> list[Violation]:
     """Check a plan folder: assignments.csv always, plan.json and unfilled.csv when present.
 
     A redacted plan (people as pseudonyms) is checked with the pseudonyms mapped back to the
-    scenario's ids, which only the holder of the scenario can do.
+    scenario's ids, which only the holder of the scenario can do. Softened items the plan breaks
+    are not violations (`audit` lists them apart), but a false `broken` list is.
     """
+    return audit(scenario, folder)[0]
+
+
+def audit(scenario: Scenario, folder: Path) -> tuple[list[Violation], list[Violation]]:
+    """The violations of a plan folder, and apart from them the softened items it breaks."""
     folder = Path(folder)
     found: list[Violation] = []
     files = read_plan_files(folder)
     claims, rows = _read(scenario, files, found)
-    found.extend(check_rules(scenario, rows))
+    families = softened(scenario, claims)
+    checked = check_rules(scenario, rows)
+    broken = [v for v in checked if v.rule in families]
+    found.extend(v for v in checked if v.rule not in families)
     if claims is not None:
         found.extend(check_claims(scenario, rows, claims, files))
-    return found
+        found.extend(check_broken(scenario, claims, broken))
+    return found, broken
 
 
 def _read(scenario: Scenario, files: PlanFiles, found: list[Violation]) -> tuple[dict | None, list[Row]]:

@@ -234,7 +234,7 @@ def _floors(scenario: Scenario, rows: list[Row]) -> list[Violation]:
                 found.append(
                     Violation(
                         Rule.MIN_COVERAGE,
-                        f"min_coverage[{n}] {commune_id}/{floor.specialty}",
+                        f"min_coverage[{n}]:{commune_id}/{floor.specialty}",
                         _("{got} filled < {required} required").format(
                             got=got[key], required=min(floor.at_least, seats[key])
                         ),

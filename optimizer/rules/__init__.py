@@ -4,11 +4,14 @@ Each entry is a small class in one of three files, listed in that file's registr
 
 - `group_rules.py` (`GROUP_RULES`): rules that bound a sum over pairs (seats, capacity, release,
   pins, floors). An entry gives its instances, its CP-SAT row (`constrain`), the flow network
-  segment that carries it, how the diagnosis describes an instance, and how to relax it.
+  segment that carries it, how the diagnosis describes an instance, how to relax it, its levers
+  (single planner changes worth re-solving) and, for pins and floors, the `soften` family that
+  makes it soft (`family`, `without`, `kept`).
 - `pair_rules.py` (`PAIR_RULES`): rules about one person at one seat (level, travel caps,
   availability, forbids, home commune). An entry gives the mask of the pairs it keeps (`keeps`,
   read by eligibility and by the certificates of empty seats), how a certificate describes the
-  holders it keeps out, and how to relax it.
+  holders it keeps out, how a conflict names and describes one person kept from one seat (`bars`,
+  `describe`), how to relax it and its levers.
 - `objectives.py` (`OBJECTIVES`): the objectives; an entry says how a stage runs it. (Import it
   as `optimizer.rules.objectives`: eligibility reads the rules, and the objectives read eligibility.)
 

@@ -13,6 +13,7 @@ from models.scenario import Scenario
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+    from models.plan import Plan
     from optimizer.eligibility import PairIndex, Pairs
     from optimizer.model import SecondmentModel
     from optimizer.reasons import Certificate
@@ -45,12 +46,27 @@ class HardRule:
         """Scenarios with this rule eased just enough to help the certificate's seats (none by default)."""
         return []
 
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """Single changes of this rule a planner controls, worth re-solving given the optimum (none by
+        default): one step each, e.g. one more release."""
+        return []
+
 
 class GroupRule(HardRule):
     """A rule that bounds a sum over pairs: a CP-SAT row and a bound on one named network segment."""
 
     segments: ClassVar[tuple[str, ...]]
     """The flow network's segments whose arc bounds carry the rule."""
+    family: ClassVar[str | None] = None
+    """The `soften` family that makes the rule soft (None: it is always hard)."""
+
+    def without(self, scenario: Scenario) -> Scenario:
+        """The scenario with none of the rule's instances: what the engines solve once it is soft."""
+        raise NotImplementedError
+
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """Count the instance in the `rules_kept` stage: one when it holds (for a soft rule)."""
+        raise NotImplementedError
 
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         """Every place the rule applies, in a stable order."""
@@ -69,6 +85,18 @@ class GroupRule(HardRule):
         return False
 
 
+@dataclass
+class KeptStage:
+    """The terms of the `rules_kept` stage, gathered from the soft rules' instances."""
+
+    pair_weights: np.ndarray
+    """One per pair that keeps an instance (exact where a person fills one seat)."""
+    opened_weights: np.ndarray
+    """One per shortage whose first filled seat keeps an instance."""
+    needs: list[tuple[np.ndarray, int]]
+    """Groups of pairs of which so many must be chosen to keep an instance (all or nothing)."""
+
+
 class PairRule(HardRule):
     """A rule about one person at one seat: eligibility drops the pairs that break it."""
 
@@ -82,4 +110,15 @@ class PairRule(HardRule):
 
     def blocked(self, scenario: Scenario, count: int, nearest: float) -> str:
         """Why `count` holders of a short specialty cannot go (nearest: their best km or minutes)."""
+        raise NotImplementedError
+
+    def bars(self, scenario: Scenario, candidate: int, shortage: int, figure: float) -> list[Instance]:
+        """The rule's instances that keep this candidate from this shortage, as conflicts name them
+        (by default one: this person at this commune, whatever the specialty)."""
+        person, seat = scenario.candidates[candidate], scenario.shortages[shortage]
+        item = f"{person.id}@{seat.commune_id}"
+        return [Instance(self.name, item, (candidate, shortage, figure), np.zeros(0, dtype=np.int64), 0)]
+
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        """One of the rule's barring instances where the planner will find it, with the numbers."""
         raise NotImplementedError

@@ -6,6 +6,7 @@ CP-SAT, the flow network and the diagnosis), its CP-SAT row, its description and
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,11 +14,12 @@ import numpy as np
 from i18n import N_, _
 from models.rules import Rule
 from models.scenario import CoverageFloor, Pin, Scenario, Shortage
-from optimizer.rules.base import GroupRule, Instance
+from optimizer.rules.base import GroupRule, Instance, KeptStage
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+    from models.plan import Plan
     from optimizer.eligibility import PairIndex, Pairs
     from optimizer.model import SecondmentModel
     from optimizer.reasons import Certificate
@@ -57,7 +59,7 @@ class ShortageSeats(GroupRule):
     name = Rule.SHORTAGE_SEATS
     statement = N_("A shortage gets at most its number of seats.")
     where = "shortages.csv seats"
-    segments = ("seats",)
+    segments = ("opened", "seats")
 
     def limits(self, scenario: Scenario) -> np.ndarray:
         """Seats of each shortage."""
@@ -126,6 +128,22 @@ class CommuneCapacity(GroupRule):
         )
         return [(change, scenario.model_copy(update={"communes": communes}))]
 
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """One more desk in each full commune still lacking someone (in every one when there is no plan)."""
+        hosted = Counter(a.commune_id for a in baseline.assignments)
+        short = {u.commune_id for u in baseline.unfilled}
+        found = []
+        for commune in scenario.communes:
+            if commune.id not in short or (_solved(baseline) and hosted[commune.id] < commune.capacity):
+                continue
+            bigger = commune.model_copy(update={"capacity": commune.capacity + 1})
+            change = _("{commune} hosts one more ({new} instead of {old})").format(
+                commune=commune.name, new=bigger.capacity, old=commune.capacity
+            )
+            communes = tuple(bigger if c.id == commune.id else c for c in scenario.communes)
+            found.append((change, scenario.model_copy(update={"communes": communes})))
+        return found
+
 
 class AgencyRelease(GroupRule):
     """An agency releases at most max_release of its people."""
@@ -174,6 +192,21 @@ class AgencyRelease(GroupRule):
             relaxed.append((change, scenario.model_copy(update={"agencies": agencies})))
         return relaxed
 
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """One more release for each agency whose cap binds (for every one when there is no plan)."""
+        released = Counter(a.agency_id for a in baseline.assignments)
+        found = []
+        for agency in scenario.agencies:
+            if _solved(baseline) and released[agency.id] < agency.max_release:
+                continue
+            bigger = agency.model_copy(update={"max_release": agency.max_release + 1})
+            change = _("{agency} releases one more ({new} instead of {old})").format(
+                agency=agency.id, new=bigger.max_release, old=agency.max_release
+            )
+            agencies = tuple(bigger if a.id == agency.id else a for a in scenario.agencies)
+            found.append((change, scenario.model_copy(update={"agencies": agencies})))
+        return found
+
 
 def pin_matches(pin: Pin, shortage: Shortage) -> bool:
     """Whether a seat in this shortage keeps the pin."""
@@ -187,6 +220,14 @@ class PinRule(GroupRule):
     statement = N_("A pinned candidate is seconded to the pinned commune, and specialty if given.")
     where = "scenario.yaml pins"
     segments = ("person", "own")
+    family = "pins"
+
+    def without(self, scenario: Scenario) -> Scenario:
+        return scenario.model_copy(update={"pins": ()})
+
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """A pin holds when its person's one seat is among the pairs that keep it."""
+        stage.pair_weights[instance.pairs] += 1
 
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         found = []
@@ -247,6 +288,17 @@ class PinRule(GroupRule):
                 text = N_("scenario.yaml {item}: {candidate} must go to {target}")
         return _(text).format(**fields)
 
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """Each pin dropped."""
+        found = []
+        for n, pin in enumerate(scenario.pins):
+            change = _("drop pins[{n}] ({candidate} to {commune})").format(
+                n=n, candidate=pin.candidate, commune=scenario.commune_by_id[pin.commune].name
+            )
+            pins = tuple(p for k, p in enumerate(scenario.pins) if k != n)
+            found.append((change, scenario.model_copy(update={"pins": pins})))
+        return found
+
 
 def _blocking(scenario: Scenario, candidate_id: str, shortage: Shortage) -> str:
     """The per-pair rules keeping a candidate from one shortage, named ('' when none)."""
@@ -269,7 +321,19 @@ class MinCoverage(GroupRule):
     name = Rule.MIN_COVERAGE
     statement = N_("Each commune a floor selects gets at least min(at_least, seats) filled in its specialty.")
     where = "scenario.yaml policy.min_coverage"
-    segments = ("seats",)
+    segments = ("opened", "seats")
+    family = "min_coverage"
+
+    def without(self, scenario: Scenario) -> Scenario:
+        return scenario.model_copy(update={"policy": scenario.policy.model_copy(update={"min_coverage": ()})})
+
+    def kept(self, instance: Instance, stage: KeptStage) -> None:
+        """A floor of one seat holds with its shortage's first seat; a larger one all or nothing."""
+        _n, s = instance.key  # type: ignore[misc]
+        if instance.bound == 1:
+            stage.opened_weights[s] += 1
+        else:
+            stage.needs.append((instance.pairs, instance.bound))
 
     def instances(self, scenario: Scenario, pairs: Pairs, index: PairIndex) -> list[Instance]:
         found = []
@@ -332,6 +396,11 @@ class MinCoverage(GroupRule):
 def _need(floor: CoverageFloor, shortage: Shortage) -> int:
     """What a floor asks of one shortage: at_least, but no more than its seats."""
     return min(floor.at_least, shortage.seats)
+
+
+def _solved(plan: Plan) -> bool:
+    """Whether a plan exists (its assignments show which caps bind)."""
+    return plan.status in ("OPTIMAL", "FEASIBLE")
 
 
 ONE_SEAT_PER_PERSON = OneSeatPerPerson()

@@ -2,7 +2,8 @@
 
 Each is one class: its name, statement and place in the scenario, the mask of the pairs it keeps
 (read alike by eligibility and by the certificates of empty seats), how a certificate describes
-the holders it keeps out, and (for those a planner can ease) its relaxation.
+the holders it keeps out, how a conflict names one person kept from one seat (`bars`, `describe`),
+and (for those a planner can ease) its relaxation and its levers.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import numpy as np
 from i18n import N_, _
 from models.rules import Rule
 from models.scenario import Scenario, Shortage
-from optimizer.rules.base import PairRule
+from optimizer.rules.base import Instance, PairRule
 from optimizer.rules.pair_view import CAP_TOLERANCE, PairView
 
 if TYPE_CHECKING:
+    from models.plan import Plan
     from optimizer.reasons import Certificate
+
+NONE = np.zeros(0, dtype=np.int64)
+LEVER_STEP = 10.0
+"""How much wider a travel cap the levers try (km or minutes)."""
 
 
 class SpecialtyLevel(PairRule):
@@ -31,6 +37,9 @@ class SpecialtyLevel(PairRule):
 
     def keeps(self, view: PairView) -> np.ndarray | None:
         return view.level[:, None] >= view.table.min_level[view.shortage][None, :]
+
+    def figure(self, view: PairView) -> np.ndarray:
+        return np.broadcast_to(view.level[:, None], view.shape).astype(float)
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} hold {specialty} below level {level}").format(
@@ -49,6 +58,42 @@ class SpecialtyLevel(PairRule):
         shortages = tuple(lower if s.key == shortage.key else s for s in scenario.shortages)
         change = _("accept level {new} instead of {old}").format(new=level, old=shortage.min_level)
         return [(change, scenario.model_copy(update={"shortages": shortages}))]
+
+    def bars(self, scenario: Scenario, candidate: int, shortage: int, figure: float) -> list[Instance]:
+        person, seat = scenario.candidates[candidate], scenario.shortages[shortage]
+        item = f"{person.id}@{seat.commune_id}/{seat.specialty}"
+        return [Instance(self.name, item, (candidate, shortage, figure), NONE, 0)]
+
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        candidate, shortage, level = instance.key  # type: ignore[misc]
+        seat = scenario.shortages[shortage]
+        return _(
+            "{candidate} cannot go to {commune}/{specialty}: level {level:.0f} < {required} required"
+        ).format(
+            candidate=scenario.candidates[candidate].id,
+            commune=scenario.commune_by_id[seat.commune_id].name,
+            specialty=seat.specialty,
+            level=level,
+            required=seat.min_level,
+        )
+
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """One level lower on each short post above level 1."""
+        short = {(u.commune_id, u.specialty) for u in baseline.unfilled}
+        found = []
+        for seat in scenario.shortages:
+            if seat.key not in short or seat.min_level <= 1:
+                continue
+            lower = seat.model_copy(update={"min_level": seat.min_level - 1})
+            change = _("accept level {new} instead of {old} for {commune} {specialty}").format(
+                new=lower.min_level,
+                old=seat.min_level,
+                commune=scenario.commune_by_id[seat.commune_id].name,
+                specialty=seat.specialty,
+            )
+            shortages = tuple(lower if s.key == seat.key else s for s in scenario.shortages)
+            found.append((change, scenario.model_copy(update={"shortages": shortages})))
+        return found
 
 
 class TravelCap(PairRule):
@@ -83,6 +128,28 @@ class TravelCap(PairRule):
         cap = math.ceil(float(only_this.min()) * 10) / 10
         policy = scenario.policy.model_copy(update={self.field: cap})
         change = _("raise the travel cap to {cap:g} {unit}").format(cap=cap, unit=self.unit)
+        return [(change, scenario.model_copy(update={"policy": policy}))]
+
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        candidate, shortage, figure = instance.key  # type: ignore[misc]
+        seat = scenario.shortages[shortage]
+        return _("{candidate} cannot go to {commune}: {figure:.0f} {unit} > cap {cap:g} {unit}").format(
+            candidate=scenario.candidates[candidate].id,
+            commune=scenario.commune_by_id[seat.commune_id].name,
+            figure=figure,
+            unit=self.unit,
+            cap=self.cap(scenario),
+        )
+
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """The cap ten units wider."""
+        cap = self.cap(scenario)
+        if cap is None:
+            return []
+        policy = scenario.policy.model_copy(update={self.field: cap + LEVER_STEP})
+        change = _("travel cap {new:g} {unit} instead of {old:g}").format(
+            new=cap + LEVER_STEP, unit=self.unit, old=cap
+        )
         return [(change, scenario.model_copy(update={"policy": policy}))]
 
 
@@ -130,6 +197,16 @@ class PersonalDistance(PairRule):
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} beyond their personal distance cap").format(count=count)
 
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        candidate, shortage, figure = instance.key  # type: ignore[misc]
+        person = scenario.candidates[candidate]
+        return _("{candidate} cannot go to {commune}: {km:.0f} km > their own cap {cap:g} km").format(
+            candidate=person.id,
+            commune=scenario.commune_by_id[scenario.shortages[shortage].commune_id].name,
+            km=figure,
+            cap=person.max_distance_km,
+        )
+
 
 class Availability(PairRule):
     """The candidate is available for the whole period."""
@@ -143,6 +220,20 @@ class Availability(PairRule):
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} not available for the whole period").format(count=count)
+
+    def bars(self, scenario: Scenario, candidate: int, shortage: int, figure: float) -> list[Instance]:
+        person = scenario.candidates[candidate]
+        return [Instance(self.name, person.id, (candidate, shortage, figure), NONE, 0)]
+
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        person, period = scenario.candidates[instance.key[0]], scenario.period  # type: ignore[index]
+        return _("{candidate} is available {start}–{end}, not the whole period {first}–{last}").format(
+            candidate=person.id,
+            start=person.available_from or "…",
+            end=person.available_to or "…",
+            first=period.start if period else "…",
+            last=period.end if period else "…",
+        )
 
 
 class ForbidRule(PairRule):
@@ -168,6 +259,34 @@ class ForbidRule(PairRule):
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} forbidden here").format(count=count)
 
+    def bars(self, scenario: Scenario, candidate: int, shortage: int, figure: float) -> list[Instance]:
+        person, seat = scenario.candidates[candidate], scenario.shortages[shortage]
+        return [
+            Instance(self.name, f"forbid[{n}]", n, NONE, 0)
+            for n, f in enumerate(scenario.forbid)
+            if (f.candidate, f.commune) == (person.id, seat.commune_id)
+            and f.specialty in (None, seat.specialty)
+        ]
+
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        forbid = scenario.forbid[int(instance.key)]  # type: ignore[call-overload]
+        commune = scenario.commune_by_id[forbid.commune]
+        where = f"{forbid.commune} {commune.name}" + (f"/{forbid.specialty}" if forbid.specialty else "")
+        return _("scenario.yaml {item}: {candidate} must not go to {commune}").format(
+            item=instance.item, candidate=forbid.candidate, commune=where
+        )
+
+    def levers(self, scenario: Scenario, baseline: Plan) -> list[tuple[str, Scenario]]:
+        """Each forbid dropped."""
+        found = []
+        for n, forbid in enumerate(scenario.forbid):
+            change = _("drop forbid[{n}] ({candidate} at {commune})").format(
+                n=n, candidate=forbid.candidate, commune=scenario.commune_by_id[forbid.commune].name
+            )
+            kept = tuple(f for k, f in enumerate(scenario.forbid) if k != n)
+            found.append((change, scenario.model_copy(update={"forbid": kept})))
+        return found
+
 
 class HomeCommune(PairRule):
     """With avoid_home_commune, no one is seconded to their home commune."""
@@ -184,6 +303,13 @@ class HomeCommune(PairRule):
 
     def blocked(self, scenario: Scenario, shortage: Shortage, count: int, nearest: float) -> str:
         return _("{count} from this commune (home-commune rule)").format(count=count)
+
+    def describe(self, scenario: Scenario, instance: Instance) -> str:
+        candidate, shortage, _figure = instance.key  # type: ignore[misc]
+        return _("{candidate} cannot go to {commune}: it is their home commune (avoid_home_commune)").format(
+            candidate=scenario.candidates[candidate].id,
+            commune=scenario.commune_by_id[scenario.shortages[shortage].commune_id].name,
+        )
 
 
 SPECIALTY_LEVEL = SpecialtyLevel()
