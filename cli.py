@@ -425,6 +425,56 @@ def wrote(path: object) -> None:
     out.print(_("wrote {path}").format(path=path), markup=False)
 
 
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.option("--vary", multiple=True, metavar="KEY=V1,V2,...", help="A KEY and its values (repeatable).")
+@click.option("--grid", type=click.Path(), help="A sweep file (vary: and/or variants:).")
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Sweep folder (re-run: resume).")
+@click.option("--jobs", type=click.IntRange(1, 512), help="Local worker processes  [default: the cores].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Solve on this Dask distributed scheduler.")
+@click.option("--time-limit", "time_limit_s", default=60.0, show_default=True, help="Seconds per variant.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the solver.")
+@click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True)
+@click.option("--keep-plans", is_flag=True, help="Also write each variant's plan folder under DIR/plans/.")
+@click.option("--fresh", is_flag=True, help="Solve every variant again, forgetting those kept in DIR.")
+@click.option("--force", is_flag=True, help="Write into a folder that holds other files.")
+def sweep(scenario: str, **options: Any) -> None:
+    """Solve variants of a scenario and write one table (sweep.csv, sweep.xlsx) and one page (sweep.html).
+
+    A KEY is policy.NAME, TABLE.COLUMN (every row) or TABLE[ID].COLUMN (one row); a value is
+    absolute (120), relative (+1, -1), a factor (x1.2) or a range (100:200:50).
+
+    \b
+    Example:
+      secondment sweep scenarios/dien-bien-2025 --vary policy.max_distance_km=240,250,260 --out what-if/km
+    """
+    from commands.what_if import sweep_variants
+
+    sweep_variants(scenario, **options)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.option("--trade", required=True, metavar="FIRST:SECOND", help="Two of coverage, distance, preference.")
+@click.option("--points", default="11", show_default=True, help="Points spread over FIRST's range, or all.")
+@click.option("--others", type=click.Choice(["ignore", "hold"]), default="ignore", show_default=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Folder to write.")
+@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for each solve of a point.")
+@click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
+def frontier(scenario: str, **options: Any) -> None:
+    """The exact Pareto front between two objectives, its knee and marginal rates, each point a plan.
+
+    --others hold optimises and keeps the scenario's other objectives first; ignore drops them.
+
+    \b
+    Example:
+      secondment frontier scenarios/dien-bien-2025 --trade coverage:distance --points 5 --out what-if/front
+    """
+    from commands.what_if import trade_off
+
+    trade_off(scenario, **options)
+
+
 def run() -> None:
     """Console entry point: what escapes the command group still ends in one line and its exit code."""
     try:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run                     # all instances (about 20 minutes on 2 cores)
     .venv/bin/python -m bench.run --only province     # one instance
+    .venv/bin/python -m bench.sweep                   # the sweep throughput alone (also run by a full run)
 
 Each measurement runs in its own process (peak memory is that process's; HiGHS and OR-Tools never
 share one). Ratios are against the bare min-cost flow measured in the same run.
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench import sweep as sweep_bench
 from models.scenario_writer import write_scenario
 from models.synthetic import province_scenario
 
@@ -91,6 +94,8 @@ def main() -> None:
     args.out.write_text(_report(results, command, args) + _kept(args.out), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
+    if not args.only:
+        sweep_bench.main(args.out)
 
 
 def _instance(name: str, work: Path) -> Path:
@@ -143,11 +148,10 @@ def _cli(folder: Path, plan: Path) -> dict[str, Any]:
 
 
 def _kept(path: Path) -> str:
-    """Sections other benchmarks wrote into the file (between their markers), carried over."""
+    """Sections other benchmarks wrote into the file (between their begin/end markers), carried over."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    begin = text.find("<!-- diagnosis: begin -->")
-    end = text.find("<!-- diagnosis: end -->")
-    return "\n" + text[begin : end + len("<!-- diagnosis: end -->")] + "\n" if 0 <= begin < end else ""
+    found = re.finditer(r"<!-- (.+?): begin -->.*?<!-- \1: end -->", text, flags=re.DOTALL)
+    return "".join(f"\n{match.group(0)}\n" for match in found)
 
 
 def _report(results: dict[str, dict[str, Any]], command: str, args: argparse.Namespace) -> str:

@@ -21,11 +21,13 @@ def solve(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    pairs: Pairs | None = None,
 ) -> Plan:
     """Optimise the scenario's objectives in their declared order under every hard rule.
 
     Setting `stop` (e.g. on Ctrl-C) ends the search: the best plan found so far comes back, its
-    unfinished stages marked unproven.
+    unfinished stages marked unproven. `pairs`, when given, must be `eligible_pairs(scenario)`
+    (a sweep passes the ones it derived from its base scenario's).
 
     The exact min-cost flow engine runs the stages when their combined costs fit in 64 bits;
     otherwise (or when asked) CP-SAT does, warm-started stage after stage.
@@ -33,7 +35,7 @@ def solve(
     params = params or SolveParams()
     softened = soft.families(scenario, params)
     hard = soft.hardened(scenario, softened) if softened else scenario
-    pairs = eligible_pairs(hard)
+    pairs = eligible_pairs(hard) if pairs is None or softened else pairs
     engines: list[type[Runner]] = {
         "auto": [FlowRunner, CpSatRunner],
         "flow": [FlowRunner],
