@@ -20,6 +20,7 @@ import i18n
 from commands.errors import CliError, ExitCode, exit_codes
 from commands.solving import CtrlC, Interrupted
 from i18n import _
+from i18n.help import translate_help
 from models.plan import MAX_SECONDS, MAX_SEED, MAX_WORKERS, SolveStatus
 from reports.terminal import err, out
 
@@ -54,13 +55,20 @@ def finish(code: ExitCode) -> None:
     type=click.Choice(i18n.LANGUAGES),
     help="Language of the messages and reports (default: SECONDMENT_LANG, else the locale).",
 )
-def main(lang: str | None) -> None:
-    """Match civil servants to commune specialty shortages, provably well."""
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
+    """Match civil servants to commune specialty shortages, provably well.
+
+    \b
+    Example (in Vietnamese):
+      secondment --lang vi validate scenarios/dien-bien-2025
+    """
     chosen = i18n.language_from(lang)
     try:
         i18n.set_language(chosen)
     except ValueError as error:
         raise CliError(_("SECONDMENT_LANG: {error}").format(error=error)) from None
+    translate_help(ctx.command)
 
 
 class Seconds(click.ParamType):
@@ -154,6 +162,7 @@ def validate(scenario: str, time_limit: float, allow_outside_paths: bool) -> Non
 @click.option(
     "--full-out", type=click.Path(), help="With --redact: also write the full plan (for HR) to this folder."
 )
+@click.option("--xlsx", "with_xlsx", is_flag=True, help="Also write the plan as a workbook, plan.xlsx.")
 @OUTSIDE_PATHS
 @BASELINE
 def solve(
@@ -169,6 +178,7 @@ def solve(
     force: bool,
     redact: bool,
     full_out: str | None,
+    with_xlsx: bool,
     allow_outside_paths: bool,
     baseline: str | None,
 ) -> None:
@@ -182,6 +192,7 @@ def solve(
       secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --time-limit 30
       secondment solve scenarios/dien-bien-2025 --out plans/public --redact --full-out plans/hr
       secondment solve scenarios/dien-bien-2025 --out plans/cp --engine cpsat --cpsat num_workers=2
+      secondment solve scenarios/dien-bien-2025 --out plans/dien-bien --xlsx
       secondment solve scenarios/dien-bien-2025 --out plans/soft --soften pins,min_coverage
       secondment solve scenarios/dien-bien-2025-round2 --out plans/round2
       secondment solve scenarios/dien-bien-2025-round2 --out plans/round2b --baseline plans/round2
@@ -204,7 +215,9 @@ def solve(
         "cpsat": cpsat_settings,
         "soften": families,
     }
-    solved = solve_into(scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, baseline)
+    solved = solve_into(
+        scenario, out_dir, settings, force, redact, full_out, allow_outside_paths, baseline, with_xlsx
+    )
     print_summary(solved.scenario, solved.plan, solved.folder, solved.seconds)
     print_changes(solved.scenario, solved.plan)
     if solved.plan.status == SolveStatus.INFEASIBLE:
@@ -396,36 +409,65 @@ def report(scenario: str, plan_dir: str, out_file: str, levers: int, baseline: s
 @click.option(
     "--yaml/--no-yaml",
     "with_yaml",
-    default=True,
+    default=False,
     show_default=True,
-    help="Also write scenario.yaml beside the workbook, naming its sheets.",
+    help="Write scenario.yaml beside the workbook for the name, period and policy (else the scenario sheet).",
 )
-@click.option("--name", help="Scenario name in scenario.yaml (default: the workbook's file name).")
+@click.option("--name", help="Scenario name (default: the workbook's file name).")
+@click.option(
+    "--from", "source", type=click.Path(), help="Fill the workbook with this scenario (folder, YAML, .xlsx)."
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
-def template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> None:
-    """Write a blank scenario workbook: a sheet per table, a README sheet, drop-down lists.
+def template(out_file: str, with_yaml: bool, name: str | None, source: str | None, force: bool) -> None:
+    """Write a scenario workbook: README, scenario keys, a sheet per table and list, drop-downs.
 
-    With scenario.yaml beside it (the default) the folder is a scenario: fill in the sheets, then
-    validate and solve the folder (`secondment solve rounds/2026 --out plans/2026`).
+    The workbook alone is the whole scenario: fill in the sheets, then validate and solve it.
+    `--from` writes an existing scenario as one workbook; the README sheet follows --lang.
 
     \b
     Example:
-      secondment template --out rounds/2026/book.xlsx
+      secondment template --out rounds/2026/book.xlsx --from scenarios/dien-bien-2025
+      secondment solve rounds/2026/book.xlsx --out plans/2026
     """
-    from commands.writing import write_blank_template
-    from reports.template import tables_yaml
+    from commands.writing import write_scenario_book
 
-    written = write_blank_template(out_file, with_yaml, name, force)
+    written = write_scenario_book(out_file, with_yaml, name, source, force)
     for path in written:
         wrote(path)
-    book = written[0]
-    if with_yaml:
-        then = _("Fill in the sheets, then:")
-        out.print(f"{then} secondment validate {book.parent}", markup=False)
-        out.print(f"{' ' * len(then)} secondment solve {book.parent} --out plans/NAME", markup=False)
-    else:
-        out.print(_("Name its sheets in your scenario.yaml:"), markup=False)
-        out.print(tables_yaml(book.name), markup=False)
+    target = written[0].parent if with_yaml else written[0]
+    then = _("Fill in the sheets, then:")
+    out.print(f"{then} secondment validate {target}", markup=False)
+    out.print(f"{' ' * len(then)} secondment solve {target} --out plans/NAME", markup=False)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("plan_dir", type=click.Path())
+@click.option("--out", "out_file", required=True, type=click.Path(), help="The document to write (.docx).")
+@click.option(
+    "--by",
+    type=click.Choice(("commune", "agency")),
+    default="commune",
+    show_default=True,
+    help="Group the list by the commune people go to, or by the agency they come from.",
+)
+@click.pass_context
+def decision(ctx: click.Context, scenario: str, plan_dir: str, out_file: str, by: str) -> None:
+    """Write the annex of the secondment decision: who goes where, numbered, grouped, with totals.
+
+    In Vietnamese unless --lang or SECONDMENT_LANG asks otherwise.
+
+    \b
+    Example:
+      secondment decision scenarios/dien-bien-2025 plans/dien-bien-2025 --out annex.docx
+      secondment decision scenarios/dien-bien-2025 plans/dien-bien-2025 --out annex.docx --by agency
+    """
+    from commands.reading import decision_annex
+
+    asked = bool(ctx.parent and ctx.parent.params.get("lang")) or bool(os.environ.get("SECONDMENT_LANG"))
+    if not asked:
+        i18n.set_language("vi")
+    wrote(decision_annex(scenario, plan_dir, out_file, by))
 
 
 @main.command()

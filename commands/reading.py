@@ -219,3 +219,15 @@ def compare_plan_folders(
         not_an_input(target, (Path(plan_a), Path(plan_b)), scenario_paths)
         write_output(lambda: write_comparison(comparison, target), target)
     return comparison, target
+
+
+def decision_annex(scenario_path: str, plan_dir: str, out_file: str, by: str = "commune") -> Path:
+    """Write the decision annex (.docx) of a plan folder, grouped by commune or agency; the file written."""
+    from reports.decision import annex_groups, write_annex
+    from reports.plan_data import read_plan_folder
+
+    target = output_path(out_file, (".docx",))
+    scenario = load_scenario(scenario_path)
+    plan = read_plan_folder(Path(plan_dir), scenario)
+    groups = annex_groups(plan.assignments, scenario, by)
+    return write_output(lambda: write_annex(target, groups, scenario), target)

@@ -8,6 +8,7 @@ import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from commands.errors import CliError, ExitCode
 from i18n import _
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
-from models.plan_io import OutputExists, reserve_plan, write_into
+from models.plan_io import WORKBOOK_FILE, OutputExists, reserve_plan, write_into
 from models.scenario import Scenario
 from reports.terminal import ProgressLine, err
 
@@ -41,9 +42,11 @@ def solve_into(
     full_out: str | None = None,
     allow_outside_paths: bool = False,
     baseline: str | None = None,
+    with_xlsx: bool = False,
 ) -> Solved:
     """Solve a scenario with SolveParams(**settings) and write its plan folder (pseudonyms with `redact`,
-    the full plan then to `full_out`; `baseline`: the previous round's plan folder)."""
+    the full plan then to `full_out`; `baseline`: the previous round's plan folder; plan.xlsx in each
+    with `with_xlsx`)."""
     from models.redact import redact_plan
     from optimizer.cpsat_runner import cpsat_parameters
     from optimizer.solve import solve as optimise
@@ -81,7 +84,10 @@ def solve_into(
             for target, redacted in targets:
                 written = redact_plan(plan, scenario) if redacted else plan
                 try:
-                    kept = not write_into(target, written, extra=diagnosis_file(written))
+                    book = (
+                        partial(plan_workbook, scenario=None if redacted else scenario) if with_xlsx else None
+                    )
+                    kept = not write_into(target, written, extra=diagnosis_file(written), then=book)
                 except (OutputExists, OSError) as error:
                     raise CliError(cannot_write.format(error=error)) from None
                 if kept:
@@ -120,6 +126,15 @@ class CtrlC:
             raise Interrupted
         self.stop.set()
         err.print(_("Ctrl-C: finishing with the best plan found so far (press again to abort)"), markup=False)
+
+
+def plan_workbook(folder: Path, scenario: Scenario | None) -> None:
+    """plan.xlsx beside the plan's files: the report workbook (a redacted plan read without its scenario)."""
+    from reports.plan_data import read_plan_folder
+    from reports.sheets import plan_sheets
+    from reports.workbook import write_workbook
+
+    write_workbook(folder / WORKBOOK_FILE, plan_sheets(read_plan_folder(folder, scenario)))
 
 
 def diagnosis_file(plan: Plan) -> dict[str, str]:

@@ -6,22 +6,33 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import click
+
 from commands.errors import CliError
 from commands.files import output_path, refuse_existing, write_output
+from i18n import _
+from models.loader import load_scenario
 from models.plan_io import OutputExists
 from models.scenario import Scenario
 
 
-def write_blank_template(out_file: str, with_yaml: bool, name: str | None, force: bool) -> list[Path]:
-    """Write the blank workbook and (`with_yaml`) the scenario.yaml naming its sheets; the files written."""
+def write_scenario_book(
+    out_file: str, with_yaml: bool, name: str | None, source: str | None, force: bool
+) -> list[Path]:
+    """Write the scenario workbook (blank, or `source` as one workbook) and, `with_yaml`, the scenario.yaml
+    naming its sheets; the files written."""
     from reports.template import write_scenario_yaml, write_template
 
     book = output_path(out_file, (".xlsx",))
+    if source and with_yaml:
+        raise click.UsageError(_("--from writes the whole scenario into the workbook; leave out --yaml"))
+    scenario = load_scenario(source) if source else None
     yaml_path = book.with_name("scenario.yaml")
     refuse_existing([book, yaml_path] if with_yaml else [book], force)
-    written = [write_output(lambda: write_template(book), book)]
+    title = name or book.stem
+    written = [write_output(lambda: write_template(book, with_yaml, title, scenario), book)]
     if with_yaml:
-        write = lambda: write_scenario_yaml(yaml_path, book.name, name or book.stem)  # noqa: E731
+        write = lambda: write_scenario_yaml(yaml_path, book.name, title)  # noqa: E731
         written.append(write_output(write, yaml_path))
     return written
 

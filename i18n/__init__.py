@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gettext
 import os
+
+from i18n.catalogue import translations
 
 LANGUAGES = ("en", "vi")
 _language = "en"
+_active: gettext.NullTranslations = gettext.NullTranslations()
 
 
 def language_from(option: str | None, environ: dict[str, str] | None = None) -> str:
@@ -20,10 +24,14 @@ def language_from(option: str | None, environ: dict[str, str] | None = None) -> 
 
 def set_language(language: str) -> None:
     """Make `language` the one every later `_()` answers in."""
-    global _language
+    global _language, _active
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
     _language = language
+    _active = translations(language)
+    from i18n import click_text
+
+    click_text.follow(translations(language, "click"))
 
 
 def current_language() -> str:
@@ -33,7 +41,12 @@ def current_language() -> str:
 
 def _(message: str) -> str:
     """`message` in the current language (English text is the message id)."""
-    return message
+    return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form for `count`, in the current language."""
+    return _active.ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
+from i18n import N_, _
+
 VIETNAM_LAT = (7.5, 23.5)
 VIETNAM_LON = (102.0, 117.5)
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -25,7 +27,7 @@ DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 YEAR_FIRST = re.compile(r"^(\d{4})[./](\d{1,2})[./](\d{1,2})$")
-ISO_EXAMPLE = "expected a date as yyyy-mm-dd (ISO 8601), e.g. 2025-08-01"
+ISO_EXAMPLE = N_("expected a date as yyyy-mm-dd (ISO 8601), e.g. 2025-08-01")
 
 
 def field_kind(field: FieldInfo) -> str:
@@ -54,7 +56,7 @@ class CellError(ValueError):
 def read_cell(kind: str, value: str) -> str:
     """The text a row model should parse for a non-blank cell; raise CellError when it is wrong."""
     if value.lower() in PLACEHOLDERS or EXCEL_ERROR.match(value):
-        raise CellError("a placeholder or spreadsheet error, not a value: fix the cell or leave it blank")
+        raise CellError(_("a placeholder or spreadsheet error, not a value: fix the cell or leave it blank"))
     problem = date_problem(value) if kind == "date" else None
     if kind in ("int", "float"):
         problem = number_problem(kind, value)
@@ -70,24 +72,28 @@ def read_cell(kind: str, value: str) -> str:
 def number_problem(kind: str, value: str) -> str | None:
     """A number cell that is not plainly written (decimal commas, grouping, text, NaN, fractions)."""
     if kind == "int" and GROUPED.match(value):
-        return f"digit grouping: write the whole number without separators, e.g. {re.sub('[.,]', '', value)}"
-    whole, _, decimals = value.partition(",")
+        return _("digit grouping: write the whole number without separators, e.g. {number}").format(
+            number=re.sub("[.,]", "", value)
+        )
+    whole, _comma, decimals = value.partition(",")
     if DECIMAL_COMMA.match(value) and len(decimals) == 3:
-        return (
-            f"a comma in a number: write {whole}.{decimals} if it is a decimal comma, or {whole}{decimals} "
+        return _(
+            "a comma in a number: write {decimal} if it is a decimal comma, or {grouped} "
             "if it groups thousands (numbers take a decimal point and no digit grouping)"
-        )
+        ).format(decimal=f"{whole}.{decimals}", grouped=f"{whole}{decimals}")
     if DECIMAL_COMMA.match(value):
-        return (
-            f"a decimal comma: write {whole}.{decimals} with a decimal point "
+        return _(
+            "a decimal comma: write {decimal} with a decimal point "
             "(set the column's number format, or the computer's decimal symbol, to '.')"
-        )
+        ).format(decimal=f"{whole}.{decimals}")
     if kind == "int":
         if INTEGER.match(value):
             return None
-        return "expected a whole number, e.g. 3" + (" (not a fraction)" if NUMBER.match(value) else "")
+        if NUMBER.match(value):
+            return _("expected a whole number, e.g. 3 (not a fraction)")
+        return _("expected a whole number, e.g. 3")
     if not NUMBER.match(value) or not math.isfinite(float(value)):
-        return "expected a number with a decimal point, e.g. 21.4061"
+        return _("expected a number with a decimal point, e.g. 21.4061")
     return None
 
 
@@ -98,31 +104,35 @@ def date_problem(value: str) -> str | None:
         try:
             date.fromisoformat(iso.group(1))
         except ValueError:
-            return f"not a real date: {ISO_EXAMPLE}"
+            return _("not a real date: {expected}").format(expected=_(ISO_EXAMPLE))
         return None
     if INTEGER.match(value) and SERIAL_DAYS[0] <= float(value) <= SERIAL_DAYS[1]:
         day = EXCEL_EPOCH + timedelta(days=int(float(value)))
-        return (
-            f"an Excel serial day number (it means {day.isoformat()}): {ISO_EXAMPLE}; "
+        return _(
+            "an Excel serial day number (it means {day}): {expected}; "
             "format the column as Text and type the date"
-        )
+        ).format(day=day.isoformat(), expected=_(ISO_EXAMPLE))
     day_first = DAY_FIRST.match(value)
     if day_first:
-        return f"{ISO_EXAMPLE}; {_day_month_hint(*map(int, day_first.groups()))}"
+        return f"{_(ISO_EXAMPLE)}; {_day_month_hint(*map(int, day_first.groups()))}"
     year_first = YEAR_FIRST.match(value)
     if year_first:
         y, m, d = map(int, year_first.groups())
-        return f"{ISO_EXAMPLE}; did you mean {_iso(y, m, d) or 'a real date'}?"
-    return ISO_EXAMPLE
+        meant = _iso(y, m, d)
+        hint = _("did you mean {day}?").format(day=meant) if meant else _("did you mean a real date?")
+        return f"{_(ISO_EXAMPLE)}; {hint}"
+    return _(ISO_EXAMPLE)
 
 
 def _day_month_hint(first: int, second: int, year: int) -> str:
     """Say what a `01/08/2025` date means read either way."""
     day_month, month_day = _iso(year, second, first), _iso(year, first, second)
     if day_month and month_day and day_month != month_day:
-        return f"it could be {day_month} (day first, as in Vietnam) or {month_day} (month first)"
+        return _("it could be {day_month} (day first, as in Vietnam) or {month_day} (month first)").format(
+            day_month=day_month, month_day=month_day
+        )
     meant = day_month or month_day
-    return f"did you mean {meant}?" if meant else "it is not a real date either way"
+    return _("did you mean {day}?").format(day=meant) if meant else _("it is not a real date either way")
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -142,15 +152,15 @@ def coordinate_problems(lat: str, lon: str) -> list[tuple[str, str, str]]:
     inside_lon = VIETNAM_LON[0] <= x <= VIETNAM_LON[1]
     if inside_lat and inside_lon:
         return []
-    box = (
-        f"Vietnam lies within latitude {VIETNAM_LAT[0]:g}–{VIETNAM_LAT[1]:g} and "
-        f"longitude {VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g} (WGS84 degrees)"
-    )
+    box = _(
+        "Vietnam lies within latitude {lat_low:g}–{lat_high:g} and longitude {lon_low:g}–{lon_high:g} "
+        "(WGS84 degrees)"
+    ).format(lat_low=VIETNAM_LAT[0], lat_high=VIETNAM_LAT[1], lon_low=VIETNAM_LON[0], lon_high=VIETNAM_LON[1])
     if VIETNAM_LAT[0] <= x <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= y <= VIETNAM_LON[1]:
-        return [("lat", lat, f"lat and lon look swapped (lon is {lon}): {box}")]
+        return [("lat", lat, _("lat and lon look swapped (lon is {lon}): {box}").format(lon=lon, box=box))]
     found = []
     if not inside_lat:
-        found.append(("lat", lat, f"outside Vietnam: {box}"))
+        found.append(("lat", lat, _("outside Vietnam: {box}").format(box=box)))
     if not inside_lon:
-        found.append(("lon", lon, f"outside Vietnam: {box}"))
+        found.append(("lon", lon, _("outside Vietnam: {box}").format(box=box)))
     return found

@@ -33,11 +33,16 @@ class InputProblem:
     def __str__(self) -> str:
         where = shortened(self.file, MAX_VALUE_CHARS)
         if self.row is not None:
-            where += f", row {self.row}"
+            where = _("{where}, row {row}").format(where=where, row=self.row)
         if self.column is not None:
-            where += f", column {shortened(repr(self.column), MAX_VALUE_CHARS)}"
-        got = "" if self.value is None else f": got {shortened(repr(self.value), MAX_VALUE_CHARS)}"
-        return f"{where}{got}: {shortened(self.expected, MAX_EXPECTED_CHARS)}"
+            column = shortened(repr(self.column), MAX_VALUE_CHARS)
+            where = _("{where}, column {column}").format(where=where, column=column)
+        expected = shortened(self.expected, MAX_EXPECTED_CHARS)
+        if self.value is None:
+            return f"{where}: {expected}"
+        return _("{where}: got {value}: {expected}").format(
+            where=where, value=shortened(repr(self.value), MAX_VALUE_CHARS), expected=expected
+        )
 
 
 class ScenarioError(Exception):

@@ -38,10 +38,12 @@ def check_output(
     or cannot be written."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise OutputExists(f"{out} exists and is not a folder")
+        raise OutputExists(_("{out} exists and is not a folder").format(out=out))
     for folder in keep:
         if Path(folder).resolve().is_relative_to(out.resolve()):
-            raise OutputExists(f"{out} contains {folder}, which replacing it would delete")
+            raise OutputExists(
+                _("{out} contains {folder}, which replacing it would delete").format(out=out, folder=folder)
+            )
     held = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
     foreign = [name for name in held if ours is not None and (name not in ours or (out / name).is_dir())]
     if foreign:
@@ -52,12 +54,14 @@ def check_output(
             ).format(out=out, names=", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else ""))
         )
     if held and not force:
-        raise OutputExists(f"{out} already holds files; pass --force to replace them")
+        raise OutputExists(_("{out} already holds files; pass --force to replace them").format(out=out))
     ancestor = out.absolute().parent
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputExists(f"cannot create {out}: {ancestor} is not a writable folder")
+        raise OutputExists(
+            _("cannot create {out}: {ancestor} is not a writable folder").format(out=out, ancestor=ancestor)
+        )
 
 
 def refuse_inputs(target: Path, folders: tuple[Path, ...], files: tuple[Path, ...]) -> None:

@@ -7,11 +7,14 @@ import unicodedata
 from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from i18n import N_, _
+from models.aliases import header_meaning
 from models.baseline import read_baseline, with_baseline
+from models.book_source import BookSource, is_workbook, read_book
 from models.boundaries import read_boundaries
 from models.cells import CellError, coordinate_problems, date_problem, field_kind, read_cell
 from models.errors import InputProblem, ScenarioError
@@ -33,7 +36,6 @@ from models.schema import TABLE_MODELS
 from models.tables import Table, read_table
 from models.yaml_source import YamlSource, read_yaml
 
-RowModel = TypeVar("RowModel", bound=Row)
 SCENARIO_FILE = "scenario.yaml"
 NEAR_MISS = 0.85
 STRICT_MISS = 0.9
@@ -80,8 +82,7 @@ def load_scenario(
     Tables (and the `baseline:` plan folder) must lie inside the scenario's folder unless
     `allow_outside_paths` is set. A `baseline` given here wins over the YAML's key.
     """
-    yaml_path = _scenario_yaml(Path(path))
-    source = read_yaml(yaml_path)
+    source, folder = _source(Path(path))
     header = _validate_header(source)
     problems: list[InputProblem] = []
     raw: dict[str, Table] = {}
@@ -90,17 +91,17 @@ def load_scenario(
     outlines = names.pop("boundaries", None)
     for table, spec in names.items():
         try:
-            raw[table] = read_table(spec, yaml_path.parent, allow_outside_paths)
+            raw[table] = read_table(spec, folder, allow_outside_paths)
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
-        tables[table] = _parse_rows(raw[table], TABLE_MODELS[table], problems)
+        tables[table] = _parse_rows(raw[table], table, problems)
     problems.extend(check_references(header, tables, raw, names, source))
     boundaries: tuple[Boundary, ...] = ()
     if outlines and "communes" in tables:
         communes = {row.id for _, row in tables["communes"]}
         try:
-            boundaries = read_boundaries(outlines, yaml_path.parent, communes, allow_outside_paths)
+            boundaries = read_boundaries(outlines, folder, communes, allow_outside_paths)
         except ScenarioError as error:
             problems.extend(error.problems)
     if problems:
@@ -116,28 +117,29 @@ def load_scenario(
         forbid=header.forbid,
         **{table: tuple(row for _, row in rows) for table, rows in tables.items()},
     )
-    return _attach_baseline(scenario, source, header, yaml_path, allow_outside_paths, baseline)
+    return _attach_baseline(scenario, source, header, folder, allow_outside_paths, baseline)
 
 
 def _attach_baseline(
     scenario: Scenario,
-    source: YamlSource,
+    source: YamlSource | BookSource,
     header: ScenarioFile,
-    yaml_path: Path,
+    home: Path,
     allow_outside_paths: bool,
     flag: str | Path | None,
 ) -> Scenario:
-    """The scenario with its baseline plan (the flag's, else the YAML key's, relative to the YAML)."""
+    """The scenario with its baseline plan (the flag's, else the header's key, relative to `home`,
+    the scenario's folder)."""
     if flag is not None:
         return with_baseline(scenario, read_baseline(Path(flag)))
     if header.baseline is None:
         if Objective.STABILITY in header.policy.objectives:
-            line, _ = source.locate(("policy", "objectives"))
+            line, _column = source.locate(("policy", "objectives"))
             raise ScenarioError(
                 [
                     InputProblem(
                         source.name,
-                        "`stability` needs a baseline plan: add `baseline: PLAN_DIR` or pass --baseline",
+                        _("`stability` needs a baseline plan: add `baseline: PLAN_DIR` or pass --baseline"),
                         row=line,
                         column="policy.objectives",
                         value="stability",
@@ -145,15 +147,17 @@ def _attach_baseline(
                 ]
             )
         return scenario
-    folder = yaml_path.parent / header.baseline
-    if not allow_outside_paths and not folder.resolve().is_relative_to(yaml_path.parent.resolve()):
-        line, _ = source.locate(("baseline",))
+    folder = home / header.baseline
+    if not allow_outside_paths and not folder.resolve().is_relative_to(home.resolve()):
+        line, _column = source.locate(("baseline",))
         raise ScenarioError(
             [
                 InputProblem(
                     source.name,
-                    f"is outside the scenario folder {yaml_path.parent}: copy the plan into the folder, "
-                    "or pass --allow-outside-paths if that is intended",
+                    _(
+                        "is outside the scenario folder {folder}: copy the plan into the folder, "
+                        "or pass --allow-outside-paths if that is intended"
+                    ).format(folder=home),
                     row=line,
                     column="baseline",
                     value=header.baseline,
@@ -164,12 +168,24 @@ def _attach_baseline(
 
 
 def scenario_files(path: str | Path) -> tuple[Path, ...]:
-    """scenario.yaml and the table files it names (those that can be named): what a load reads."""
+    """The files a load reads: a scenario workbook, or scenario.yaml and the table files it names."""
+    if is_workbook(Path(path)):
+        return (Path(path),)
     yaml_path = _scenario_yaml(Path(path))
     tables = read_yaml(yaml_path).content
     tables = tables.get("tables") if isinstance(tables, dict) else None
     named = [v for v in tables.values() if isinstance(v, str)] if isinstance(tables, dict) else []
     return (yaml_path, *(yaml_path.parent / spec.partition("#")[0] for spec in named))
+
+
+def _source(path: Path) -> tuple[YamlSource | BookSource, Path]:
+    """The scenario's header (from scenario.yaml or a whole-scenario workbook) and its folder."""
+    if is_workbook(path):
+        if not path.is_file():
+            raise ScenarioError([InputProblem(str(path), _("scenario file not found"))])
+        return read_book(path), path.parent
+    yaml_path = _scenario_yaml(path)
+    return read_yaml(yaml_path), yaml_path.parent
 
 
 def _scenario_yaml(path: Path) -> Path:
@@ -178,36 +194,36 @@ def _scenario_yaml(path: Path) -> Path:
         yaml_path = path / SCENARIO_FILE if path.is_dir() else path
         found = yaml_path.is_file()
     except (OSError, ValueError) as error:
-        raise ScenarioError([InputProblem(str(path), f"cannot be read: {error}")]) from None
+        expected = _("cannot be read: {error}").format(error=error)
+        raise ScenarioError([InputProblem(str(path), expected)]) from None
     if not found:
-        raise ScenarioError([InputProblem(str(yaml_path), "scenario file not found")])
+        raise ScenarioError([InputProblem(str(yaml_path), _("scenario file not found"))])
     return yaml_path
 
 
-def _validate_header(source: YamlSource) -> ScenarioFile:
+def _validate_header(source: YamlSource | BookSource) -> ScenarioFile:
     """Check scenario.yaml's keys and values, naming the line and key of each problem."""
     content = source.content
     if not isinstance(content, dict):
         raise ScenarioError(
-            [InputProblem(source.name, "expected a mapping with name, tables and policy", row=1)]
+            [InputProblem(source.name, _("expected a mapping with name, tables and policy"), row=1)]
         )
-    problems = _period_problems(source)
+    flagged = _period_problems(source)
+    problems = [*source.problems, *flagged.values()]
     try:
         header = ScenarioFile.model_validate(_composed(content))
     except ValidationError as error:
-        flagged = {problem.column for problem in problems}
         for e in error.errors():
-            if _key_path(e["loc"][:2]) in flagged:
+            if tuple(e["loc"][:2]) in flagged:
                 continue
-            line, depth = source.locate(e["loc"])
-            loc = e["loc"] if e["type"] == "missing" else e["loc"][:depth]
+            file, line, column = source.place(e["loc"], missing=e["type"] == "missing")
             value = e.get("input")
             problems.append(
                 InputProblem(
-                    source.name,
+                    file,
                     _explain(e),
                     row=line,
-                    column=_key_path(loc),
+                    column=column,
                     value=value if isinstance(value, str | int | float | date) else None,
                 )
             )
@@ -228,38 +244,35 @@ def _composed(value: Any) -> Any:
     return value
 
 
-def _period_problems(source: YamlSource) -> list[InputProblem]:
+def _period_problems(source: YamlSource | BookSource) -> dict[tuple[str, str], InputProblem]:
     """Period dates must be ISO dates: a day/month date, a serial number or a timestamp is refused."""
     period = source.content.get("period")
     if not isinstance(period, dict):
-        return []
-    problems = []
+        return {}
+    problems = {}
     for key in ("start", "end"):
         value = period.get(key)
         if value is None or isinstance(value, date):
             continue
         expected = date_problem(str(value))
         if expected:
-            line, _ = source.locate(("period", key))
-            problems.append(
-                InputProblem(source.name, expected, row=line, column=f"period.{key}", value=value)
-            )
+            file, line, column = source.place(("period", key))
+            problems["period", key] = InputProblem(file, expected, row=line, column=column, value=value)
     return problems
 
 
-def _parse_rows(
-    table: Table, model: type[RowModel], problems: list[InputProblem]
-) -> list[tuple[int, RowModel]]:
-    """Validate every row of a table, adding a problem per bad cell."""
-    column_problems, missing = _check_columns(table, model)
+def _parse_rows(table: Table, kind: str, problems: list[InputProblem]) -> list[tuple[int, Row]]:
+    """Validate every row of a table (`kind` is communes, shortages, ...), adding a problem per bad cell."""
+    model = TABLE_MODELS[kind]
+    column_problems, missing = _check_columns(table, kind)
     problems.extend(column_problems)
     if missing:
         return []
     if not table.rows:
-        problems.append(InputProblem(table.name, "has a header but no rows", row=2))
+        problems.append(InputProblem(table.name, _("has a header but no rows"), row=2))
         return []
     kinds = {column: field_kind(field) for column, field in model.model_fields.items()}
-    parsed: list[tuple[int, RowModel]] = []
+    parsed: list[tuple[int, Row]] = []
     for number, record in table.rows:
         cells: dict[str, str] = {}
         flagged: list[tuple[str, str, str]] = []
@@ -294,32 +307,51 @@ def _named_field(model: type[Row], message: str) -> str | None:
     return next((field for field in model.model_fields if message.startswith(field)), None)
 
 
-def _check_columns(table: Table, model: type[Row]) -> tuple[list[InputProblem], list[str]]:
-    """Missing required columns, and unknown columns that look like a misspelt known one."""
-    known = model.model_fields
+def _check_columns(table: Table, kind: str) -> tuple[list[InputProblem], list[str]]:
+    """Missing required columns, and unknown columns that look like a misspelt or translated known one."""
+    known = TABLE_MODELS[kind].model_fields
     absent = [column for column in known if column not in table.columns]
     unknown = [column for column in table.columns if column not in known]
     problems = []
     missing = [column for column in absent if known[column].is_required()]
-    for column in missing:
-        near = _nearest(column, unknown)
-        hint = f"; is {near!r} meant to be it?" if near else ""
-        problems.append(
-            InputProblem(
-                table.name,
-                f"required column is missing (columns found: {', '.join(table.columns)}){hint}",
-                row=1,
-                column=column,
-            )
-        )
+    meanings = {column: header_meaning(kind, column) for column in unknown}
     for column in unknown:
+        meant = meanings[column]
+        if meant in absent:
+            problems.append(
+                InputProblem(
+                    table.name,
+                    _(
+                        "this header is Vietnamese for the column {meant}: rename it {meant} (the column "
+                        "names are the file format; the template's README sheet explains each)"
+                    ).format(meant=meant),
+                    row=1,
+                    column=column,
+                )
+            )
+    translated = {meant for meant in meanings.values() if meant}
+    for column in missing:
+        if column in translated:
+            continue
+        near = _nearest(column, unknown)
+        expected = _("required column is missing (columns found: {columns})").format(
+            columns=", ".join(table.columns)
+        )
+        if near:
+            expected += "; " + _("is {near} meant to be it?").format(near=repr(near))
+        problems.append(InputProblem(table.name, expected, row=1, column=column))
+    for column in unknown:
+        if meanings[column] in absent:
+            continue
         near = _nearest(column, [c for c in absent if c not in missing], strict=True)
         if near:
             problems.append(
                 InputProblem(
                     table.name,
-                    f"unknown column; did you mean {near!r}? Unknown columns are ignored, so a misspelt "
-                    "one would be lost silently: rename it",
+                    _(
+                        "unknown column; did you mean {near}? Unknown columns are ignored, so a misspelt "
+                        "one would be lost silently: rename it"
+                    ).format(near=repr(near)),
                     row=1,
                     column=column,
                 )
@@ -348,39 +380,40 @@ def _nearest(column: str, choices: list[str], strict: bool = False) -> str | Non
     return best[1] if best[0] >= (STRICT_MISS if strict else NEAR_MISS) else None
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    """Render a pydantic location as `policy.min_coverage[0].at_least`."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(top level)"
-
-
 def _explain(error: Any) -> str:
     """Turn a pydantic error into what was expected."""
     kind, context = error["type"], error.get("ctx", {})
     if kind == "missing":
-        return "a value is required"
+        return _("a value is required")
     if kind == "extra_forbidden":
-        return "unknown key (check its spelling against the scenario format)"
+        return _("unknown key (check its spelling against the scenario format)")
     if kind.startswith("date"):
-        return date_problem(str(error.get("input"))) or "expected a date as yyyy-mm-dd (ISO 8601)"
+        return date_problem(str(error.get("input"))) or _("expected a date as yyyy-mm-dd (ISO 8601)")
     bounds = {
-        "greater_than_equal": "≥ {ge}",
-        "greater_than": "> {gt}",
-        "less_than_equal": "≤ {le}",
-        "less_than": "< {lt}",
+        "greater_than_equal": N_("expected a number ≥ {bound}"),
+        "greater_than": N_("expected a number > {bound}"),
+        "less_than_equal": N_("expected a number ≤ {bound}"),
+        "less_than": N_("expected a number < {bound}"),
     }
     if kind in bounds:
-        return f"expected a number {bounds[kind].format(**context)}"
+        return _(bounds[kind]).format(bound=next(iter(context.values())))
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return "expected a whole number"
+        return _("expected a whole number")
     if kind in ("float_parsing", "float_type", "finite_number"):
-        return "expected a number"
+        return _("expected a number")
     if kind in ("tuple_type", "list_type"):
-        return "expected a list (one `- item` per line, or [a, b])"
+        return _("expected a list (one `- item` per line, or [a, b])")
     if kind in ("model_type", "dict_type"):
-        return "expected a mapping of keys to values"
+        return _("expected a mapping of keys to values")
     if kind == "string_too_short":
-        return "a value is required (the text is empty)"
+        return _("a value is required (the text is empty)")
+    if kind in ("literal_error", "enum"):
+        choices = str(context.get("expected", "")).replace(" or ", _(" or "))
+        return _("expected one of {choices}").format(choices=choices)
+    if kind in ("bool_parsing", "bool_type"):
+        return _("expected true or false")
+    if kind == "string_type":
+        return _("expected text")
+    if kind == "too_short":
+        return _("expected at least {count} item(s)").format(count=context.get("min_length", 1))
     return str(error["msg"]).removeprefix("Value error, ")

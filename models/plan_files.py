@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from i18n import _
 from models.errors import InputProblem, ScenarioError
 from models.plan_io import ASSIGNMENTS_FILE, PLAN_FILE, UNFILLED_FILE, spreadsheet_text
 from models.plan_shape import shape_problems
@@ -40,10 +41,10 @@ class PlanFiles:
         problems = [p for p in self.problems if Path(p.file).name in needed]
         table = self.assignments
         if table is None and not any(Path(p.file).name == ASSIGNMENTS_FILE for p in problems):
-            problems.insert(0, InputProblem(str(self.folder), "is not a plan folder (no assignments.csv)"))
+            problems.insert(0, InputProblem(str(self.folder), _("is not a plan folder (no assignments.csv)")))
         if table is not None:
             problems += [
-                InputProblem(table.name, "required column is missing", row=1, column=column)
+                InputProblem(table.name, _("required column is missing"), row=1, column=column)
                 for column in ASSIGNMENT_KEY
                 if column not in table.columns
             ]
@@ -78,10 +79,10 @@ def _claims(path: Path, problems: list[InputProblem]) -> dict[str, Any] | None:
     try:
         content = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as error:
-        problems.append(InputProblem(str(path), f"is not readable JSON: {error}"))
+        problems.append(InputProblem(str(path), _("is not readable JSON: {error}").format(error=error)))
         return None
     if not isinstance(content, dict):
-        problems.append(InputProblem(str(path), "expected a JSON object (a plan)"))
+        problems.append(InputProblem(str(path), _("expected a JSON object (a plan)")))
         return None
     wrong = shape_problems(str(path), content)
     if wrong:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -25,13 +26,15 @@ PLAN_FILE = "plan.json"
 ASSIGNMENTS_FILE = "assignments.csv"
 UNFILLED_FILE = "unfilled.csv"
 DIAGNOSIS_FILE = "diagnosis.json"
-PLAN_FILES = frozenset({PLAN_FILE, ASSIGNMENTS_FILE, UNFILLED_FILE, DIAGNOSIS_FILE})
+WORKBOOK_FILE = "plan.xlsx"
+PLAN_FILES = frozenset({PLAN_FILE, ASSIGNMENTS_FILE, UNFILLED_FILE, DIAGNOSIS_FILE, WORKBOOK_FILE})
 """What a plan folder holds: the only files `--force` may replace."""
 ASSIGNMENT_COLUMNS = list(Assignment.model_fields)
 UNFILLED_COLUMNS = list(Unfilled.model_fields)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GUARDED = tuple("'" + start for start in (*FORMULA_START, "'"))
 """How a guarded cell starts: the `'` then a formula start, or a second `'`."""
+CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel on Windows opens Vietnamese names intact
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -55,12 +58,24 @@ def reserve_plan(
     return reserve(Path(out), force, keep, ours=PLAN_FILES)
 
 
-def write_into(target: Reserved, plan: Plan, extra: dict[str, str] | None = None) -> bool:
-    """Write the plan into a reserved folder, all or nothing; an UNKNOWN plan (none was found) never
-    replaces an earlier plan, which is kept. Whether the plan was written."""
+def write_into(
+    target: Reserved,
+    plan: Plan,
+    extra: dict[str, str] | None = None,
+    then: Callable[[Path], None] | None = None,
+) -> bool:
+    """Write the plan into a reserved folder, all or nothing (`then` adds to the staged folder, e.g.
+    plan.xlsx); an UNKNOWN plan (none was found) never replaces an earlier plan, which is kept.
+    Whether the plan was written."""
     if plan.status == SolveStatus.UNKNOWN and target.holds_files():
         return False
-    target.replace(lambda folder: _write_files(plan, folder, extra or {}))
+
+    def write(folder: Path) -> None:
+        _write_files(plan, folder, extra or {})
+        if then is not None:
+            then(folder)
+
+    target.replace(write)
     return True
 
 
@@ -76,10 +91,10 @@ def _write_files(plan: Plan, folder: Path, extra: dict[str, str]) -> None:
         json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     _table([a.model_dump() for a in plan.assignments], ASSIGNMENT_COLUMNS).to_csv(
-        folder / ASSIGNMENTS_FILE, index=False, lineterminator="\n"
+        folder / ASSIGNMENTS_FILE, index=False, lineterminator="\n", encoding=CSV_ENCODING
     )
     _table([u.model_dump() for u in plan.unfilled], UNFILLED_COLUMNS).to_csv(
-        folder / UNFILLED_FILE, index=False, lineterminator="\n"
+        folder / UNFILLED_FILE, index=False, lineterminator="\n", encoding=CSV_ENCODING
     )
     for name, text in extra.items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from i18n import N_, _
+from models.aliases import near_miss, specialty_alias
 from models.errors import InputProblem
 from models.scenario import nfc
 
 if TYPE_CHECKING:
+    from models.book_source import BookSource
     from models.loader import ScenarioFile
     from models.scenario import Row
     from models.tables import Table
     from models.yaml_source import YamlSource
 
 Rows = list[tuple[int, Any]]
-TEXT_FORMAT = "format the id columns as Text in the spreadsheet and retype the codes"
+TEXT_FORMAT = N_("format the id columns as Text in the spreadsheet and retype the codes")
 UNIQUE_KEYS = {
     "communes": ("id",),
     "candidates": ("id",),
@@ -25,8 +28,17 @@ UNIQUE_KEYS = {
 }
 
 
+UNKNOWN = {
+    "specialty": N_("unknown specialty id"),
+    "commune": N_("unknown commune id"),
+    "agency": N_("unknown agency id"),
+    "candidate": N_("unknown candidate id"),
+    "commune, agency or candidate": N_("unknown commune, agency or candidate id"),
+}
+
+
 class Registry:
-    """Known ids of one kind, with a hint when a spreadsheet has dropped a leading zero."""
+    """Known ids of one kind, with a hint for the usual mistakes: lost zeros, near misses, names, commas."""
 
     def __init__(self, kind: str, ids: Iterable[str], table: str) -> None:
         self.kind = kind
@@ -37,23 +49,49 @@ class Registry:
         return value in self.ids
 
     def expected(self, value: str) -> str:
-        """Explain an unknown id, naming the known id it matches once leading zeros are set aside."""
-        message = f"unknown {self.kind} id"
+        """Explain an unknown id and name the known id it most likely stands for."""
+        message = _(UNKNOWN[self.kind])
+        hint = self._zeros(value) or self._list(value) or self._alias(value) or self._near(value)
+        return f"{message}; {hint}" if hint else message
+
+    def _zeros(self, value: str) -> str | None:
+        """The known id this one matches once leading zeros are set aside."""
         if not value.isdigit():
-            return message
+            return None
         same = sorted(
             known for known in self.ids if known.isdigit() and known.lstrip("0") == value.lstrip("0")
         )
         if not same:
-            return message
+            return None
         if len(same[0]) > len(value):
-            return (
-                f"{message}; did you mean {same[0]!r}? A spreadsheet dropped its leading zero: {TEXT_FORMAT}"
+            return _("did you mean {known}? A spreadsheet dropped its leading zero: {fix}").format(
+                known=repr(same[0]), fix=_(TEXT_FORMAT)
             )
-        return (
-            f"{message}; {self.table} has {same[0]!r}, this id without its leading zero: a spreadsheet "
-            f"dropped it there; {TEXT_FORMAT}"
-        )
+        return _(
+            "{table} has {known}, this id without its leading zero: a spreadsheet dropped it there; {fix}"
+        ).format(table=self.table, known=repr(same[0]), fix=_(TEXT_FORMAT))
+
+    def _list(self, value: str) -> str | None:
+        """A list written with `,` between known ids: the separator is `;`."""
+        parts = [part.strip() for part in value.split(",")]
+        if len(parts) < 2 or not all(part in self.ids for part in parts if part):
+            return None
+        return _("the list separator is ';', not ',': write {fixed}").format(fixed=repr(";".join(parts)))
+
+    def _alias(self, value: str) -> str | None:
+        """A specialty written by its name or abbreviation (`Công nghệ thông tin`, `CNTT`, `IT`)."""
+        if self.kind != "specialty":
+            return None
+        meant = specialty_alias(value, self.ids)
+        if meant is None:
+            return None
+        message = _("{value} is the specialty {id}: write its id, {id}")
+        return message.format(value=repr(value), id=repr(meant))
+
+    def _near(self, value: str) -> str | None:
+        """The known id this one misspells (case, punctuation or a letter or two)."""
+        meant = near_miss(value, self.ids)
+        return _("did you mean {known}?").format(known=repr(meant)) if meant else None
 
 
 def check_references(
@@ -61,7 +99,7 @@ def check_references(
     tables: dict[str, list[tuple[int, Row]]],
     raw: dict[str, Table],
     names: dict[str, str],
-    source: YamlSource,
+    source: YamlSource | BookSource,
 ) -> list[InputProblem]:
     """Find duplicate ids, lost leading zeros and references to ids or specialties that do not exist."""
     problems: list[InputProblem] = []
@@ -103,15 +141,12 @@ def check_references(
         if known is not None and table in tables:
             problems.extend(_unknown(names[table], tables[table], column, known))
 
-    def locate(*loc: int | str) -> int:
-        return source.locate(loc)[0]
+    def problem(expected: str, value: object, *loc: int | str) -> InputProblem:
+        file, row, column = source.place(loc)
+        return InputProblem(file, expected, row, column, value)
 
     if len(set(specialty_ids)) != len(specialty_ids):
-        problems.append(
-            InputProblem(
-                source.name, "each specialty id may appear only once", locate("specialties"), "specialties"
-            )
-        )
+        problems.append(problem(_("each specialty id may appear only once"), None, "specialties"))
     for section, entries in (("pins", header.pins), ("forbid", header.forbid)):
         for index, entry in enumerate(entries):
             for field, known in (
@@ -121,20 +156,12 @@ def check_references(
             ):
                 value = getattr(entry, field)
                 if known is not None and value is not None and value not in known:
-                    problems.append(
-                        InputProblem(
-                            source.name,
-                            known.expected(value),
-                            locate(section, index, field),
-                            f"{section}[{index}].{field}",
-                            value,
-                        )
-                    )
+                    problems.append(problem(known.expected(value), value, section, index, field))
     if communes is not None:
         tags = {
             str(nfc(t)) for _, r in raw["communes"].rows for t in r.get("tags", "").split(";") if t.strip()
         }
-        problems.extend(_floors(header, tags, specialties, communes, source.name, locate))
+        problems.extend(_floors(header, tags, specialties, communes, problem))
     return problems
 
 
@@ -152,7 +179,7 @@ def _duplicates(table: Table, key: tuple[str, ...]) -> list[InputProblem]:
             found.append(
                 InputProblem(
                     table.name,
-                    f"duplicate, first seen on row {seen[value]}",
+                    _("duplicate, first seen on row {row}").format(row=seen[value]),
                     number,
                     key[0],
                     "/".join(value) if len(value) > 1 else value[0],
@@ -173,8 +200,12 @@ def _lost_zeros(table: Table) -> list[InputProblem]:
     return [
         InputProblem(
             table.name,
-            f"looks like {value.zfill(width)!r} without its leading zero (other ids here have {width} "
-            f"digits, e.g. {padded[0]!r}): {TEXT_FORMAT}",
+            _(
+                "looks like {padded} without its leading zero (other ids here have {width} digits, "
+                "e.g. {example}): {fix}"
+            ).format(
+                padded=repr(value.zfill(width)), width=width, example=repr(padded[0]), fix=_(TEXT_FORMAT)
+            ),
             number,
             "id",
             value,
@@ -200,50 +231,33 @@ def _floors(
     tags: set[str],
     specialties: Registry,
     communes: Registry,
-    yaml: str,
-    locate: Callable[..., int],
+    problem: Callable[..., InputProblem],
 ) -> list[InputProblem]:
     """Every min_coverage floor names a known specialty and communes that exist."""
     problems = []
     for index, floor in enumerate(header.policy.min_coverage):
         where = ("policy", "min_coverage", index)
-        path = f"policy.min_coverage[{index}]"
         if floor.specialty not in specialties:
-            problems.append(
-                InputProblem(
-                    yaml,
-                    "unknown specialty id",
-                    locate(*where, "specialty"),
-                    f"{path}.specialty",
-                    floor.specialty,
-                )
-            )
+            expected = specialties.expected(floor.specialty)
+            problems.append(problem(expected, floor.specialty, *where, "specialty"))
         if isinstance(floor.communes, tuple):
             problems.extend(
-                InputProblem(
-                    yaml, communes.expected(c), locate(*where, "communes", n), f"{path}.communes[{n}]", c
-                )
+                problem(communes.expected(c), c, *where, "communes", n)
                 for n, c in enumerate(floor.communes)
                 if c not in communes
             )
         elif floor.communes != "all" and not floor.communes.startswith("tag:"):
-            problems.append(
-                InputProblem(
-                    yaml,
-                    "expected 'all', 'tag:X' or a list of commune ids",
-                    locate(*where, "communes"),
-                    f"{path}.communes",
-                    floor.communes,
-                )
-            )
+            expected = _("expected 'all', 'tag:X' or a list of commune ids")
+            problems.append(problem(expected, floor.communes, *where, "communes"))
         elif floor.communes.startswith("tag:") and floor.communes.removeprefix("tag:") not in tags:
             problems.append(
-                InputProblem(
-                    yaml,
-                    f"no commune has this tag (tags used: {', '.join(sorted(tags)) or 'none'})",
-                    locate(*where, "communes"),
-                    f"{path}.communes",
+                problem(
+                    _("no commune has this tag (tags used: {tags})").format(
+                        tags=", ".join(sorted(tags)) or _("none")
+                    ),
                     floor.communes,
+                    *where,
+                    "communes",
                 )
             )
     return problems

@@ -20,18 +20,18 @@ from pydantic import (
     model_validator,
 )
 
-from i18n import _
+from i18n import N_, _
 
 DEFAULT_SPECIALTIES: dict[str, str] = {
-    "it": "Information technology, communication, digital transformation",
-    "land": "Land management",
-    "justice": "Justice",
-    "finance": "Finance and budget",
-    "construction": "Construction and transport",
-    "industry_trade": "Industry and trade",
-    "home_affairs": "Home affairs and labour",
-    "health": "Health",
-    "education": "Education",
+    "it": N_("Information technology, communication, digital transformation"),
+    "land": N_("Land management"),
+    "justice": N_("Justice"),
+    "finance": N_("Finance and budget"),
+    "construction": N_("Construction and transport"),
+    "industry_trade": N_("Industry and trade"),
+    "home_affairs": N_("Home affairs and labour"),
+    "health": N_("Health"),
+    "education": N_("Education"),
 }
 MAX_LEVEL = 3
 MAX_NUMBER = 10**9
@@ -103,18 +103,21 @@ def parse_skills(value: object) -> object:
     if not isinstance(value, str):
         return value
     skills: dict[str, int] = {}
+    if "," in value:
+        fixed = ";".join(part.strip() for part in value.split(",") if part.strip())
+        raise ValueError(_("the list separator is ';', not ',': write {fixed}").format(fixed=repr(fixed)))
     for item in split_list(value):
         specialty, _colon, level = item.partition(":")
         specialty = specialty.strip()
         visible(specialty)
         if specialty in skills:
-            raise ValueError(f"specialty {specialty!r} is listed twice")
+            raise ValueError(_("specialty {specialty} is listed twice").format(specialty=repr(specialty)))
         if not level:
             skills[specialty] = MAX_LEVEL
         elif level.strip() in {"1", "2", "3"}:
             skills[specialty] = int(level)
         else:
-            raise ValueError(f"level in {item!r} must be 1, 2 or 3")
+            raise ValueError(_("level in {item} must be 1, 2 or 3").format(item=repr(item)))
     return skills
 
 
@@ -128,7 +131,7 @@ def some_communes(value: object) -> object:
 def require_items(value: tuple[str, ...]) -> tuple[str, ...]:
     """Reject an empty list where at least one item is required."""
     if not value:
-        raise ValueError("at least one item is required")
+        raise ValueError(_("at least one item is required"))
     return value
 
 
@@ -209,7 +212,7 @@ class Period(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.start > self.end:
-            raise ValueError(f"start {self.start} is after end {self.end}")
+            raise ValueError(_("start {start} is after end {end}").format(start=self.start, end=self.end))
         return self
 
 
@@ -262,7 +265,7 @@ def _unique_objectives(value: tuple[Objective, ...]) -> tuple[Objective, ...]:
     if not value:
         raise ValueError(_("at least one objective is required (e.g. [coverage, fairness, distance])"))
     if len(set(value)) != len(value):
-        raise ValueError("each objective may be listed only once")
+        raise ValueError(_("each objective may be listed only once"))
     return value
 
 
@@ -366,12 +369,14 @@ class Candidate(Row):
     @model_validator(mode="after")
     def _consistent(self) -> Candidate:
         if not self.specialties:
-            raise ValueError("specialties: at least one specialty is required")
+            raise ValueError(_("specialties: at least one specialty is required"))
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("lat and lon must be given together or both left blank")
+            raise ValueError(_("lat and lon must be given together or both left blank"))
         if self.available_from and self.available_to and self.available_from > self.available_to:
             raise ValueError(
-                f"available_from {self.available_from} is after available_to {self.available_to}"
+                _("available_from {first} is after available_to {last}").format(
+                    first=self.available_from, last=self.available_to
+                )
             )
         return self
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from models.errors import InputProblem, ScenarioError
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -24,14 +24,14 @@ MAX_COLUMNS = 1_000
 SEPARATORS = (",", ";", "\t")
 WORKBOOKS = {".xlsx", ".xlsm"}
 OTHER_FORMATS = {
-    ".xls": "an Excel 97-2003 workbook",
-    ".ods": "an OpenDocument spreadsheet",
-    ".numbers": "a Numbers file",
+    ".xls": N_("an Excel 97-2003 workbook"),
+    ".ods": N_("an OpenDocument spreadsheet"),
+    ".numbers": N_("a Numbers file"),
 }
 Refuse = Callable[..., ScenarioError]
 Records = Iterable[tuple[int, list[str]]]
 """Rows of cells, each with its spreadsheet row number (header = 1)."""
-SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' or as an .xlsx workbook"
+SAVE_AS = N_("save it from the spreadsheet as 'CSV UTF-8' or as an .xlsx workbook")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ def read_table(spec: str, base: Path, allow_outside: bool = False) -> Table:
     try:
         return _read(spec, base, allow_outside, refuse)
     except (OSError, ValueError) as error:  # a name the system refuses, a file it cannot read
-        raise refuse(f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+        expected = _("cannot be read: {error}").format(error=getattr(error, "strerror", None) or error)
+        raise refuse(expected) from None
 
 
 def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
@@ -61,12 +62,16 @@ def _read(spec: str, base: Path, allow_outside: bool, refuse: Refuse) -> Table:
     path = located(file_part, base, allow_outside, refuse, MAX_FILE_BYTES)
     suffix = path.suffix.lower()
     if suffix in OTHER_FORMATS:
-        raise refuse(f"is {OTHER_FORMATS[suffix]}: {SAVE_AS}")
+        raise refuse(_("is {format}: {fix}").format(format=_(OTHER_FORMATS[suffix]), fix=_(SAVE_AS)))
     if suffix in WORKBOOKS:
         records, beyond = _sheet_records(path, sheet, refuse)
         return _table(spec, records, refuse, beyond)
     if hash_sign:
-        raise refuse(f"names a sheet, but only an .xlsx workbook has sheets (the file is {suffix or 'text'})")
+        raise refuse(
+            _("names a sheet, but only an .xlsx workbook has sheets (the file is {kind})").format(
+                kind=suffix or _("text")
+            )
+        )
     return _table(spec, _csv_records(path.read_bytes(), refuse), refuse)
 
 
@@ -75,14 +80,20 @@ def located(file_part: str, base: Path, allow_outside: bool, refuse: Refuse, max
     path = base / file_part
     if not allow_outside and not path.resolve().is_relative_to(base.resolve()):
         raise refuse(
-            f"is outside the scenario folder {base}: copy it into the folder, "
-            "or pass --allow-outside-paths if that is intended"
+            _(
+                "is outside the scenario folder {folder}: copy it into the folder, "
+                "or pass --allow-outside-paths if that is intended"
+            ).format(folder=base)
         )
     if not path.is_file():
-        raise refuse(f"table file not found at {path}")
+        raise refuse(_("table file not found at {path}").format(path=path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise refuse(f"is {size_text(size)}; a table may be at most {size_text(max_bytes)}")
+        raise refuse(
+            _("is {size}; a table may be at most {limit}").format(
+                size=size_text(size), limit=size_text(max_bytes)
+            )
+        )
     return path
 
 
@@ -96,11 +107,11 @@ def _table(name: str, records: Records, refuse: Refuse, beyond: str | None = Non
     try:
         _row, header = next(numbered)
     except StopIteration:
-        raise refuse("is empty; expected a header row", row=1) from None
+        raise refuse(_("is empty; expected a header row"), row=1) from None
     columns = tuple(cell.strip() for cell in header)
     named = [column for column in columns if column]
     if not named:
-        raise refuse("the first row must be the header with the column names; it is blank", row=1)
+        raise refuse(_("the first row must be the header with the column names; it is blank"), row=1)
     if len(columns) > MAX_COLUMNS:
         raise refuse(
             _("has {count:,} columns; a table may have at most {limit:,}").format(
@@ -112,8 +123,10 @@ def _table(name: str, records: Records, refuse: Refuse, beyond: str | None = Non
         number, first = next(numbered, (2, []))
         if sum(1 for cell in first if cell.strip()) > 1:
             raise refuse(
-                f"the first row must be the header with the column names; it holds only {named[0]!r} "
-                "(a title row? delete it)",
+                _(
+                    "the first row must be the header with the column names; it holds only {name} "
+                    "(a title row? delete it)"
+                ).format(name=repr(named[0])),
                 row=1,
             )
         numbered = itertools.chain([(number, first)], numbered)
@@ -124,7 +137,9 @@ def _table(name: str, records: Records, refuse: Refuse, beyond: str | None = Non
             problems.append(
                 InputProblem(
                     name,
-                    f"column {column!r} appears twice (columns {first_seen[column] + 1} and {i + 1})",
+                    _("column {column} appears twice (columns {first} and {second})").format(
+                        column=repr(column), first=first_seen[column] + 1, second=i + 1
+                    ),
                     row=1,
                 )
             )
@@ -135,14 +150,20 @@ def _table(name: str, records: Records, refuse: Refuse, beyond: str | None = Non
         if not any(cells):
             continue
         if len(rows) + len(problems) == MAX_ROWS:
-            raise refuse(f"has more than {MAX_ROWS:,} rows; split the scenario or remove unused rows")
+            raise refuse(
+                _("has more than {rows:,} rows; split the scenario or remove unused rows").format(
+                    rows=MAX_ROWS
+                )
+            )
         if len(cells) > len(columns) and any(cells[len(columns) :]):
             problems.append(
                 InputProblem(
                     name,
                     beyond
-                    or f"has {len(cells)} cells but the header has {len(columns)} columns: a value holding "
-                    "the separator must be in double quotes",
+                    or _(
+                        "has {cells} cells but the header has {columns} columns: a value holding "
+                        "the separator must be in double quotes"
+                    ).format(cells=len(cells), columns=len(columns)),
                     row=number,
                 )
             )
@@ -156,20 +177,22 @@ def _table(name: str, records: Records, refuse: Refuse, beyond: str | None = Non
 def _csv_records(data: bytes, refuse: Refuse) -> Iterator[list[str]]:
     """Decode UTF-8 (with or without BOM) and split on the separator the header uses."""
     if data.startswith(b"PK\x03\x04"):
-        raise refuse("is a zipped workbook, not CSV text: name it .xlsx")
+        raise refuse(_("is a zipped workbook, not CSV text: name it .xlsx"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise refuse(f"is UTF-16 text (Excel's 'Unicode Text'); {SAVE_AS}")
+        raise refuse(_("is UTF-16 text (Excel's 'Unicode Text'); {fix}").format(fix=_(SAVE_AS)))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         byte = data[error.start]
         raise refuse(
-            f"is not UTF-8 text (byte 0x{byte:02X}; Windows-1258 or Latin-1 would misread Vietnamese "
-            f"letters); {SAVE_AS}",
+            _(
+                "is not UTF-8 text (byte 0x{byte:02X}; Windows-1258 or Latin-1 would misread Vietnamese "
+                "letters); {fix}"
+            ).format(byte=byte, fix=_(SAVE_AS)),
             row=data[: error.start].count(b"\n") + 1,
         ) from None
     if "\x00" in text:
-        raise refuse(f"holds NUL characters, so it is not CSV text; {SAVE_AS}")
+        raise refuse(_("holds NUL characters, so it is not CSV text; {fix}").format(fix=_(SAVE_AS)))
     first_line = text.partition("\n")[0]
     separator = max(SEPARATORS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
@@ -181,7 +204,7 @@ def _guarded(reader: _csv.Reader, refuse: Refuse) -> Iterator[tuple[int, list[st
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as error:
-        raise refuse(f"is not valid CSV: {error}", row=reader.line_num) from None
+        raise refuse(_("is not valid CSV: {error}").format(error=error), row=reader.line_num) from None
 
 
 def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> tuple[Records, str]:
@@ -192,19 +215,27 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> tuple[Records, str
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise refuse(f"is not a readable .xlsx workbook ({error})") from None
+        raise refuse(_("is not a readable .xlsx workbook ({error})").format(error=error)) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise refuse(
-            f"would unpack to {size_text(unpacked)} (at most {size_text(MAX_UNPACKED_BYTES)} "
-            "is read): remove unused sheets, rows and formatting, or save the table as CSV"
+            _(
+                "would unpack to {size} (at most {limit} is read): remove unused sheets, rows and "
+                "formatting, or save the table as CSV"
+            ).format(size=size_text(unpacked), limit=size_text(MAX_UNPACKED_BYTES))
         )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a corrupt workbook
-        raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+        raise refuse(
+            _("is not a readable .xlsx workbook ({error})").format(error=f"{type(error).__name__}: {error}")
+        ) from None
     try:
         if sheet and sheet not in book.sheetnames:
-            raise refuse(f"has no sheet {sheet!r} (its sheets: {', '.join(book.sheetnames)})")
+            raise refuse(
+                _("has no sheet {sheet} (its sheets: {sheets})").format(
+                    sheet=repr(sheet), sheets=", ".join(book.sheetnames)
+                )
+            )
         worksheet = book[sheet] if sheet else book.worksheets[0]
         if worksheet.sheet_state != "visible":
             raise refuse(
@@ -217,7 +248,20 @@ def _sheet_records(path: Path, sheet: str, refuse: Refuse) -> tuple[Records, str
     except ScenarioError:
         raise
     except Exception as error:  # a corrupt sheet fails while its rows are read
-        raise refuse(f"is not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+        raise refuse(
+            _("is not a readable .xlsx workbook ({error})").format(error=f"{type(error).__name__}: {error}")
+        ) from None
+    finally:
+        book.close()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook that `read_table` has already opened once (so it is known to be sane)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
     finally:
         book.close()
 
@@ -304,4 +348,4 @@ def _text(value: object) -> str:
 
 def size_text(count: int) -> str:
     """A byte count for people: bytes below a megabyte, else whole megabytes."""
-    return f"{count:,} bytes" if count < 2**20 else f"{count / 2**20:,.0f} MB"
+    return _("{count:,} bytes").format(count=count) if count < 2**20 else f"{count / 2**20:,.0f} MB"

@@ -35,7 +35,9 @@ class ScenarioYamlLoader(yaml.SafeLoader):
                     raise yaml.constructor.ConstructorError(
                         None,
                         None,
-                        f"key {key.value!r} appears twice (first on line {seen[key.value]})",
+                        _("key {key} appears twice (first on line {line})").format(
+                            key=repr(key.value), line=seen[key.value]
+                        ),
                         key.start_mark,
                     )
                 seen[key.value] = key.start_mark.line + 1
@@ -58,6 +60,7 @@ class YamlSource:
     name: str
     content: Any
     root: Node
+    problems: tuple[InputProblem, ...] = ()
 
     def locate(self, loc: tuple[int | str, ...]) -> tuple[int, int]:
         """The line of the deepest node on a key path that exists, and how many parts of it exist."""
@@ -68,6 +71,19 @@ class YamlSource:
                 break
             (line, node), depth = found, depth + 1
         return line + 1, depth
+
+    def place(self, loc: tuple[int | str, ...], missing: bool = False) -> tuple[str, int, str]:
+        """File, line and key path of a key (the part of it that exists, unless the key is missing)."""
+        line, depth = self.locate(loc)
+        return self.name, line, key_path(loc if missing else loc[:depth])
+
+
+def key_path(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic location as `policy.min_coverage[0].at_least`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
 
 
 def _child(node: Node, part: int | str) -> tuple[int, Node] | None:
@@ -91,18 +107,23 @@ def read_yaml(path: Path) -> YamlSource:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise refuse(f"is {size:,} bytes; it may be at most {MAX_YAML_BYTES:,} (tables go in CSV files)")
+            raise refuse(
+                _("is {size:,} bytes; it may be at most {limit:,} (tables go in CSV files)").format(
+                    size=size, limit=MAX_YAML_BYTES
+                )
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise refuse(f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+        expected = _("is not UTF-8 text (byte {byte}); save it as UTF-8").format(byte=error.start)
+        raise refuse(expected) from None
     except OSError as error:
-        raise refuse(f"cannot be read: {error.strerror or error}") from None
+        raise refuse(_("cannot be read: {error}").format(error=error.strerror or error)) from None
     loader: ScenarioYamlLoader | None = None
     try:
         loader = ScenarioYamlLoader(text)
         root = loader.get_single_node()
         if root is None:
-            raise refuse("is empty; expected a mapping with name, tables and policy", row=1)
+            raise refuse(_("is empty; expected a mapping with name, tables and policy"), row=1)
         if _too_big(root):
             raise refuse(
                 _(
@@ -113,10 +134,12 @@ def read_yaml(path: Path) -> YamlSource:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        where = f" (column {mark.column + 1})" if mark else ""
-        raise refuse(f"is not valid YAML: {problem}{where}", row=mark.line + 1 if mark else None) from None
+        if mark:
+            problem = _("{problem} (column {column})").format(problem=problem, column=mark.column + 1)
+        expected = _("is not valid YAML: {problem}").format(problem=problem)
+        raise refuse(expected, row=mark.line + 1 if mark else None) from None
     except RecursionError:
-        raise refuse("is nested too deeply to be a scenario") from None
+        raise refuse(_("is nested too deeply to be a scenario")) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -124,7 +124,7 @@ class Explainer:
             )
         home = (*scenario.forbid, *(Forbid(candidate=candidate_id, commune=k) for k in sorted(communes)))
         plan = solve(scenario.model_copy(update={"pins": others, "forbid": home}), self.params, changes=False)
-        options.append(Alternative("not seconded", plan.status, stage_values(plan)))
+        options.append(Alternative(_("not seconded"), plan.status, stage_values(plan)))
         return options
 
 

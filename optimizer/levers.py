@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from i18n import _
+from i18n.names import objective_name
 from models.plan import Plan, SolveParams, SolveStatus
 from models.scenario import Scenario
 from optimizer.rules import HARD_RULES
@@ -151,5 +152,5 @@ def describe(scenario: Scenario, lever: Lever) -> str:
     )
     name, gain = next(((name, gain) for name, gain in lever.stages if gain), ("", 0.0))
     if name and name != "distance":
-        text += f", {name} {gain:+g}"
+        text += f", {objective_name(name)} {gain:+g}"
     return text

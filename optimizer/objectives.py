@@ -60,7 +60,8 @@ def fairness(scenario: Scenario, index: PairIndex) -> Threshold:
     """Maximise the worst commune's filled share of its own demand.
 
     The candidate fractions are f/d for each commune's demand d, up to the share no commune can
-    exceed (hosted seats are bounded by capacity and by eligible pairs), so their number follows the
+    exceed (hosted seats are bounded by capacity times the most seats a person fills, and by
+    eligible pairs), so their number follows the
     eligible pairs, never the seats demanded.
     """
     demand: dict[str, int] = {}
@@ -75,7 +76,10 @@ def fairness(scenario: Scenario, index: PairIndex) -> Threshold:
     def achieved(chosen: np.ndarray) -> Fraction:
         return worst_share({c: int(chosen[index.by_commune.get(c, empty)].sum()) for c in demand}, demand)
 
-    reach = {c: min(d, capacity.get(c, 0), len(index.by_commune.get(c, empty))) for c, d in demand.items()}
+    most = max(scenario.posts, default=1)  # capacity counts people; each fills at most this many seats
+    reach = {
+        c: min(d, capacity.get(c, 0) * most, len(index.by_commune.get(c, empty))) for c, d in demand.items()
+    }
     highest = min((Fraction(reach[c], d) for c, d in demand.items()), default=Fraction(1))
     fractions = sorted({Fraction(f, d) for d in set(demand.values()) for f in range(int(highest * d) + 1)})
     return Threshold("fairness", True, tuple(fractions), bounds, achieved)

@@ -10,6 +10,7 @@ from importlib.metadata import version
 import numpy as np
 import ortools
 
+from i18n import _
 from models.plan import (
     Assignment,
     Conflict,
@@ -76,7 +77,7 @@ def empty_plan(
     softened: tuple[str, ...] = (),
 ) -> Plan:
     """A plan with no assignments: no solution was found or none exists."""
-    why = "no plan: the hard rules conflict" if conflicts else "no plan was found in the time limit"
+    why = _("no plan: the hard rules conflict") if conflicts else _("no plan was found in the time limit")
     return Plan(
         status=status,
         unfilled=tuple(_unfilled(scenario, Counter(), lambda _: why)),

@@ -29,7 +29,9 @@ class Seat:
     priority: int
 
     def __str__(self) -> str:
-        return f"{self.commune_id}/{self.specialty} (priority {self.priority})"
+        return _("{commune}/{specialty} (priority {priority})").format(
+            commune=self.commune_id, specialty=self.specialty, priority=self.priority
+        )
 
 
 @dataclass
@@ -124,7 +126,9 @@ class Tally:
         if self.elsewhere and brief:
             parts.append(_("{count} seconded to other seats").format(count=self.elsewhere))
         elif self.elsewhere:
-            seats = ", ".join(f"{c} at {seat}" for c, seat in self.elsewhere_top)
+            seats = ", ".join(
+                _("{person} at {seat}").format(person=c, seat=seat) for c, seat in self.elsewhere_top
+            )
             if self.elsewhere > SHOWN:
                 text = _("{count} seconded to other seats: {seats} and {more} more")
             else:

@@ -1,6 +1,7 @@
 """The LP relaxation of the CP-SAT model, solved by GLOP: a proven bound and, often, the optimum.
 
-Every constraint of the model is linear, so its LP relaxation is read straight off the model. With
+Every constraint of the model is linear, so its LP relaxation is read straight off the model (rows
+that hold only under a literal, as the soft rules' and the diagnosis' are, are left out). With
 the per-person linking rows (`optimizer.model`) it is tight: on the bundled and generated scenarios
 its optimum is the integer optimum, often at an integral vertex. A stage then only has to confirm
 that vertex, or to reach the rounded LP bound from a start close to it.
@@ -37,11 +38,17 @@ class LpResult:
     values: np.ndarray
     dived: np.ndarray | None = None
     """An integral point at the bound found by diving from a fractional vertex, if any."""
+    exact: bool = True
+    """Whether every constraint is in the LP (else rows enforced by a literal were left out)."""
 
     @property
     def integral(self) -> bool:
-        """Whether the vertex is integral (then it is a solution of the model itself)."""
-        return bool(self.feasible) and bool((np.abs(self.values - np.round(self.values)) <= INTEGRAL).all())
+        """Whether the vertex is integral and, the LP being exact, a solution of the model itself."""
+        return (
+            self.exact
+            and bool(self.feasible)
+            and bool((np.abs(self.values - np.round(self.values)) <= INTEGRAL).all())
+        )
 
 
 def relax(model: cp_model.CpModel) -> LpResult:
@@ -53,7 +60,11 @@ def relax(model: cp_model.CpModel) -> LpResult:
     lp.SetTimeLimit(LP_MS)
     infinity = lp.infinity()
     columns = [lp.NumVar(float(v.domain[0]), float(v.domain[len(v.domain) - 1]), "") for v in proto.variables]
+    exact = True
     for constraint in proto.constraints:
+        if not constraint.has_linear() or len(constraint.enforcement_literal):
+            exact = False  # a row that holds only when a literal is true is left out: still a relaxation
+            continue
         linear = constraint.linear
         domain = linear.domain
         low, high = domain[0], domain[len(domain) - 1]
@@ -71,20 +82,20 @@ def relax(model: cp_model.CpModel) -> LpResult:
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
-        return LpResult(verdict, None, np.zeros(len(columns)))
+        return LpResult(verdict, None, np.zeros(len(columns)), exact=exact)
     values = np.array([column.solution_value() for column in columns])
     if not has_objective:
-        return LpResult(True, None, values)
+        return LpResult(True, None, values, exact=exact)
     scale = proto.objective.scaling_factor or 1.0
     least = objective.Value() + proto.objective.offset
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
-    result = LpResult(True, bound, values)
+    result = LpResult(True, bound, values, exact=exact)
     if result.integral:
         return result
     worst = (bound / scale - proto.objective.offset) + INTEGRAL
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
     dived = _dive(lp, columns, objective, worst, values)
-    return LpResult(True, bound, values, dived)
+    return LpResult(True, bound, values, dived if exact else None, exact)
 
 
 def _dive(

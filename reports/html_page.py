@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from i18n import _
+from i18n import _, current_language
 from reports.safe import shown
 
 # No link out of the file: no plotly logo link; figures need no MathJax and no map tiles.
@@ -76,7 +76,7 @@ document.addEventListener('DOMContentLoaded', () => {
 def page(title: str, body: str) -> str:
     """A complete page that opens offline: every script inline, nothing fetched."""
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{current_language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{shown(title)}</title>\n<style>{CSS}</style>\n"
         f'<script type="text/javascript">{get_plotlyjs()}</script>\n'

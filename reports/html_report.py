@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from i18n import N_, _
+from i18n.names import objective_name
 from models.scenario import Scenario
 from reports import charts
 from reports.html_page import Cell, cards, definitions, figure, page, table, warning
@@ -169,7 +170,7 @@ def _stages(plan: PlanData) -> str:
         return f"<p>{shown(_('No objective stage was recorded.'))}</p>"
     rows = [
         [
-            s.get("name", ""),
+            objective_name(str(s.get("name", ""))),
             s.get("sense", ""),
             s.get("value", ""),
             "" if s.get("bound") is None else s["bound"],

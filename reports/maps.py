@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from i18n import _
+from i18n.names import commune_type
 from models.scenario import Scenario
 from optimizer.travel import Travel
 from reports.geometry import Frame, frame_for, path, province_outline, shapes
@@ -173,7 +174,14 @@ def _plan_hover(plan: PlanData, scenario: Scenario, fill: pd.DataFrame) -> dict[
     people = plan.people.groupby("commune_id")
     found = {}
     for commune in scenario.communes:
-        parts = [markup("<b>{name}</b> ({id}, {type})", name=commune.name, id=commune.id, type=commune.type)]
+        parts = [
+            markup(
+                "<b>{name}</b> ({id}, {type})",
+                name=commune.name,
+                id=commune.id,
+                type=commune_type(commune.type),
+            )
+        ]
         if commune.id in fill.index:
             row = fill.loc[commune.id]
             parts.append(

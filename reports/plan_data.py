@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from i18n import N_, _
 from models.errors import InputProblem, ScenarioError
 from models.plan_files import PlanFiles, read_plan_files
 from models.plan_io import ASSIGNMENT_COLUMNS
@@ -27,7 +28,7 @@ SENSES = {
     "stability": "max",
 }
 SHORTAGE_COLUMNS = ["commune_id", "commune_name", "specialty", "seats", "filled", "missing", "reason"]
-NO_REASON = "not recorded: the plan was edited by hand after solving"
+NO_REASON = N_("not recorded: the plan was edited by hand after solving")
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def plan_data(files: PlanFiles, scenario: Scenario | None = None) -> PlanData:
         shortages = _scenario_shortages(scenario, assignments, recorded)
     elif claims is None:
         raise ScenarioError(
-            [InputProblem(str(folder), "has no plan.json: give its scenario (--scenario) to read it")]
+            [InputProblem(str(folder), _("has no plan.json: give its scenario (--scenario) to read it"))]
         )
     else:
         assignments = _as_listed(listed, name)
@@ -146,13 +147,15 @@ def _notes(claims: dict[str, Any] | None, edited: bool, uncounted: int) -> tuple
     """What a reader of the figures should know about how the folder was read."""
     notes = []
     if claims is None:
-        notes.append("no plan.json: status unknown, figures recomputed from assignments.csv")
+        notes.append(_("no plan.json: status unknown, figures recomputed from assignments.csv"))
     elif edited:
-        notes.append("assignments.csv differs from plan.json (edited by hand): figures follow the CSV")
+        notes.append(_("assignments.csv differs from plan.json (edited by hand): figures follow the CSV"))
     if uncounted:
         notes.append(
-            f"{uncounted} assignment(s) beyond a shortage's seats or to no shortage are not counted as "
-            "filled seats (`secondment audit` lists them)"
+            _(
+                "{count} assignment(s) beyond a shortage's seats or to no shortage are not counted as "
+                "filled seats (`secondment audit` lists them)"
+            ).format(count=uncounted)
         )
     return tuple(notes)
 
@@ -200,9 +203,9 @@ def _completed(
         person = scenario.candidate_by_id.get(real.get(row["candidate_id"], row["candidate_id"]))
         commune = scenario.commune_by_id.get(row["commune_id"])
         if person is None:
-            problems.append(_unknown(name, row, "candidate_id", "a candidate of the scenario"))
+            problems.append(_unknown(name, row, "candidate_id", _("expected a candidate of the scenario")))
         if commune is None:
-            problems.append(_unknown(name, row, "commune_id", "a commune of the scenario"))
+            problems.append(_unknown(name, row, "commune_id", _("expected a commune of the scenario")))
         if person is None or commune is None:
             continue
         km, minutes = travel.between(person, commune)
@@ -224,7 +227,7 @@ def _completed(
 
 
 def _unknown(name: str, row: dict[str, Any], column: str, expected: str) -> InputProblem:
-    return InputProblem(name, f"expected {expected}", row=row["row"], column=column, value=row[column])
+    return InputProblem(name, expected, row=row["row"], column=column, value=row[column])
 
 
 def _as_listed(listed: list[dict[str, Any]], name: str) -> pd.DataFrame:
@@ -236,7 +239,7 @@ def _as_listed(listed: list[dict[str, Any]], name: str) -> pd.DataFrame:
             try:
                 record[column] = float(record[column]) if record[column] != "" else float("nan")
             except ValueError:
-                problems.append(_unknown(name, row, column, "a number"))
+                problems.append(_unknown(name, row, column, _("expected a number")))
         rows.append(record)
     if problems:
         raise ScenarioError(problems)
@@ -261,7 +264,7 @@ def _scenario_shortages(
         filled = min(got[shortage.key], shortage.seats)
         missing = shortage.seats - filled
         known = recorded.get(shortage.key)
-        reason = known["reason"] if known and known["missing"] == missing else NO_REASON
+        reason = known["reason"] if known and known["missing"] == missing else _(NO_REASON)
         rows.append(
             {
                 "commune_id": shortage.commune_id,
@@ -291,7 +294,7 @@ def _file_shortages(
         seats = recorded[key]["seats"] if key in recorded else max(solved[key], got[key])
         filled = min(got[key], seats)
         known = recorded.get(key)
-        reason = known["reason"] if known and known["missing"] == seats - filled else NO_REASON
+        reason = known["reason"] if known and known["missing"] == seats - filled else _(NO_REASON)
         rows.append(
             {
                 "commune_id": key[0],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from i18n import _
 from models.scenario import Scenario
 
 TOKEN = re.compile(r"[^\s,;:/()]+")
@@ -26,7 +27,7 @@ class Names:
 
     def specialty(self, specialty: str) -> str:
         """A field's name from the catalogue, or its id."""
-        return self.specialties.get(specialty) or specialty
+        return _(self.specialties[specialty]) if self.specialties.get(specialty) else specialty
 
     def readable(self, text: str) -> str:
         """A recorded sentence (an unfilled seat's reason) with every known id replaced by its name."""

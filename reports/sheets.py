@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from i18n import _
+from i18n import N_, _
+from i18n.names import objective_name
 from models.scenario import CoverageFloor, Scenario
 from reports.compare import Comparison, PlanAudit, effective_hash
 from reports.metrics import HEADLINE_LABELS, by_agency, by_commune, by_specialty, headline
@@ -25,7 +26,7 @@ def policy_lines(scenario: Scenario, pseudonyms: dict[str, str] | None = None) -
             _("period"),
             f"{scenario.period.start} – {scenario.period.end}" if scenario.period else _("not set"),
         ),
-        (_("objectives, in priority order"), " → ".join(o.value for o in policy.objectives)),
+        (_("objectives, in priority order"), " → ".join(objective_name(o.value) for o in policy.objectives)),
         (_("max distance km"), _or_none(policy.max_distance_km)),
         (_("max travel minutes"), _or_none(policy.max_travel_minutes)),
         (_("detour factor"), f"{policy.detour_factor:g}"),
@@ -91,17 +92,26 @@ def plan_sheets(plan: PlanData) -> dict[str, pd.DataFrame]:
     ]
     items += [("note", note) for note in plan.notes]
     items += [(_(label), figures[key]) for key, label in HEADLINE_LABELS.items()]
-    items += [(f"objective: {s.get('name')} ({s.get('sense')})", s.get("value")) for s in plan.objectives]
+    stage = _("objective: {name} ({sense})")
+    items += [
+        (stage.format(name=objective_name(str(s.get("name"))), sense=s.get("sense")), s.get("value"))
+        for s in plan.objectives
+    ]
     if plan.scenario:
-        items += [(f"policy: {item}", value) for item, value in policy_lines(plan.scenario, plan.pseudonyms)]
-    return {
-        "Summary": pd.DataFrame(items, columns=["item", "value"], dtype=object),
-        "Assignments": _assignments(plan),
-        "Unfilled": plan.shortages[plan.shortages["missing"] > 0].reset_index(drop=True),
-        "By commune": _communes(plan),
-        "By specialty": _specialties(plan),
-        "By agency": by_agency(plan),
-    }
+        items += [
+            (_("policy: {item}").format(item=item), value)
+            for item, value in policy_lines(plan.scenario, plan.pseudonyms)
+        ]
+    return titled(
+        {
+            "Summary": pd.DataFrame(items, columns=["item", "value"], dtype=object),
+            "Assignments": _assignments(plan),
+            "Unfilled": plan.shortages[plan.shortages["missing"] > 0].reset_index(drop=True),
+            "By commune": _communes(plan),
+            "By specialty": _specialties(plan),
+            "By agency": by_agency(plan),
+        }
+    )
 
 
 def _assignments(plan: PlanData) -> pd.DataFrame:
@@ -128,7 +138,7 @@ def _specialties(plan: PlanData) -> pd.DataFrame:
     """Per-specialty fill with the specialty's name when the scenario gives it."""
     frame = by_specialty(plan)
     if plan.scenario:
-        names = {s.id: s.name for s in plan.scenario.specialties}
+        names = {s.id: _(s.name) for s in plan.scenario.specialties}
         frame.insert(1, "name", frame["specialty"].map(names))
     return frame
 
@@ -157,32 +167,52 @@ def comparison_sheets(comparison: Comparison) -> dict[str, pd.DataFrame]:
         for r in comparison.objectives.itertuples()
     ]
     changes = comparison.scenario_changes
-    return {
-        "Summary": pd.DataFrame(
-            facts, columns=["item", "A", "B", "delta (B − A)", "better or worse"], dtype=object
-        ),
-        "Scenario changes": changes
-        if changes is not None
-        else pd.DataFrame(
-            [
-                {
-                    "part": "",
-                    "key": "",
-                    "column": "",
-                    "change": "not compared: give --scenario twice",
-                    "a": "",
-                    "b": "",
-                }
-            ]
-        ),
-        "Audit": _audit_rows(comparison),
-        "Changes": comparison.changes,
-        "Assignments": _both_assignments(comparison),
-        "Unfilled": comparison.unfilled,
-        "By commune": comparison.by_commune,
-        "By specialty": comparison.by_specialty,
-        "By agency": comparison.by_agency,
-    }
+    return titled(
+        {
+            "Summary": pd.DataFrame(
+                facts, columns=["item", "A", "B", "delta (B − A)", "better or worse"], dtype=object
+            ),
+            "Scenario changes": changes
+            if changes is not None
+            else pd.DataFrame(
+                [
+                    {
+                        "part": "",
+                        "key": "",
+                        "column": "",
+                        "change": "not compared: give --scenario twice",
+                        "a": "",
+                        "b": "",
+                    }
+                ]
+            ),
+            "Audit": _audit_rows(comparison),
+            "Changes": comparison.changes,
+            "Assignments": _both_assignments(comparison),
+            "Unfilled": comparison.unfilled,
+            "By commune": comparison.by_commune,
+            "By specialty": comparison.by_specialty,
+            "By agency": comparison.by_agency,
+        }
+    )
+
+
+SHEETS = (
+    N_("Summary"),
+    N_("Scenario changes"),
+    N_("Audit"),
+    N_("Changes"),
+    N_("Assignments"),
+    N_("Unfilled"),
+    N_("By commune"),
+    N_("By specialty"),
+    N_("By agency"),
+)
+
+
+def titled(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The sheets under their titles in the current language (the English titles are SHEETS)."""
+    return {_(name): frame for name, frame in sheets.items()}
 
 
 def _audited(audit: PlanAudit | None) -> object:

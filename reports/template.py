@@ -1,85 +1,206 @@
-"""A blank scenario workbook (one sheet per table, a README, drop-down lists) and its scenario.yaml."""
+"""The scenario workbook: README, the scenario's keys, a sheet per table and list, drop-downs."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
+from i18n import N_, _
 from models import schema
-from models.scenario import DEFAULT_SPECIALTIES, Policy
-from reports.template_spec import REQUIRED_TABLES, TABLES, Column
+from models.scenario import DEFAULT_SPECIALTIES, Policy, Scenario
+from reports.template_spec import KEYS, LISTS, REQUIRED_TABLES, TABLES, Column
 from reports.workbook import WRITER_OPTIONS, write_atomically
 
 ROWS = 2000
 LIST_ROWS = 100
 TYPES = schema.column("communes", "type").choices
 INTRO = (
-    "Secondment scenario template",
-    "Fill one row per item in the sheets communes, shortages, candidates and agencies (required) and, "
-    "if you have them, distances and adjacency. Keep each header row as it is; extra columns are ignored.",
-    "Ids are text: type 03158 and it keeps its leading zero. Lists inside a cell are separated by ;.",
+    N_("Secondment scenario workbook"),
+    N_(
+        "This workbook is the whole scenario: the sheet scenario holds its name, period and policy; "
+        "communes, shortages, candidates and agencies hold the tables (required); distances and "
+        "adjacency are optional; pins, forbid and min_coverage hold the assignments that must hold, the "
+        "pairs that must not happen and the coverage floors; specialties is the catalogue of fields."
+    ),
+    N_("Keep each header row as it is (the column names are the file format); extra columns are ignored."),
+    N_("Ids are text: type 03158 and it keeps its leading zero. Lists inside a cell are separated by ;."),
+    N_("Check it with `secondment validate BOOK.xlsx`, then `secondment solve BOOK.xlsx --out plans/NAME`."),
+    N_("Drop-down lists come from the specialties sheet and the communes and agencies sheets."),
+)
+YAML_INTRO = N_(
     "scenario.yaml next to this workbook names its sheets and holds the period, policy, pins and forbids; "
-    "un-comment distances or adjacency there once those sheets have rows.",
-    "Check it with `secondment validate FOLDER`, plan with `secondment solve FOLDER --out plans/NAME`.",
-    "Drop-down lists come from the lists sheet: add a specialty there and in scenario.yaml alike.",
+    "un-comment distances or adjacency there once those sheets have rows."
 )
 
 
-def write_template(path: Path) -> None:
-    """Write the blank workbook: README, one sheet per table with validation, and the lists sheet."""
+def write_template(
+    path: Path, with_yaml: bool = False, name: str = "", scenario: Scenario | None = None
+) -> None:
+    """Write the workbook: README, scenario keys (unless a YAML holds them), tables, lists, catalogue.
+
+    With `scenario`, every sheet is filled with its content (the scenario as one workbook).
+    """
 
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": WRITER_OPTIONS}) as writer:
             book = writer.book
-            _readme(book)
+            _readme(book, with_yaml)
+            if not with_yaml:
+                _scenario_sheet(book, name, scenario)
             for table, columns in TABLES.items():
-                _table_sheet(book, table, columns)
-            _lists(book)
+                rows = [_row(row, columns) for row in getattr(scenario, table)] if scenario else []
+                _table_sheet(book, table, columns, rows)
+            for sheet, columns in LISTS.items():
+                if sheet == "specialties" or not with_yaml:
+                    _table_sheet(book, sheet, columns, _list_rows(sheet, scenario))
 
     write_atomically(path, write)
 
 
-def _readme(book: Workbook) -> None:
+def _readme(book: Workbook, with_yaml: bool) -> None:
     """What to fill in, then every column: sheet, required, what to type, an example."""
     sheet = book.add_worksheet("README")
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet.write(0, 0, INTRO[0], book.add_format({"bold": True, "font_size": 14}))
-    for n, line in enumerate(INTRO[1:], start=1):
-        sheet.write_string(n, 0, line)
-    top = len(INTRO) + 1
-    for col, header in enumerate(("sheet", "column", "required", "what to type", "example")):
+    intro = [*INTRO[:2], YAML_INTRO, *INTRO[2:]] if with_yaml else list(INTRO)
+    sheet.write(0, 0, _(intro[0]), book.add_format({"bold": True, "font_size": 14}))
+    for n, line in enumerate(intro[1:], start=1):
+        sheet.write_string(n, 0, _(line))
+    top = len(intro) + 1
+    for col, header in enumerate((_("sheet"), _("column"), _("required"), _("what to type"), _("example"))):
         sheet.write_string(top, col, header, bold)
     row = top + 1
-    for table, columns in TABLES.items():
+    sheets = {**TABLES, "specialties": LISTS["specialties"]} if with_yaml else {**TABLES, **LISTS}
+    for table, columns in sheets.items():
         for column in columns:
-            required = "yes" if column.required else "no"
+            required = _("yes") if column.required else _("no")
             if table not in REQUIRED_TABLES:
-                required += " (optional sheet)"
+                required = _("{answer} (optional sheet)").format(answer=required)
             for col, value in enumerate((table, column.name, required, column.describe(), column.example)):
                 sheet.write_string(row, col, value, wrap)
             row += 1
+    if not with_yaml:
+        for key, help_text, example in KEYS:
+            for col, value in enumerate(("scenario", key, _("no"), _(help_text), example)):
+                sheet.write_string(row, col, value, wrap)
+            row += 1
     sheet.set_column(0, 0, 14)
-    sheet.set_column(1, 1, 18)
+    sheet.set_column(1, 1, 24)
     sheet.set_column(2, 2, 20)
     sheet.set_column(3, 3, 80)
     sheet.set_column(4, 4, 24)
 
 
-def _table_sheet(book: Workbook, table: str, columns: tuple[Column, ...]) -> None:
-    """A table's sheet: the contract's headers, a help note on each, formats and data validation."""
+def _scenario_sheet(book: Workbook, name: str, scenario: Scenario | None) -> None:
+    """The `key`, `value` sheet: name, period and every scalar policy key, with a note for people."""
+    sheet = book.add_worksheet("scenario")
+    bold = book.add_format({"bold": True, "bg_color": "#C6DBEF", "border": 1})
+    note = book.add_format({"italic": True, "bg_color": "#EDF3F8", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    for col, header in enumerate(("key", "value")):
+        sheet.write_string(0, col, header, bold)
+    sheet.write_string(0, 2, _("what it means"), note)
+    values = _scenario_values(name, scenario)
+    for row, (key, help_text, _example) in enumerate(KEYS, start=1):
+        sheet.write_string(row, 0, key)
+        value = values.get(key)
+        if isinstance(value, date):
+            iso = book.add_format({"num_format": "yyyy-mm-dd"})
+            sheet.write_datetime(row, 1, pd.Timestamp(value).to_pydatetime(), iso)
+        elif isinstance(value, bool):
+            sheet.write_string(row, 1, str(value).lower(), text)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, 1, value)
+        else:
+            sheet.write_string(row, 1, "" if value is None else str(value), text)
+        sheet.write_string(row, 2, _(help_text))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 40)
+    sheet.set_column(2, 2, 90)
+    sheet.freeze_panes(1, 0)
+
+
+def _scenario_values(name: str, scenario: Scenario | None) -> dict[str, object]:
+    """The value of each key: the scenario's, else the name given and the policy's defaults."""
+    policy = scenario.policy if scenario else Policy()
+    values: dict[str, object] = {"name": scenario.name if scenario else name}
+    if scenario:
+        values["description"] = scenario.description
+        if scenario.period:
+            values["period.start"], values["period.end"] = scenario.period.start, scenario.period.end
+    for key, value in policy.model_dump(mode="json").items():
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            values[f"policy.{key}"] = ", ".join(value)
+        elif not isinstance(value, list | dict):
+            values[f"policy.{key}"] = value
+    return values
+
+
+def _row(row: object, columns: tuple[Column, ...]) -> list[object]:
+    """A table row's cells as typed values: numbers, dates, and text for ids and lists."""
+    cells = []
+    for column in columns:
+        value = getattr(row, column.name)
+        if value is None:
+            cells.append(None)
+        elif isinstance(value, dict):
+            cells.append(";".join(f"{key}:{level}" for key, level in value.items()))
+        elif isinstance(value, tuple):
+            cells.append(";".join(value))
+        else:
+            cells.append(value)
+    return cells
+
+
+def _list_rows(sheet: str, scenario: Scenario | None) -> list[list[object]]:
+    """Rows of the pins, forbid, min_coverage and specialties sheets."""
+    if sheet == "specialties":
+        if scenario is None:
+            return [[key, _(name)] for key, name in DEFAULT_SPECIALTIES.items()]
+        return [[s.id, s.name] for s in scenario.specialties]
+    if scenario is None:
+        return []
+    if sheet == "min_coverage":
+        return [
+            [f.communes if isinstance(f.communes, str) else ";".join(f.communes), f.specialty, f.at_least]
+            for f in scenario.policy.min_coverage
+        ]
+    return [[entry.candidate, entry.commune, entry.specialty] for entry in getattr(scenario, sheet)]
+
+
+def _table_sheet(book: Workbook, table: str, columns: tuple[Column, ...], rows: list[list[object]]) -> None:
+    """A sheet: the contract's headers, a help note on each, formats, data validation, and any rows."""
     sheet = book.add_worksheet(table)
     required = book.add_format({"bold": True, "bg_color": "#C6DBEF", "border": 1})
     optional = book.add_format({"italic": True, "bg_color": "#EDF3F8", "border": 1})
+    formats = [book.add_format(_number_format(column)) for column in columns]
     for n, column in enumerate(columns):
         sheet.write_string(0, n, column.name, required if column.required else optional)
-        sheet.write_comment(0, n, f"{'Required' if column.required else 'Optional'}. {column.describe()}")
-        sheet.set_column(n, n, max(12, len(column.name) + 4), book.add_format(_number_format(column)))
+        note = _("Required. {help}") if column.required else _("Optional. {help}")
+        sheet.write_comment(0, n, note.format(help=column.describe()))
+        sheet.set_column(n, n, max(12, len(column.name) + 4), formats[n])
         sheet.data_validation(1, n, ROWS, n, _validation(column))
+    for r, cells in enumerate(rows, start=1):
+        for n, value in enumerate(cells):
+            _write_cell(sheet, r, n, value, formats[n])
     sheet.freeze_panes(1, 0)
+
+
+def _write_cell(sheet: Worksheet, row: int, col: int, value: object, cell_format: object) -> None:
+    """One typed cell: a date, a number or text (never a formula)."""
+    if value is None or value == "":
+        return
+    if isinstance(value, date):
+        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), cell_format)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(row, col, value, cell_format)
+    else:
+        sheet.write_string(row, col, str(value), cell_format)
 
 
 def _number_format(column: Column) -> dict[str, str]:
@@ -97,7 +218,7 @@ def _validation(column: Column) -> dict[str, object]:
     if column.kind == "type":
         return {"validate": "list", "source": list(TYPES), **message}
     if column.kind == "specialty":
-        return {"validate": "list", "source": f"=lists!$A$2:$A${LIST_ROWS + 1}", **message}
+        return {"validate": "list", "source": f"=specialties!$A$2:$A${LIST_ROWS + 1}", **message}
     if column.references:
         source = f"={column.references}!$A$2:$A${ROWS + 1}"
         return {"validate": "list", "source": source, "error_type": "warning", **message}
@@ -122,21 +243,6 @@ def _validation(column: Column) -> dict[str, object]:
             **message,
         }
     return {"validate": "any", **message}
-
-
-def _lists(book: Workbook) -> None:
-    """The values the drop-downs offer: specialty ids (with names) and commune types."""
-    sheet = book.add_worksheet("lists")
-    bold = book.add_format({"bold": True})
-    for col, header in enumerate(("specialty", "name", "type")):
-        sheet.write_string(0, col, header, bold)
-    for row, (specialty, name) in enumerate(DEFAULT_SPECIALTIES.items(), start=1):
-        sheet.write_string(row, 0, specialty)
-        sheet.write_string(row, 1, name)
-    for row, kind in enumerate(TYPES, start=1):
-        sheet.write_string(row, 2, kind)
-    sheet.set_column(0, 0, 18)
-    sheet.set_column(1, 1, 60)
 
 
 def tables_yaml(book: str) -> str:
@@ -172,7 +278,7 @@ def scenario_yaml(book: str, name: str) -> str:
 name: {json.dumps(name, ensure_ascii=False)}
 description: ""
 # period: {{start: 2025-08-01, end: 2026-07-31}}   # candidates must be available for all of it
-specialties:   # the catalogue; the workbook's lists sheet offers the same ids
+specialties:   # the catalogue; the workbook's drop-downs offer the same ids
 {specialties}
 {tables_yaml(book)}
 policy:

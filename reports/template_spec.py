@@ -13,7 +13,7 @@ from typing import Literal
 from i18n import N_, _
 from models.schema import REQUIRED_TABLES, TABLE_MODELS, ColumnSchema, columns
 
-__all__ = ["REQUIRED_TABLES", "TABLES", "Column"]
+__all__ = ["KEYS", "LISTS", "REQUIRED_TABLES", "TABLES", "Column"]
 
 Kind = Literal["id", "text", "int", "number", "date", "list", "type", "specialty"]
 MODEL_KINDS: dict[str, Kind] = {"int": "int", "float": "number", "date": "date"}
@@ -67,7 +67,7 @@ HINTS: dict[str, dict[str, Hint]] = {
         "commune_id": Hint(
             N_("A commune id; one row per commune and specialty."), "03158", "id", references="communes"
         ),
-        "specialty": Hint(N_("A specialty id from the lists sheet."), "it", "specialty"),
+        "specialty": Hint(N_("A specialty id from the specialties sheet."), "it", "specialty"),
         "seats": Hint(N_("Posts to fill."), "2"),
         "priority": Hint(N_("5 most urgent."), "5"),
         "min_level": Hint(N_("Lowest proficiency accepted."), "2"),
@@ -122,20 +122,18 @@ def _column(schema: ColumnSchema) -> Column:
     """A schema column with its hint; numbers and dates take their kind from the model."""
     hint = HINTS[schema.table][schema.name]
     kind: Kind = {"int": "int", "float": "number", "date": "date"}.get(schema.kind, hint.kind)  # type: ignore[assignment]
-    rules = [N_("Allowed: {bounds}.").format(bounds=schema.bounds)] if schema.bounds else []
-    if schema.default is not None:
-        rules.append(N_("Blank = {default}.").format(default=schema.default))
-    text = " ".join([hint.help, *rules])
     return Column(
         schema.name,
         kind,
         schema.required,
-        text,
+        hint.help,
         hint.example,
         schema.low,
         schema.high,
         hint.references,
         schema.low_open,
+        schema.bounds,
+        schema.default,
     )
 
 
@@ -149,3 +147,63 @@ def _tables() -> dict[str, tuple[Column, ...]]:
 
 
 TABLES = _tables()
+LISTS: dict[str, tuple[Column, ...]] = {
+    "pins": (
+        Column("candidate", "id", True, N_("A candidate id: this person must be seconded..."), "P017"),
+        Column("commune", "id", True, N_("...to this commune id."), "03158", references="communes"),
+        Column(
+            "specialty", "specialty", False, N_("In this specialty (blank: any the commune lacks)."), "it"
+        ),
+    ),
+    "forbid": (
+        Column("candidate", "id", True, N_("A candidate id: this person must not be seconded..."), "P020"),
+        Column("commune", "id", True, N_("...to this commune id."), "03127", references="communes"),
+        Column("specialty", "specialty", False, N_("In this specialty only (blank: in any)."), ""),
+    ),
+    "min_coverage": (
+        Column(
+            "communes",
+            "text",
+            True,
+            N_("all, tag:X (communes with tag X) or commune ids separated by ;."),
+            "tag:border",
+        ),
+        Column("specialty", "specialty", True, N_("The specialty the floor is for."), "it"),
+        Column(
+            "at_least",
+            "int",
+            True,
+            N_("Each selected commune short of it gets at least this many seats filled (at most its seats)."),
+            "1",
+            1,
+        ),
+    ),
+    "specialties": (
+        Column("id", "id", True, N_("Specialty id, used in shortages and candidates."), "it"),
+        Column("name", "text", True, N_("Its name for people."), "Công nghệ thông tin"),
+    ),
+}
+KEYS: tuple[tuple[str, str, str], ...] = (
+    ("name", N_("Name of the scenario (required)."), "Điện Biên 2025 — đợt 1"),
+    ("description", N_("What the round is, for the record."), ""),
+    (
+        "boundaries",
+        N_("Optional GeoJSON file of commune outlines beside the workbook; only the reports' maps use it."),
+        "boundaries.geojson",
+    ),
+    ("period.start", N_("First day of the secondment period (yyyy-mm-dd)."), "2025-08-01"),
+    ("period.end", N_("Last day of the period; candidates must be available for all of it."), "2026-07-31"),
+    ("policy.max_distance_km", N_("Hard cap on travel km (blank: none)."), "250"),
+    ("policy.max_travel_minutes", N_("Hard cap on travel minutes (blank: none)."), ""),
+    ("policy.detour_factor", N_("Road km = straight-line km × this factor, 1 or more."), "1.6"),
+    ("policy.speed_kmh", N_("Speed for travel minutes when none are measured."), "30"),
+    ("policy.avoid_home_commune", N_("true: nobody is seconded to their home commune."), "false"),
+    (
+        "policy.objectives",
+        N_(
+            "Objectives in strict priority order, separated by commas: coverage, fairness, distance, "
+            "preference, disruption."
+        ),
+        "coverage, fairness, distance",
+    ),
+)

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from i18n import _
+from i18n.names import objective_name
 from models.plan import Conflict, Plan, SolveStatus
 from models.scenario import Scenario
 
@@ -53,9 +54,11 @@ class ProgressLine:
 
     def __rich__(self) -> Text:
         elapsed = time.monotonic() - self.started
-        line = f"⏳ {self.stage}"
+        line = f"⏳ {objective_name(self.stage)}"
         if self.objective is not None:
-            line += f" · objective {self.objective:,.6g} · bound {self.bound:,.6g}"
+            line += " · " + _("objective {value:,.6g} · bound {bound:,.6g}").format(
+                value=self.objective, bound=self.bound
+            )
         return Text(f"{line} · {elapsed:.1f} s", style="cyan")
 
 
@@ -67,16 +70,27 @@ def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
     verdict = _("valid") if feasible else _("valid files, but the hard rules conflict (see below)")
     out.print(f"[bold]{escape(loaded.name)}[/]: {escape(verdict)}", markup=True)
     out.print(
-        f"{len(loaded.communes)} communes · {len(loaded.shortages)} shortages "
-        f"({sum(s.seats for s in loaded.shortages)} seats) · {len(loaded.candidates)} candidates "
-        f"({sum(is_available(loaded, c) for c in loaded.candidates)} available) · "
-        f"{len(loaded.agencies)} agencies · {len(loaded.pins)} pins · {len(loaded.forbid)} forbids · "
-        f"{len(pairs):,} eligible pairs"
+        _(
+            "{communes} communes · {shortages} shortages ({seats} seats) · {candidates} candidates "
+            "({available} available) · {agencies} agencies · {pins} pins · {forbids} forbids · "
+            "{pairs:,} eligible pairs"
+        ).format(
+            communes=len(loaded.communes),
+            shortages=len(loaded.shortages),
+            seats=sum(s.seats for s in loaded.shortages),
+            candidates=len(loaded.candidates),
+            available=sum(is_available(loaded, c) for c in loaded.candidates),
+            agencies=len(loaded.agencies),
+            pins=len(loaded.pins),
+            forbids=len(loaded.forbid),
+            pairs=len(pairs),
+        )
     )
     if loaded.boundaries:
         out.print(
-            f"map outlines for {len(loaded.boundaries)} of {len(loaded.communes)} communes "
-            "(the others are drawn as points)"
+            _("map outlines for {outlined} of {communes} communes (the others are drawn as points)").format(
+                outlined=len(loaded.boundaries), communes=len(loaded.communes)
+            )
         )
     reachable = Counter(pairs.shortage.tolist())
     eligible_people: dict[str, set[int]] = {}
@@ -116,7 +130,8 @@ def print_supply(loaded: Scenario, pairs: Pairs, feasible: bool = True) -> None:
     )
     unreachable = [s for i, s in enumerate(loaded.shortages) if not reachable[i]]
     if unreachable:
-        out.print(f"[yellow]{len(unreachable)} shortage(s) no eligible candidate can reach:[/]")
+        unreached = _("{count} shortage(s) no eligible candidate can reach:").format(count=len(unreachable))
+        out.print(f"[yellow]{escape(unreached)}[/]")
         for s in unreachable:
             out.print(
                 f"  {s.commune_id} {loaded.commune_by_id[s.commune_id].name} / {s.specialty} ({s.seats})",
@@ -188,20 +203,22 @@ def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
     best = stage_values(explainer.optimum)
     c = explainer.scenario.candidate_index.get(candidate_id, -1)
     seats = [explainer.scenario.shortages[s] for s in explainer.certifier.seats_of.get(c, [])]
-    where = "not seconded"
+    where = _("not seconded")
     if seats:
         where = f"{seats[0].commune_id}/" + " + ".join(seat.specialty for seat in seats)
-    table = Table(title=f"{candidate_id} in the plan: {where}; each option re-solved with them held there")
-    table.add_column("option")
-    table.add_column("status")
+    title = _("{candidate} in the plan: {where}; each option re-solved with them held there")
+    table = Table(title=title.format(candidate=candidate_id, where=where))
+    table.add_column(_("option"))
+    table.add_column(_("status"))
     for name in best:
-        table.add_column(f"{name} (optimum {best[name]})", justify="right")
+        label = _("{name} (optimum {value})").format(name=objective_name(name), value=best[name])
+        table.add_column(label, justify="right")
     for option in explainer.candidate(candidate_id):
         cells = []
         for name, value in best.items():
             got = option.stages.get(name)
             cells.append("—" if got is None else f"{got} ({got - value:+.6g})")
-        marker = " ◀ plan" if option.option == where else ""
+        marker = " ◀ " + _("plan") if option.option == where else ""
         table.add_row(option.option + marker, option.status, *cells)
     out.print(table)
 
@@ -209,16 +226,23 @@ def print_alternatives(explainer: Explainer, candidate_id: str) -> None:
 def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) -> None:
     """Print the plan's headline: status, stages, per-specialty fill, communes left short."""
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(plan.status, "red")
-    headline = f"[{colour}]{plan.status}[/] in {seconds:.1f} s → {escape(str(target))}"
+    took = _("in {seconds:.1f} s").format(seconds=seconds)
+    headline = f"[{colour}]{plan.status}[/] {escape(took)} → {escape(str(target))}"
     out.print(f"[bold]{escape(scenario.name)}[/]: {headline}")
     if plan.status == SolveStatus.UNKNOWN:
-        out.print("[red]No plan was found within the time limit: give it more time (--time-limit).[/]")
+        none_found = _("No plan was found within the time limit: give it more time (--time-limit).")
+        out.print(f"[red]{escape(none_found)}[/]")
     if plan.status == SolveStatus.INFEASIBLE:
         print_conflicts(scenario, plan.conflicts)
         return
     for stage in plan.objectives:
-        proof = "proven" if stage.proven else f"not proven, {gap(stage.value, stage.bound)}"
-        out.print(f"  {stage.name}: {stage.value} (bound {stage.bound}, {proof})", markup=False)
+        proof = (
+            _("proven") if stage.proven else _("not proven, {gap}").format(gap=gap(stage.value, stage.bound))
+        )
+        line = _("{name}: {value} (bound {bound}, {proof})").format(
+            name=objective_name(stage.name), value=stage.value, bound=stage.bound, proof=proof
+        )
+        out.print(f"  {line}", markup=False)
     if plan.broken:
         out.print(
             _("{count} softened rule(s) broken, the fewest any plan can (details in plan.json):").format(
@@ -233,9 +257,9 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
     for shortage in scenario.shortages:
         demanded[shortage.specialty] += shortage.seats
     filled = Counter(a.specialty for a in plan.assignments)
-    table = Table(title="Seats per specialty")
-    for column in ("specialty", "demanded", "filled", "missing"):
-        table.add_column(column, justify="left" if column == "specialty" else "right")
+    table = Table(title=_("Seats per specialty"))
+    for n, column in enumerate((_("specialty"), _("demanded"), _("filled"), _("missing"))):
+        table.add_column(column, justify="left" if n == 0 else "right")
     for specialty in sorted(demanded):
         table.add_row(
             escape(specialty),
@@ -245,7 +269,7 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
         )
     kpis = plan.kpis
     table.add_row(
-        "total",
+        _("total"),
         str(kpis.seats_demanded),
         str(kpis.seats_filled),
         str(kpis.seats_demanded - kpis.seats_filled),
@@ -253,20 +277,28 @@ def print_summary(scenario: Scenario, plan: Plan, target: Path, seconds: float) 
     )
     out.print(table)
     out.print(
-        f"{kpis.people_seconded} people seconded · {kpis.total_km:,.1f} km in total "
-        f"(longest {kpis.max_km:,.1f} km) · {kpis.communes_left_short} of "
-        f"{kpis.communes_with_demand} communes left short"
+        _(
+            "{people} people seconded · {km:,.1f} km in total (longest {longest:,.1f} km) · "
+            "{short} of {communes} communes left short"
+        ).format(
+            people=kpis.people_seconded,
+            km=kpis.total_km,
+            longest=kpis.max_km,
+            short=kpis.communes_left_short,
+            communes=kpis.communes_with_demand,
+        ),
+        markup=False,
     )
     short = sorted({u.commune_name or u.commune_id for u in plan.unfilled})
     if short:
-        out.print("Left short: " + ", ".join(short), markup=False)
+        out.print(_("Left short: {communes}").format(communes=", ".join(short)), markup=False)
 
 
 def gap(value: float, bound: float | None) -> str:
     """How far a stage's value may be from its optimum, relative to the bound."""
     if bound is None:
-        return "no bound known"
-    return f"gap {abs(bound - value) / max(abs(bound), 1e-9):.1%}"
+        return _("no bound known")
+    return _("gap {gap:.1%}").format(gap=abs(bound - value) / max(abs(bound), 1e-9))
 
 
 def print_audit(audited: Audited) -> None:
@@ -277,7 +309,8 @@ def print_audit(audited: Audited) -> None:
     figures.add_column(_("plan.json claims"), justify="right")
     claimed = audited.claimed
     for name, value in audited.recomputed.items():
-        figures.add_row(name, f"{value:,.6g}", "" if claimed.get(name) is None else f"{claimed[name]:,.6g}")
+        shown = "" if claimed.get(name) is None else f"{claimed[name]:,.6g}"
+        figures.add_row(objective_name(name), f"{value:,.6g}", shown)
     out.print(figures)
     if audited.broken:
         title = _("{count} softened rule(s) broken, as the scenario allows (not violations)")

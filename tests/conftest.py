@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n import set_language
 from models.loader import load_scenario
 from models.plan import Plan, SolveParams
 from models.plan_io import write_plan
@@ -16,6 +17,17 @@ from optimizer.solve import solve
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "scenarios" / "dien-bien-2025"
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts in English with no language in the environment, whatever the machine's locale."""
+    for variable in ("SECONDMENT_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture(params=["flow", "cpsat"])

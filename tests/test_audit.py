@@ -78,13 +78,13 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def rows(folder: Path) -> list[dict[str, str]]:
     """assignments.csv as dicts."""
-    with (folder / "assignments.csv").open(encoding="utf-8", newline="") as handle:
+    with (folder / "assignments.csv").open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
 def save(folder: Path, table: list[dict[str, str]]) -> None:
     """Write assignments.csv back."""
-    with (folder / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (folder / "assignments.csv").open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(table[0]))
         writer.writeheader()
         writer.writerows(table)
@@ -157,8 +157,8 @@ def edit_distance(folder: Path) -> None:
 
 def drop_unfilled_row(folder: Path) -> None:
     """Lose one line of unfilled.csv."""
-    lines = (folder / "unfilled.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / "unfilled.csv").write_text("".join(lines[:-1]), encoding="utf-8")
+    lines = (folder / "unfilled.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    (folder / "unfilled.csv").write_text("".join(lines[:-1]), encoding="utf-8-sig")
 
 
 def nan_distance(folder: Path) -> None:

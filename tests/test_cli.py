@@ -30,7 +30,7 @@ def test_solve_writes_the_plan_folder(tmp_path: Path):
     plan = json.loads((tmp_path / "plan" / "plan.json").read_text(encoding="utf-8"))
     assert plan["status"] == "OPTIMAL"
     assert {"seats_demanded", "seats_filled", "coverage_pct", "total_km"} <= set(plan["kpis"])
-    assert "Sín Thầu" in (tmp_path / "plan" / "assignments.csv").read_text(encoding="utf-8")
+    assert "Sín Thầu" in (tmp_path / "plan" / "assignments.csv").read_text(encoding="utf-8-sig")
 
 
 def test_solve_accepts_an_empty_existing_folder(tmp_path: Path):

@@ -127,12 +127,12 @@ def test_public_rows_do_not_keep_the_real_order(tmp_path: Path):
     result = run("solve", BUNDLED, "--out", public, "--redact", "--full-out", hr)
     assert result.exit_code == 0, result.output
     shown = [
-        row["candidate_id"] for row in csv.DictReader((public / "assignments.csv").open(encoding="utf-8"))
+        row["candidate_id"] for row in csv.DictReader((public / "assignments.csv").open(encoding="utf-8-sig"))
     ]
     assert shown == sorted(shown)
     real = real_ids(load_scenario(BUNDLED))
     hr_order = [
-        row["candidate_id"] for row in csv.DictReader((hr / "assignments.csv").open(encoding="utf-8"))
+        row["candidate_id"] for row in csv.DictReader((hr / "assignments.csv").open(encoding="utf-8-sig"))
     ]
     assert sorted(real[p] for p in shown) == sorted(hr_order)
     assert [real[p] for p in shown] != hr_order

@@ -300,8 +300,8 @@ def test_report_of_a_hand_edited_folder(bundled_plan, tmp_path: Path):
     _, folder = bundled_plan
     edited = tmp_path / "edited"
     edited.mkdir()
-    rows = (folder / "assignments.csv").read_text(encoding="utf-8").splitlines()
-    (edited / "assignments.csv").write_text("\n".join(rows[:-3]) + "\n", encoding="utf-8")
+    rows = (folder / "assignments.csv").read_text(encoding="utf-8-sig").splitlines()
+    (edited / "assignments.csv").write_text("\n".join(rows[:-3]) + "\n", encoding="utf-8-sig")
     result = run("report", BUNDLED, edited, "--out", tmp_path / "edited.html")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "edited.html").read_text(encoding="utf-8")

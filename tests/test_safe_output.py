@@ -64,7 +64,7 @@ def test_formula_names_are_written_as_text(formula_scenario: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     cells = []
     for name in ("assignments.csv", "unfilled.csv"):
-        with (out / name).open(encoding="utf-8", newline="") as handle:
+        with (out / name).open(encoding="utf-8-sig", newline="") as handle:
             cells += [cell for row in csv.reader(handle) for cell in row]
     assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
     assert "'" + FORMULAS["Xã Sín Thầu"] in cells

@@ -35,8 +35,8 @@ def run(*args: object):
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
-    """A fresh template written by the command: book.xlsx and scenario.yaml in one folder."""
-    result = run("template", "--out", tmp_path / "round" / "book.xlsx")
+    """A fresh template written by the command with --yaml: book.xlsx and scenario.yaml in one folder."""
+    result = run("template", "--out", tmp_path / "round" / "book.xlsx", "--yaml")
     assert result.exit_code == 0, result.output
     return tmp_path / "round"
 
@@ -50,7 +50,7 @@ def test_columns_are_the_contracts():
 def test_workbook_has_a_sheet_per_table_a_readme_and_lists(template: Path):
     """Sheets, headers, frozen header rows, README lines and the drop-down source lists."""
     book = openpyxl.load_workbook(template / "book.xlsx")
-    assert book.sheetnames == ["README", *TABLES, "lists"]
+    assert book.sheetnames == ["README", *TABLES, "specialties"]
     for table, columns in TABLES.items():
         sheet = book[table]
         assert [c.value for c in sheet[1]] == [c.name for c in columns]
@@ -58,9 +58,8 @@ def test_workbook_has_a_sheet_per_table_a_readme_and_lists(template: Path):
     readme = [[c.value for c in row] for row in book["README"].iter_rows()]
     documented = {(row[0], row[1]) for row in readme if row[0] in TABLES}
     assert documented == {(t, c.name) for t, columns in TABLES.items() for c in columns}
-    lists = book["lists"]
+    lists = book["specialties"]
     assert [lists.cell(r, 1).value for r in range(2, 11)] == list(DEFAULT_SPECIALTIES)
-    assert [lists.cell(r, 3).value for r in range(2, 4)] == ["ward", "commune"]
 
 
 def test_specialties_and_types_are_drop_downs(template: Path):
@@ -74,7 +73,7 @@ def test_specialties_and_types_are_drop_downs(template: Path):
         )
 
     assert rule("shortages", "specialty").type == "list"
-    assert rule("shortages", "specialty").formula1 == "lists!$A$2:$A$101"
+    assert rule("shortages", "specialty").formula1 == "specialties!$A$2:$A$101"
     assert rule("communes", "type").formula1 == '"ward,commune"'
     priority = rule("shortages", "priority")
     assert (priority.type, priority.formula1, priority.formula2) == ("whole", "1", "5")
@@ -147,10 +146,40 @@ def test_template_keeps_existing_files(template: Path):
     assert openpyxl.load_workbook(book)["communes"].max_row == 1
 
 
-def test_template_without_yaml_prints_the_tables_block(tmp_path: Path):
-    """--no-yaml writes only the workbook and prints the lines to paste into scenario.yaml."""
-    result = run("template", "--out", tmp_path / "book.xlsx", "--no-yaml")
+def test_template_without_yaml_is_the_whole_scenario(tmp_path: Path):
+    """By default only the workbook is written, with the scenario, pins, forbid and floor sheets too."""
+    result = run("template", "--out", tmp_path / "book.xlsx")
     assert result.exit_code == 0, result.output
-    assert "communes: book.xlsx#communes" in result.output
+    assert "secondment solve " in result.output and "book.xlsx --out" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert book.sheetnames == ["README", "scenario", *TABLES, "pins", "forbid", "min_coverage", "specialties"]
+    keys = [row[0] for row in book["scenario"].iter_rows(min_row=2, values_only=True)]
+    assert {"name", "period.start", "policy.max_distance_km", "policy.objectives"} <= set(keys)
     assert run("template", "--out", tmp_path / "book.csv").exit_code == 2
+
+
+def test_template_readme_and_notes_follow_the_language(tmp_path: Path):
+    """--lang vi: the README sheet, header notes and input prompts are Vietnamese; headers stay the format."""
+    result = run("--lang", "vi", "template", "--out", tmp_path / "book.xlsx")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    readme = [row[0] for row in book["README"].iter_rows(values_only=True) if row[0]]
+    assert readme[0] == "Tệp Excel kịch bản biệt phái"
+    assert "trang tính" in " ".join(str(r) for r in readme)
+    communes = book["communes"]
+    assert [c.value for c in communes[1]][:3] == ["id", "name", "type"]
+    assert communes["B1"].comment.text.startswith("Bắt buộc. ")
+    prompts = {v.promptTitle: v.prompt for v in communes.data_validations.dataValidation}
+    assert prompts["name"] == "Tên có đủ dấu."
+    names = [row[1] for row in book["specialties"].iter_rows(min_row=2, values_only=True)]
+    assert "Công nghệ thông tin, truyền thông, chuyển đổi số" in names
+    english = openpyxl.load_workbook(_english_template(tmp_path))
+    assert english["README"]["A1"].value == "Secondment scenario workbook"
+
+
+def _english_template(tmp_path: Path) -> Path:
+    """The same template written in English."""
+    path = tmp_path / "en" / "book.xlsx"
+    assert run("--lang", "en", "template", "--out", path).exit_code == 0
+    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
+from i18n import _
 from models.plan_files import PlanFiles
 from models.plan_io import UNFILLED_FILE
 from models.scenario import Scenario
@@ -48,13 +49,15 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
     """What plan.json and unfilled.csv claim, against what the assignments show."""
     found = []
     if claims.get("provenance", {}).get("scenario_sha256") != scenario.sha256:
-        found.append(Violation("scenario_hash", "provenance", "the plan was made from a different scenario"))
+        found.append(
+            Violation("scenario_hash", "provenance", _("the plan was made from a different scenario"))
+        )
     listed = sorted(
         (a.get("candidate_id"), a.get("commune_id"), a.get("specialty"))
         for a in claims.get("assignments", [])
     )
     if listed != sorted((r.candidate_id, r.commune_id, r.specialty) for r in rows):
-        found.append(Violation("files_agree", "plan.json", "its assignments differ from assignments.csv"))
+        found.append(Violation("files_agree", "plan.json", _("its assignments differ from assignments.csv")))
     known = {c.id for c in scenario.candidates}
     usable = [
         r for r in rows if r.candidate_id in known and (r.commune_id, r.specialty) in scenario.shortage_by_key
@@ -65,7 +68,13 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
         tolerance = KM_TOLERANCE * max(1, len(usable)) if name == "distance" else 1e-6
         if name in actual and not _close(stage.get("value"), actual[name], tolerance):
             found.append(
-                Violation("objective", str(name), f"claims {stage.get('value')}, plan gives {actual[name]:g}")
+                Violation(
+                    "objective",
+                    str(name),
+                    _("claims {claimed}, plan gives {actual:g}").format(
+                        claimed=stage.get("value"), actual=actual[name]
+                    ),
+                )
             )
         if (
             name == "fairness"
@@ -76,7 +85,9 @@ def check_claims(scenario: Scenario, rows: list[Row], claims: dict, files: PlanF
                 Violation(
                     "objective",
                     "fairness.communes_served",
-                    f"claims {stage['communes_served']}, plan gives {actual['communes_served']}",
+                    _("claims {claimed}, plan gives {actual:g}").format(
+                        claimed=stage["communes_served"], actual=actual["communes_served"]
+                    ),
                 )
             )
     found.extend(_kpis(scenario, rows, usable, claims.get("kpis", {})))
@@ -109,7 +120,9 @@ def _kpis(scenario: Scenario, rows: list[Row], usable: list[Row], kpis: dict) ->
     }
     tolerance = {"coverage_pct": 0.011, "total_km": KM_TOLERANCE * max(1, len(rows)), "max_km": KM_TOLERANCE}
     return [
-        Violation("kpi", key, f"claims {kpis[key]}, plan gives {value:g}")
+        Violation(
+            "kpi", key, _("claims {claimed}, plan gives {actual:g}").format(claimed=kpis[key], actual=value)
+        )
         for key, value in expected.items()
         if key in kpis and not _close(kpis[key], value, tolerance.get(key, 1e-6))
     ]
@@ -117,13 +130,16 @@ def _kpis(scenario: Scenario, rows: list[Row], usable: list[Row], kpis: dict) ->
 
 def _status(scenario: Scenario, rows: list[Row], claims: dict) -> list[Violation]:
     """The status agrees with the stages and the rows: OPTIMAL only when every declared stage is
-    proven, a plan found (OPTIMAL, FEASIBLE) lists the scenario's stages (after
-    `rules_kept` when rules are softened), and
-    INFEASIBLE or UNKNOWN (no plan) seconds nobody."""
+    proven, a plan found (OPTIMAL, FEASIBLE) lists the scenario's stages (after `rules_kept` when
+    rules are softened), and INFEASIBLE or UNKNOWN (no plan) seconds nobody."""
     status, stages = claims.get("status"), claims.get("objectives", [])
     found = []
     if status in ("INFEASIBLE", "UNKNOWN") and rows:
-        found.append(Violation("status", str(status), f"claims no plan, but {len(rows)} people are seconded"))
+        found.append(
+            Violation(
+                "status", str(status), _("claims no plan, but {count} are seconded").format(count=len(rows))
+            )
+        )
     if status in ("OPTIMAL", "FEASIBLE"):
         named = [stage.get("name") for stage in stages]
         declared = ["rules_kept"] if softened(scenario, claims) else []
@@ -131,13 +147,21 @@ def _status(scenario: Scenario, rows: list[Row], claims: dict) -> list[Violation
         if sorted(map(str, named)) != sorted(declared):  # a trade-off curve may rank them otherwise
             found.append(
                 Violation(
-                    "status", str(status), f"stages {named} are not the scenario's objectives {declared}"
+                    "status",
+                    str(status),
+                    _("stages {named} are not the scenario's objectives {declared}").format(
+                        named=named, declared=declared
+                    ),
                 )
             )
     if status == "OPTIMAL":
         for stage in stages:
             if not stage.get("proven"):
-                found.append(Violation("status", "OPTIMAL", f"stage {stage.get('name')} is not proven"))
+                found.append(
+                    Violation(
+                        "status", "OPTIMAL", _("stage {name} is not proven").format(name=stage.get("name"))
+                    )
+                )
     return found
 
 
@@ -182,15 +206,21 @@ def check_unfilled(scenario: Scenario, rows: list[Row], files: PlanFiles) -> lis
     }
     if files.unfilled is None:
         return unreadable_file(files, UNFILLED_FILE) or [
-            Violation("files_agree", UNFILLED_FILE, "unreadable: the file is missing")
+            Violation("files_agree", UNFILLED_FILE, _("unreadable: the file is missing"))
         ]
     try:
         listed = {(r["commune_id"], r["specialty"]): int(r["missing"]) for _, r in files.unfilled.rows}
     except (KeyError, ValueError) as error:
-        return [Violation("files_agree", UNFILLED_FILE, f"unreadable: {error!r}")]
+        return [Violation("files_agree", UNFILLED_FILE, _("unreadable: {error}").format(error=repr(error)))]
     if listed != expected:
         wrong = sorted(set(listed.items()) ^ set(expected.items()))[:3]
-        return [Violation("files_agree", "unfilled.csv", f"disagrees with the assignments, e.g. {wrong}")]
+        return [
+            Violation(
+                "files_agree",
+                "unfilled.csv",
+                _("disagrees with the assignments, e.g. {wrong}").format(wrong=wrong),
+            )
+        ]
     return []
 
 

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n import _
 from models.plan_files import PlanFiles
 from models.plan_io import ASSIGNMENTS_FILE, PLAN_FILE
 
@@ -40,7 +41,7 @@ def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
     found.extend(unreadable)
     if files.assignments is None:
         if not unreadable:
-            found.append(Violation("files_agree", ASSIGNMENTS_FILE, "unreadable: the file is missing"))
+            found.append(Violation("files_agree", ASSIGNMENTS_FILE, _("unreadable: the file is missing")))
         return []
     rows = []
     for n, record in files.assignments.rows:
@@ -49,8 +50,10 @@ def read_rows(files: PlanFiles, found: list[Violation]) -> list[Row]:
             found.append(
                 Violation(
                     "reported_distance",
-                    f"{ASSIGNMENTS_FILE} line {n}",
-                    f"distance_km {record['distance_km']!r} is not a distance (a finite number ≥ 0)",
+                    _("{file} line {line}").format(file=ASSIGNMENTS_FILE, line=n),
+                    _("distance_km {value} is not a distance (a finite number ≥ 0)").format(
+                        value=repr(record["distance_km"])
+                    ),
                 )
             )
             km = None
@@ -95,7 +98,7 @@ def read_claims(files: PlanFiles, found: list[Violation]) -> dict | None:
 def unreadable_file(files: PlanFiles, name: str) -> list[Violation]:
     """The reader's problems with one file, as violations."""
     return [
-        Violation("files_agree", name, f"unreadable: {problem}")
+        Violation("files_agree", name, _("unreadable: {error}").format(error=problem))
         for problem in files.problems
         if Path(problem.file).name == name
     ]

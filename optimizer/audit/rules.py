@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from i18n import _
 from models.rules import Rule
 from models.scenario import Candidate, Scenario
 from optimizer.audit.files import Row, Violation
@@ -24,12 +25,16 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
     for row in rows:
         if row.candidate_id not in people or row.commune_id not in communes:
             found.append(
-                Violation("unknown_reference", f"line {row.line}", "candidate or commune not in the scenario")
+                Violation(
+                    "unknown_reference",
+                    _("line {line}").format(line=row.line),
+                    _("candidate or commune not in the scenario"),
+                )
             )
         elif (row.commune_id, row.specialty) not in shortages:
             found.append(
                 Violation(
-                    Rule.SHORTAGE_SEATS, f"{row.commune_id}/{row.specialty}", "no such shortage: 0 seats"
+                    Rule.SHORTAGE_SEATS, f"{row.commune_id}/{row.specialty}", _("no such shortage: 0 seats")
                 )
             )
         else:
@@ -41,22 +46,32 @@ def check_rules(scenario: Scenario, rows: list[Row]) -> list[Violation]:
     for key, got in Counter((r.commune_id, r.specialty) for r in valid).items():
         if got > shortages[key].seats:
             found.append(
-                Violation(Rule.SHORTAGE_SEATS, "/".join(key), f"{got} filled > {shortages[key].seats} seats")
+                Violation(
+                    Rule.SHORTAGE_SEATS,
+                    "/".join(key),
+                    _("{got} filled > {seats} seats").format(got=got, seats=shortages[key].seats),
+                )
             )
-    for commune_id, got in Counter(commune for _, commune in _people(valid)).items():
+    for commune_id, got in Counter(commune for _person, commune in _people(valid)).items():
         commune = communes[commune_id]
         if got > commune.capacity:
             found.append(
                 Violation(
                     Rule.COMMUNE_CAPACITY,
                     f"{commune_id} {commune.name}",
-                    f"{got} hosted > capacity {commune.capacity}",
+                    _("{got} hosted > capacity {capacity}").format(got=got, capacity=commune.capacity),
                 )
             )
-    for agency_id, got in Counter(people[person].agency_id for person, _ in _people(valid)).items():
+    for agency_id, got in Counter(people[person].agency_id for person, _commune in _people(valid)).items():
         cap = scenario.agency_by_id[agency_id].max_release
         if got > cap:
-            found.append(Violation(Rule.AGENCY_RELEASE, agency_id, f"{got} released > max_release {cap}"))
+            found.append(
+                Violation(
+                    Rule.AGENCY_RELEASE,
+                    agency_id,
+                    _("{got} released > max_release {cap}").format(got=got, cap=cap),
+                )
+            )
     found.extend(_pins(scenario, valid))
     found.extend(_floors(scenario, valid))
     return found
@@ -76,17 +91,35 @@ def _seats_per_person(scenario: Scenario, rows: list[Row]) -> list[Violation]:
         most = allowed_posts(scenario, people[person])
         if times > most:
             rule = Rule.ONE_SEAT_PER_PERSON if most == 1 else Rule.MAX_POSTS
-            found.append(Violation(rule, person, f"seconded {times} times, max_posts {most}"))
+            found.append(
+                Violation(
+                    rule, person, _("seconded {times} times, max_posts {most}").format(times=times, most=most)
+                )
+            )
     for person, communes in _communes_of(rows).items():
         if len(communes) > 1:
             found.append(
-                Violation(Rule.MAX_POSTS, person, f"in {len(communes)} communes: {', '.join(communes)}")
+                Violation(
+                    Rule.MAX_POSTS,
+                    person,
+                    _("in {count} communes: {communes}").format(
+                        count=len(communes), communes=", ".join(communes)
+                    ),
+                )
             )
     for (person, commune, specialty), times in Counter(
         (r.candidate_id, r.commune_id, r.specialty) for r in rows
     ).items():
         if times > 1:
-            found.append(Violation(Rule.MAX_POSTS, person, f"{commune}/{specialty} listed {times} times"))
+            found.append(
+                Violation(
+                    Rule.MAX_POSTS,
+                    person,
+                    _("{commune}/{specialty} listed {times} times").format(
+                        commune=commune, specialty=specialty, times=times
+                    ),
+                )
+            )
     return found
 
 
@@ -118,36 +151,54 @@ def _pair_rules(
             Violation(
                 Rule.SPECIALTY_LEVEL,
                 person.id,
-                f"level {level} in {row.specialty} < required {shortage.min_level}",
+                _("level {level} in {specialty} < required {required}").format(
+                    level=level, specialty=row.specialty, required=shortage.min_level
+                ),
             )
         )
     km, minutes = travel(scenario, person, row.commune_id)
     if policy.max_distance_km is not None and km > policy.max_distance_km + CAP_SLACK:
         found.append(
-            Violation(Rule.MAX_DISTANCE, person.id, f"{km:.1f} km > cap {policy.max_distance_km:g} km")
+            Violation(
+                Rule.MAX_DISTANCE,
+                person.id,
+                _("{km:.1f} km > cap {cap:g} km").format(km=km, cap=policy.max_distance_km),
+            )
         )
     if policy.max_travel_minutes is not None and minutes > policy.max_travel_minutes + CAP_SLACK:
         found.append(
             Violation(
                 Rule.MAX_TRAVEL_MINUTES,
                 person.id,
-                f"{minutes:.0f} min > cap {policy.max_travel_minutes:g} min",
+                _("{minutes:.0f} min > cap {cap:g} min").format(
+                    minutes=minutes, cap=policy.max_travel_minutes
+                ),
             )
         )
     if person.max_distance_km is not None and km > person.max_distance_km + CAP_SLACK:
         found.append(
             Violation(
-                Rule.PERSONAL_DISTANCE, person.id, f"{km:.1f} km > personal cap {person.max_distance_km:g} km"
+                Rule.PERSONAL_DISTANCE,
+                person.id,
+                _("{km:.1f} km > personal cap {cap:g} km").format(km=km, cap=person.max_distance_km),
             )
         )
     if row.distance_km is not None and abs(row.distance_km - km) > KM_TOLERANCE:
         found.append(
-            Violation("reported_distance", person.id, f"listed {row.distance_km} km, measured {km:.3f} km")
+            Violation(
+                "reported_distance",
+                person.id,
+                _("listed {listed} km, measured {km:.3f} km").format(listed=row.distance_km, km=km),
+            )
         )
     if row.agency_id and row.agency_id != person.agency_id:
         found.append(
             Violation(
-                "unknown_reference", person.id, f"agency {row.agency_id} is not theirs ({person.agency_id})"
+                "unknown_reference",
+                person.id,
+                _("agency {listed} is not theirs ({agency})").format(
+                    listed=row.agency_id, agency=person.agency_id
+                ),
             )
         )
     period = scenario.period
@@ -159,15 +210,25 @@ def _pair_rules(
             Violation(
                 Rule.AVAILABILITY,
                 person.id,
-                f"available {person.available_from or '…'}–{person.available_to or '…'}, "
-                f"period {period.start}–{period.end}",
+                _("available {first}–{last}, period {start}–{end}").format(
+                    first=person.available_from or "…",
+                    last=person.available_to or "…",
+                    start=period.start,
+                    end=period.end,
+                ),
             )
         )
     if {(person.id, row.commune_id, None), (person.id, row.commune_id, row.specialty)} & forbidden:
-        found.append(Violation(Rule.FORBID, person.id, f"forbidden at {row.commune_id}"))
+        found.append(
+            Violation(Rule.FORBID, person.id, _("forbidden at {commune}").format(commune=row.commune_id))
+        )
     if policy.avoid_home_commune and person.home_commune_id == row.commune_id:
         found.append(
-            Violation(Rule.HOME_COMMUNE, person.id, f"seconded to their home commune {row.commune_id}")
+            Violation(
+                Rule.HOME_COMMUNE,
+                person.id,
+                _("seconded to their home commune {commune}").format(commune=row.commune_id),
+            )
         )
     return found
 
@@ -205,7 +266,9 @@ def _pins(scenario: Scenario, rows: list[Row]) -> list[Violation]:
                 Violation(
                     Rule.PIN,
                     f"pins[{n}]",
-                    f"{pin.candidate} is not at {pin.commune} {pin.specialty or ''}".rstrip(),
+                    _("{candidate} is not at {commune} {specialty}")
+                    .format(candidate=pin.candidate, commune=pin.commune, specialty=pin.specialty or "")
+                    .rstrip(),
                 )
             )
     return found
@@ -229,7 +292,9 @@ def _floors(scenario: Scenario, rows: list[Row]) -> list[Violation]:
                     Violation(
                         Rule.MIN_COVERAGE,
                         f"min_coverage[{n}]:{commune_id}/{floor.specialty}",
-                        f"{got[key]} filled < {min(floor.at_least, seats[key])} required",
+                        _("{got} filled < {required} required").format(
+                            got=got[key], required=min(floor.at_least, seats[key])
+                        ),
                     )
                 )
     return found
