@@ -291,7 +291,9 @@ def explain(
 )
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many to show.")
 @click.option("--keep-others", is_flag=True, help="Move only what must move from the plan (else: all free).")
-@click.option("--time-limit", default=20.0, show_default=True, help="Seconds for each re-solve.")
+@click.option(
+    "--time-limit", default=20.0, show_default=True, type=SECONDS, help="Seconds for each re-solve."
+)
 @BASELINE
 def suggest(
     scenario: str,
@@ -542,7 +544,9 @@ def wrote(path: object) -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Sweep folder (re-run: resume).")
 @click.option("--jobs", type=click.IntRange(1, 512), help="Local worker processes  [default: the cores].")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Solve on this Dask distributed scheduler.")
-@click.option("--time-limit", "time_limit_s", default=60.0, show_default=True, help="Seconds per variant.")
+@click.option(
+    "--time-limit", "time_limit_s", default=60.0, show_default=True, type=SECONDS, help="Seconds per variant."
+)
 @click.option("--seed", default=0, show_default=True, help="Random seed of the solver.")
 @click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True)
 @click.option("--keep-plans", is_flag=True, help="Also write each variant's plan folder under DIR/plans/.")
@@ -569,7 +573,9 @@ def sweep(scenario: str, **options: Any) -> None:
 @click.option("--points", default="11", show_default=True, help="Points spread over FIRST's range, or all.")
 @click.option("--others", type=click.Choice(["ignore", "hold"]), default="ignore", show_default=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(), help="Folder to write.")
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds for each solve of a point.")
+@click.option(
+    "--time-limit", default=60.0, show_default=True, type=SECONDS, help="Seconds for each solve of a point."
+)
 @click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
 def frontier(scenario: str, **options: Any) -> None:
     """The exact Pareto front between two objectives, its knee and marginal rates, each point a plan.

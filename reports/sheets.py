@@ -252,5 +252,5 @@ def _both_assignments(comparison: Comparison) -> pd.DataFrame:
     merged.insert(1, "candidate_name", merged["candidate_id"].map(first["candidate_name"]))
     merged.insert(2, "agency_id", merged["candidate_id"].map(first["agency_id"]))
     change = comparison.changes.set_index("candidate_id")["change"]
-    merged["change"] = merged["candidate_id"].map(change).fillna("unchanged")
+    merged["change"] = merged["candidate_id"].map(change).astype(object).fillna("unchanged")
     return merged

@@ -143,6 +143,30 @@ def test_huge_or_non_finite_numbers_in_arguments_are_usage_errors(tmp_path: Path
     assert not (tmp_path / "plan").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sweep", str(TINY), "--vary", "policy.max_distance_km=100,200"],
+        ["frontier", str(TINY), "--trade", "coverage:distance"],
+    ],
+)
+@pytest.mark.parametrize("seconds", ["nan", "inf", "0", "-5"])
+def test_every_time_limit_is_range_checked(tmp_path: Path, command: list[str], seconds: str):
+    """`sweep` and `frontier` refuse `--time-limit nan` as `solve` does: exit 2, nothing written."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*command, "--out", str(out), "--time-limit", seconds])
+    assert result.exit_code == 2, result.output
+    assert "--time-limit" in result.output
+    assert not out.exists()
+
+
+def test_suggest_refuses_a_time_limit_of_nan(tiny_plan: Path):
+    """`suggest --time-limit nan`: exit 2 naming the option."""
+    args = ["suggest", str(TINY), str(tiny_plan), "--seat", "X:it", "--time-limit", "nan"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "--time-limit" in result.output, result.output
+
+
 GUARD_TEXT = st.builds(
     lambda start, body: start + body,
     st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''", "'-", "''=", "'a"]),
