@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from i18n import N_, _
+from i18n.names import objective_name
 from models.plan import BaselineChange, SolveParams, StageResult
 from models.rules import Rule
 from models.scenario import BaselineAssignment, Pin, Scenario
@@ -204,9 +205,12 @@ class _Changes:
         lost = sorted(key for key, n in self.filled.items() if filled[key] < n)
         lost.sort(key=lambda key: -scenario.shortage_by_key[key].priority)
         seats = ", ".join(
-            f"{c}/{s} (priority {scenario.shortage_by_key[(c, s)].priority})" for c, s in lost[:SHOWN]
+            _("{commune}/{specialty} (priority {priority})").format(
+                commune=c, specialty=s, priority=scenario.shortage_by_key[(c, s)].priority
+            )
+            for c, s in lost[:SHOWN]
         )
-        figures = {"seats": seats, "stage": free.name, "kept": kept.value, "free": free.value}
+        figures = {"seats": seats, "stage": objective_name(free.name), "kept": kept.value, "free": free.value}
         if seats and free.name == "coverage":
             text = N_(
                 "needed for a higher-priority seat: keeping it would leave {seats} short "

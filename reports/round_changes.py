@@ -8,7 +8,7 @@ import pandas as pd
 from rich.markup import escape as rich_text
 from rich.table import Table
 
-from i18n import _
+from i18n import N_, _
 from models.plan import Plan
 from models.plan_files import read_plan_files
 from models.scenario import Scenario
@@ -31,6 +31,18 @@ CHANGE_COLUMNS = [
 ]
 AGENCY_SIDES = ("baseline", "returning", "newly released", "plan")
 COMMUNE_SIDES = ("baseline", "leaving", "arriving", "plan")
+"""The workbook's column names (stable, as documented); the page shows them as LABELS says."""
+LABELS = {
+    "baseline": N_("baseline"),
+    "returning": N_("returning"),
+    "newly released": N_("newly released"),
+    "leaving": N_("leaving"),
+    "arriving": N_("arriving"),
+    "plan": N_("plan"),
+    "kept": N_("kept"),
+    "moved": N_("moved"),
+    "released": N_("released"),
+}
 
 
 def changes_frame(plan: PlanData) -> pd.DataFrame:
@@ -113,7 +125,7 @@ def round_html(plan: PlanData, scenario: Scenario) -> list[str]:
                 [
                     f"{r.candidate_id} {r.candidate_name}",
                     f"{r.from_commune_id}/{r.from_specialty}",
-                    r.status,
+                    _(LABELS.get(r.status, r.status)),
                     f"{r.to_commune_id}/{r.to_specialty}" if r.to_commune_id else "",
                     r.reason,
                 ]
@@ -122,10 +134,13 @@ def round_html(plan: PlanData, scenario: Scenario) -> list[str]:
         ),
         '<div class="row">',
         table(
-            [_("commune"), *COMMUNE_SIDES],
+            [_("commune"), *(_(LABELS[side]) for side in COMMUNE_SIDES)],
             [[f"{names.get(r[0], r[0])} ({r[0]})", *r[1:]] for r in moved.itertuples(index=False)],
         ),
-        table([_("agency"), *AGENCY_SIDES], [list(r) for r in shifted.itertuples(index=False)]),
+        table(
+            [_("agency"), *(_(LABELS[side]) for side in AGENCY_SIDES)],
+            [list(r) for r in shifted.itertuples(index=False)],
+        ),
         "</div>",
     ]
 
