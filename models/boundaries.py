@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from i18n import _
 from models.cells import VIETNAM_LAT, VIETNAM_LON
 from models.errors import InputProblem, ScenarioError
 from models.scenario import Boundary
@@ -38,7 +39,9 @@ def read_boundaries(
         path = located(spec, base, allow_outside, refuse, MAX_BOUNDARY_BYTES)
         data = path.read_bytes()
     except (OSError, ValueError) as error:
-        raise refuse(f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
+        raise refuse(
+            _("cannot be read: {error}").format(error=getattr(error, "strerror", None) or error)
+        ) from None
     features = _features(_parsed(data, refuse), refuse, len(commune_ids))
     problems: list[InputProblem] = []
     found: dict[str, tuple[int, Boundary]] = {}
@@ -51,7 +54,7 @@ def read_boundaries(
             problems.append(
                 InputProblem(
                     spec,
-                    f"expected {refused.expected}",
+                    _("expected {what}").format(what=refused.expected),
                     column=f"features[{n}]{refused.where}",
                     value=refused.value,
                 )
@@ -61,8 +64,10 @@ def read_boundaries(
             problems.append(
                 InputProblem(
                     spec,
-                    f"commune {commune_id} already has a polygon (features[{found[commune_id][0]}]);"
-                    " give one feature per commune (a MultiPolygon for several parts)",
+                    _(
+                        "commune {commune} already has a polygon (features[{first}]); give one feature "
+                        "per commune (a MultiPolygon for several parts)"
+                    ).format(commune=commune_id, first=found[commune_id][0]),
                     column=f"features[{n}].id",
                     value=commune_id,
                 )
@@ -78,39 +83,50 @@ def _parsed(data: bytes, refuse: Any) -> Any:
     """The file as JSON; NaN, Infinity, over-deep nesting and overlong numbers refused."""
 
     def constant(name: str) -> float:
-        raise ValueError(f"{name} is not a number GeoJSON allows")
+        raise ValueError(_("{name} is not a number GeoJSON allows").format(name=name))
 
     try:
         return json.loads(data.decode("utf-8-sig"), parse_constant=constant)
     except UnicodeDecodeError:
-        raise refuse("is not UTF-8 text; expected a GeoJSON file") from None
+        raise refuse(_("is not UTF-8 text; expected a GeoJSON file")) from None
     except json.JSONDecodeError as error:
-        raise refuse(f"is not valid JSON ({error.msg}, column {error.colno})", row=error.lineno) from None
+        raise refuse(
+            _("is not valid JSON ({error}, column {column})").format(error=error.msg, column=error.colno),
+            row=error.lineno,
+        ) from None
     except RecursionError:
-        raise refuse("nests arrays too deeply to be GeoJSON") from None
+        raise refuse(_("nests arrays too deeply to be GeoJSON")) from None
     except ValueError as error:
-        raise refuse(f"is not valid GeoJSON: {error}") from None
+        raise refuse(_("is not valid GeoJSON: {error}").format(error=error)) from None
 
 
 def _features(content: Any, refuse: Any, communes: int) -> list[dict[str, Any]]:
     """The features of a FeatureCollection, at most one per commune."""
     if not isinstance(content, dict) or content.get("type") != "FeatureCollection":
         raise refuse(
-            'expected a GeoJSON FeatureCollection ({"type": "FeatureCollection", "features": [...]})'
+            _("expected a GeoJSON FeatureCollection ({example})").format(
+                example='{"type": "FeatureCollection", "features": [...]}'
+            )
         )
     features = content.get("features")
     if not isinstance(features, list):
-        raise refuse("expected `features` to be a list of GeoJSON features")
+        raise refuse(_("expected `features` to be a list of GeoJSON features"))
     if len(features) > communes:
         raise refuse(
-            f"has {len(features):,} features but the scenario has {communes:,} communes: "
-            "each feature is the polygon of one commune"
+            _(
+                "has {features:,} features but the scenario has {communes:,} communes: each feature is "
+                "the polygon of one commune"
+            ).format(features=len(features), communes=communes)
         )
     if not all(isinstance(f, dict) and f.get("type") == "Feature" for f in features):
         bad = next(
             n for n, f in enumerate(features) if not (isinstance(f, dict) and f.get("type") == "Feature")
         )
-        raise refuse(f'features[{bad}] is not a GeoJSON feature ({{"type": "Feature", ...}})')
+        raise refuse(
+            _("features[{n}] is not a GeoJSON feature ({example})").format(
+                n=bad, example='{"type": "Feature", ...}'
+            )
+        )
     return features
 
 
@@ -121,14 +137,18 @@ def _commune_id(feature: dict[str, Any], commune_ids: set[str]) -> str:
     if isinstance(properties, dict):
         candidates.append((".properties.code", properties.get("code")))
     given = [(where, _text(value)) for where, value in candidates if value is not None]
-    for _, text in given:
+    for _where, text in given:
         if text in commune_ids:
             return text
     if not given:
-        raise _Refused(".id", "a commune id as the feature's `id` or as `properties.code`")
+        raise _Refused(".id", _("a commune id as the feature's `id` or as `properties.code`"))
     numeric = isinstance(feature.get("id"), int)
-    hint = " (a number loses leading zeros: write the id as a string)" if numeric else ""
-    raise _Refused(given[0][0], f"a commune id of the scenario{hint}", given[0][1])
+    expected = (
+        _("a commune id of the scenario (a number loses leading zeros: write the id as a string)")
+        if numeric
+        else _("a commune id of the scenario")
+    )
+    raise _Refused(given[0][0], expected, given[0][1])
 
 
 def _text(value: object) -> str:
@@ -142,18 +162,19 @@ def _boundary(commune_id: str, geometry: Any, budget: list[int]) -> Boundary | N
         return None
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in GEOMETRIES:
-        raise _Refused(".geometry.type", "a Polygon or MultiPolygon", kind)
+        raise _Refused(".geometry.type", _("a Polygon or MultiPolygon"), kind)
     coordinates = geometry.get("coordinates")
     polygons = [coordinates] if kind == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
         raise _Refused(
-            ".geometry.coordinates", f"a non-empty list of {'rings' if kind == 'Polygon' else 'polygons'}"
+            ".geometry.coordinates",
+            _("a non-empty list of rings") if kind == "Polygon" else _("a non-empty list of polygons"),
         )
     parsed = []
     for p, polygon in enumerate(polygons):
         where = f".geometry.coordinates[{p}]" if kind == "MultiPolygon" else ".geometry.coordinates"
         if not isinstance(polygon, list) or not polygon:
-            raise _Refused(where, "a polygon: a non-empty list of rings (the outer ring, then holes)")
+            raise _Refused(where, _("a polygon: a non-empty list of rings (the outer ring, then holes)"))
         parsed.append(tuple(_ring(ring, f"{where}[{r}]", budget) for r, ring in enumerate(polygon)))
     return Boundary(commune_id=commune_id, polygons=tuple(parsed))
 
@@ -161,11 +182,14 @@ def _boundary(commune_id: str, geometry: Any, budget: list[int]) -> Boundary | N
 def _ring(ring: Any, where: str, budget: list[int]) -> tuple[tuple[float, float], ...]:
     """A linear ring of [lon, lat] positions inside Vietnam, closed if its last position is not its first."""
     if not isinstance(ring, list) or len(ring) < 3:
-        raise _Refused(where, "a ring of at least 3 [lon, lat] positions")
+        raise _Refused(where, _("a ring of at least 3 [lon, lat] positions"))
     budget[0] -= len(ring)
     if budget[0] < 0:
         raise _Refused(
-            where, f"at most {MAX_POSITIONS:,} positions in the whole file (simplify the polygons)"
+            where,
+            _("at most {count:,} positions in the whole file (simplify the polygons)").format(
+                count=MAX_POSITIONS
+            ),
         )
     points = []
     for k, position in enumerate(ring):
@@ -174,26 +198,30 @@ def _ring(ring: Any, where: str, budget: list[int]) -> tuple[tuple[float, float]
             and len(position) in (2, 3)
             and all(isinstance(v, int | float) and not isinstance(v, bool) for v in position)
         ):
-            raise _Refused(f"{where}[{k}]", "a position [lon, lat] of two numbers", _short(position))
+            raise _Refused(f"{where}[{k}]", _("a position [lon, lat] of two numbers"), _short(position))
         lon, lat = float(position[0]), float(position[1])
         if not (math.isfinite(lon) and math.isfinite(lat)):
-            raise _Refused(f"{where}[{k}]", "finite numbers", _short(position))
+            raise _Refused(f"{where}[{k}]", _("finite numbers"), _short(position))
         if not (VIETNAM_LON[0] <= lon <= VIETNAM_LON[1] and VIETNAM_LAT[0] <= lat <= VIETNAM_LAT[1]):
             swapped = VIETNAM_LON[0] <= lat <= VIETNAM_LON[1] and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1]
             order = (
-                "GeoJSON positions are [lon, lat]; these look swapped" if swapped else "a point in Vietnam"
+                _("GeoJSON positions are [lon, lat]; these look swapped")
+                if swapped
+                else _("a point in Vietnam")
+            )
+            ranges = _("longitude {west:g}–{east:g}, latitude {south:g}–{north:g}").format(
+                west=VIETNAM_LON[0], east=VIETNAM_LON[1], south=VIETNAM_LAT[0], north=VIETNAM_LAT[1]
             )
             raise _Refused(
                 f"{where}[{k}]",
-                f"{order} (longitude {VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g}, "
-                f"latitude {VIETNAM_LAT[0]:g}–{VIETNAM_LAT[1]:g})",
+                f"{order} ({ranges})",
                 _short(position),
             )
         points.append((lon, lat))
     if points[0] != points[-1]:
         points.append(points[0])
     if len(set(points)) < 3:
-        raise _Refused(where, "a ring of at least 3 distinct positions")
+        raise _Refused(where, _("a ring of at least 3 distinct positions"))
     return tuple(points)
 
 

@@ -89,16 +89,20 @@ def load_scenario(
     tables: dict[str, list[tuple[int, Row]]] = {}
     names = header.tables.model_dump(exclude_none=True)
     outlines = names.pop("boundaries", None)
+    refused: set[str] = set()
     for table, spec in names.items():
         try:
             raw[table] = read_table(spec, folder, allow_outside_paths)
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
+        before = len(problems)
         tables[table] = _parse_rows(raw[table], table, problems)
+        if len(problems) > before:
+            refused.add(table)
     problems.extend(check_references(header, tables, raw, names, source))
     boundaries: tuple[Boundary, ...] = ()
-    if outlines and "communes" in tables:
+    if outlines and "communes" in tables and "communes" not in refused:  # else each outline is doubted
         communes = {row.id for _, row in tables["communes"]}
         try:
             boundaries = read_boundaries(outlines, folder, communes, allow_outside_paths)

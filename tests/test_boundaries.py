@@ -181,3 +181,25 @@ def test_a_hole_is_drawn_as_a_hole(copy: Path):
     assert outline.exterior.is_ccw and not outline.interiors[0].is_ccw
     x, _ = path_of(outline)
     assert x.count(None) == 1
+
+
+def test_a_refused_commune_row_is_the_only_problem_and_speaks_vietnamese(copy: Path):
+    """A commune row with lat `abc`: that one problem, not a second about the outlines counting 45
+    features for the 44 communes left; under --lang vi the GeoJSON checks speak Vietnamese too."""
+    folder = copy
+    lines = (folder / "communes.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[3] = "abc"
+    lines[1] = ",".join(cells)
+    (folder / "communes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "vi", "validate", str(folder)])
+    assert result.exit_code == 2
+    assert "1 lỗi" in result.output and "'abc'" in result.output and "geojson" not in result.output
+    geo = json.loads((folder / "boundaries.geojson").read_text(encoding="utf-8"))
+    geo["features"][0]["geometry"]["coordinates"][0][0] = [21.4, 103.0]
+    (folder / "boundaries.geojson").write_text(json.dumps(geo), encoding="utf-8")
+    (folder / "communes.csv").write_text(
+        (BUNDLED / "communes.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    swapped = CliRunner().invoke(main, ["--lang", "vi", "validate", str(folder)])
+    assert swapped.exit_code == 2 and "có vẻ bị đảo ngược" in swapped.output, swapped.output
