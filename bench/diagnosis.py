@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.sections import put_section
 from models.loader import load_scenario
 from models.plan import SolveParams
 from optimizer.diagnosis import find_conflicts
@@ -23,7 +24,7 @@ from optimizer.solve import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
-BEGIN, END = "<!-- diagnosis: begin -->", "<!-- diagnosis: end -->"
+SECTION = "diagnosis"
 RUNS = 5
 TARGET_S = 2.0
 
@@ -43,7 +44,6 @@ def main() -> None:
     proven = all(c.minimal for c in plan.conflicts)
     section = "\n".join(
         [
-            BEGIN,
             "## Diagnosis: the bundled scenario at 150 km",
             "",
             "    python -m bench.diagnosis",
@@ -62,15 +62,9 @@ def main() -> None:
             f"{soft:.3f} | {soft / reference:.2f} |",
             "",
             f"Target: diagnosed in at most {TARGET_S:g} s: {'met' if diagnosed <= TARGET_S else 'NOT met'}.",
-            END,
         ]
     )
-    text = RESULTS.read_text(encoding="utf-8")
-    if BEGIN in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    put_section(RESULTS, SECTION, section)
     print(section)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import ROOT, _cpu
+from bench.sections import put_section
 from models.scenario_writer import write_scenario
 from models.synthetic import province_scenario
 
@@ -42,7 +43,6 @@ INSTANCES: dict[str, dict[str, Any] | None] = {
 PLAIN = {"provinces": 1, "seed": 1}
 METHODS = ("solve", "coverage", "naive", "highs")
 GRACE = 180.0
-START, END = "<!-- posts:start -->", "<!-- posts:end -->"
 
 
 def main() -> None:
@@ -65,11 +65,7 @@ def main() -> None:
             print(f"{name}: done", file=sys.stderr)
     command = " ".join(["python -m bench.posts", *sys.argv[1:]])
     path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    before = text.split(START)[0].rstrip("\n")
-    after = text.split(END, 1)[1] if END in text else "\n"
-    section = "\n".join([START, *_report(results, command, args.seconds), END])
-    path.write_text(f"{before}\n\n{section}{after}", encoding="utf-8")
+    put_section(path, "posts", "\n".join(_report(results, command, args.seconds)))
     (ROOT / "bench" / "POSTS.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {path}", file=sys.stderr)
 

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sections import put_section
 from models.loader import load_scenario
 from models.plan import SolveParams
 from models.plan_files import read_plan_files
@@ -74,14 +75,7 @@ def measure() -> str:
 def main() -> None:
     """Measure and put the section into bench/RESULTS.md (replacing an earlier one)."""
     section = measure()
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if HEADING in text:
-        start = text.index(HEADING)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    put_section(RESULTS, "suggest", section)
     print(section)
 
 

@@ -22,13 +22,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.sections import put_section
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "scenarios" / "dien-bien-2025"
 CAPS = [str(km) for km in range(240, 290)]
 RELEASES = [f"+{n}" for n in range(10)]
 SAMPLE = 10
 """Every SAMPLE-th variant is solved in-process for the reference."""
-BEGIN, END = "<!-- sweep bench: begin -->", "<!-- sweep bench: end -->"
+SECTION = "sweep bench"
 TARGETS = {"jobs 2": 1.7, "Dask, 2 workers": 1.5}
 
 
@@ -109,7 +111,6 @@ def section(results: dict[str, Any]) -> str:
     """The RESULTS.md section: rates, ratios to one process, overhead per variant, the targets."""
     one, ref = results["1 process"], results["reference"]
     lines = [
-        BEGIN,
         "## Sweep throughput",
         "",
         "    python -m bench.sweep",
@@ -156,26 +157,14 @@ def section(results: dict[str, Any]) -> str:
         "The machine running this may be shared with other work: its absolute rates move with the load,",
         "the ratios (measured minutes apart in one run) much less. The figures are re-measured on a quiet",
         "machine before a release.",
-        END,
     ]
     return "\n".join(lines) + "\n"
-
-
-def update(path: Path, text: str) -> None:
-    """Put the section into RESULTS.md, replacing an earlier one and leaving the rest as it is."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
 
 
 def main(out: Path = ROOT / "bench" / "RESULTS.md") -> None:
     """Measure and update RESULTS.md's sweep section (and the sweep entry of RESULTS.json)."""
     results = measure()
-    update(out, section(results))
+    put_section(out, SECTION, section(results))
     raw = out.with_suffix(".json")
     figures = json.loads(raw.read_text(encoding="utf-8")) if raw.exists() else {}
     figures["sweep"] = results
