@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from typing import Any
+
+import numpy as np
 
 from models.scenario import (
     DEFAULT_SPECIALTIES,
@@ -14,6 +18,8 @@ from models.scenario import (
     Shortage,
     Specialty,
 )
+from optimizer.audit import Row
+from optimizer.eligibility import eligible_pairs
 
 CAPITAL = (21.386, 103.017)
 KM_PER_DEGREE_LAT = 111.195  # 6371.0088 km x pi / 180
@@ -79,3 +85,27 @@ def scenario(
         agencies=tuple(agencies or [agency("A")]),
         policy=Policy.model_validate(policy),
     )
+
+
+def every_seating(s: Scenario, several: bool = False) -> Iterator[list[Row]]:
+    """Every way of seating each person in one eligible pair or none (`several`: any set of their
+    pairs up to their max_posts), as the auditor's rows: what the brute-force tests search."""
+    pairs = eligible_pairs(s)
+    options: list[list[tuple[int, ...]]] = []
+    for c, who in enumerate(s.candidates):
+        mine = np.flatnonzero(pairs.candidate == c).tolist()
+        most = (who.max_posts or s.policy.max_posts_per_person) if several else 1
+        options.append([chosen for size in range(most + 1) for chosen in itertools.combinations(mine, size)])
+    for combo in itertools.product(*options):
+        yield [
+            Row(
+                0,
+                s.candidates[pairs.candidate[p]].id,
+                s.shortages[pairs.shortage[p]].commune_id,
+                s.shortages[pairs.shortage[p]].specialty,
+                "",
+                None,
+            )
+            for chosen in combo
+            for p in chosen
+        ]

@@ -3,7 +3,6 @@ brute force on random small ones, and the one-seat case unchanged. Every plan is
 
 from __future__ import annotations
 
-import itertools
 import json
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from builders import agency, commune, person, scenario, short
+from builders import agency, commune, every_seating, person, scenario, short
 from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +20,7 @@ from models.loader import load_scenario
 from models.plan import Plan, SolveParams, SolveStatus
 from models.plan_io import write_plan
 from models.scenario import Objective, Pin, Scenario
-from optimizer.audit import Row, audit_folder, check_rules, objective_values
+from optimizer.audit import audit_folder, check_rules, objective_values
 from optimizer.eligibility import eligible_pairs
 from optimizer.solve import solve
 
@@ -159,29 +158,8 @@ def multi_post_scenario(seed: int) -> Scenario:
 def best_by_brute_force(s: Scenario) -> int:
     """Every way of giving each person one commune and a set of its shortages (or nothing), kept
     when the auditor accepts it: the best coverage."""
-    pairs = eligible_pairs(s)
-    options = []
-    for c, who in enumerate(s.candidates):
-        mine = np.flatnonzero(pairs.candidate == c).tolist()
-        most = who.max_posts or s.policy.max_posts_per_person
-        choices: list[tuple[int, ...]] = [()]
-        for size in range(1, most + 1):
-            choices += list(itertools.combinations(mine, size))
-        options.append(choices)
     best = -1
-    for combo in itertools.product(*options):
-        rows = [
-            Row(
-                0,
-                s.candidates[pairs.candidate[p]].id,
-                s.shortages[pairs.shortage[p]].commune_id,
-                s.shortages[pairs.shortage[p]].specialty,
-                "",
-                None,
-            )
-            for chosen in combo
-            for p in chosen
-        ]
+    for rows in every_seating(s, several=True):
         if not check_rules(s, rows):
             best = max(best, int(objective_values(s, rows)["coverage"]))
     return best

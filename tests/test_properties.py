@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
-from builders import agency, commune, person, scenario, short
+from builders import agency, commune, every_seating, person, scenario, short
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.plan import SolveParams, SolveStatus
 from models.plan_io import write_plan
 from models.scenario import CoverageFloor, Objective, Pin, Scenario
-from optimizer.audit import Row, audit_folder, check_rules, objective_values
+from optimizer.audit import audit_folder, check_rules, objective_values
 from optimizer.eligibility import eligible_pairs
 from optimizer.solve import solve
 
@@ -106,22 +105,8 @@ def random_scenario(
 
 def best_coverage_by_brute_force(s: Scenario) -> int:
     """Try every way of seating each person in one eligible pair or none; keep what the auditor accepts."""
-    pairs = eligible_pairs(s)
-    options = [[None, *np.flatnonzero(pairs.candidate == c).tolist()] for c in range(len(s.candidates))]
     best = -1
-    for combo in itertools.product(*options):
-        rows = [
-            Row(
-                0,
-                s.candidates[pairs.candidate[p]].id,
-                s.shortages[pairs.shortage[p]].commune_id,
-                s.shortages[pairs.shortage[p]].specialty,
-                "",
-                None,
-            )
-            for p in combo
-            if p is not None
-        ]
+    for rows in every_seating(s):
         if not check_rules(s, rows):
             best = max(best, int(objective_values(s, rows)["coverage"]))
     return best

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import numpy as np
 import pytest
-from builders import agency, commune, person, scenario, short
+from builders import agency, commune, every_seating, person, scenario, short
 from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import SETTINGS, random_scenario
@@ -15,8 +14,7 @@ from test_properties import SETTINGS, random_scenario
 from models.baseline import with_baseline
 from models.plan import SolveParams, SolveStatus
 from models.scenario import BaselineAssignment, Objective, Period, Scenario
-from optimizer.audit import Row, check_rules, objective_values
-from optimizer.eligibility import eligible_pairs
+from optimizer.audit import check_rules, objective_values
 from optimizer.solve import solve
 
 
@@ -159,22 +157,8 @@ def random_baseline(s: Scenario, seed: int) -> tuple[BaselineAssignment, ...]:
 
 def best_kept_by_brute_force(s: Scenario) -> tuple[int, int]:
     """Over every assignment the auditor accepts: the best coverage, then the most baseline kept at it."""
-    pairs = eligible_pairs(s)
-    options = [[None, *np.flatnonzero(pairs.candidate == c).tolist()] for c in range(len(s.candidates))]
     best = (-1, -1)
-    for combo in itertools.product(*options):
-        rows = [
-            Row(
-                0,
-                s.candidates[pairs.candidate[p]].id,
-                s.shortages[pairs.shortage[p]].commune_id,
-                s.shortages[pairs.shortage[p]].specialty,
-                "",
-                None,
-            )
-            for p in combo
-            if p is not None
-        ]
+    for rows in every_seating(s):
         if not check_rules(s, rows):
             values = objective_values(s, rows)
             best = max(best, (int(values["coverage"]), int(values["stability"])))

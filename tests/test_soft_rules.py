@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
-from builders import commune, person, scenario, short
+from builders import commune, every_seating, person, scenario, short
 from click.testing import CliRunner
 from conftest import BUNDLED
 from hypothesis import given
@@ -22,8 +20,7 @@ from models.plan import SolveParams, SolveStatus
 from models.plan_io import write_plan
 from models.rules import Rule
 from models.scenario import Objective, Pin, Scenario, Softenable
-from optimizer.audit import Row, audit, check_rules, objective_values
-from optimizer.eligibility import eligible_pairs
+from optimizer.audit import audit, check_rules, objective_values
 from optimizer.solve import solve
 
 SOFT = (Softenable.PINS, Softenable.MIN_COVERAGE)
@@ -32,22 +29,8 @@ SOFT = (Softenable.PINS, Softenable.MIN_COVERAGE)
 def best_by_brute_force(s: Scenario) -> tuple[int, int]:
     """Over every way of seating each person in one eligible pair or none that breaks no other rule:
     the fewest pins and floors broken, and the best coverage among the plans that break that few."""
-    pairs = eligible_pairs(s)
-    options = [[None, *np.flatnonzero(pairs.candidate == c).tolist()] for c in range(len(s.candidates))]
     best = (10**9, -1)
-    for combo in itertools.product(*options):
-        rows = [
-            Row(
-                0,
-                s.candidates[pairs.candidate[p]].id,
-                s.shortages[pairs.shortage[p]].commune_id,
-                s.shortages[pairs.shortage[p]].specialty,
-                "",
-                None,
-            )
-            for p in combo
-            if p is not None
-        ]
+    for rows in every_seating(s):
         found = check_rules(s, rows)
         if any(v.rule not in (Rule.PIN, Rule.MIN_COVERAGE) for v in found):
             continue
