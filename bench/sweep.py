@@ -5,7 +5,7 @@
                                              # of bench/RESULTS.md (bench.run writes it with the rest)
 
 Each configuration is the `secondment sweep` command in its own process, with --fresh; its sweep
-phase (variants prepared, solved and stored; as the command reports it) and its whole process wall
+phase (variants solved and stored once prepared; as the command reports it) and its whole process wall
 time are both kept. The reference solves a sample of the variants with `optimizer.solve` in this
 process, so overhead per variant = 1-process sweep phase / variants - one in-process solve.
 """
@@ -116,8 +116,9 @@ def section(results: dict[str, Any]) -> str:
         "    python -m bench.sweep",
         "",
         f"A {one.get('variants', 500)}-variant sweep of the bundled scenario (50 travel caps x 10 release "
-        "caps), each configuration one `secondment sweep --fresh` process. Sweep phase: variants prepared, "
-        "solved and stored, as the command reports it; wall: the whole process (start-up, outputs).",
+        "caps), each configuration one `secondment sweep --fresh` process. Sweep phase: variants solved and "
+        "stored, as the command reports it (once they are prepared; a Dask cluster's workers are warmed "
+        "meanwhile); wall: the whole process (start-up, preparing, outputs).",
         "",
         "| where | sweep phase s | variants/s | ratio to 1 process | process wall s | solve in worker: "
         "wall ms / CPU ms | load average |",
@@ -140,7 +141,7 @@ def section(results: dict[str, Any]) -> str:
         f"{1000 * ref['per_variant_s']:.1f} ms; the 1-process sweep spends "
         f"{1000 * one.get('sweep_s', float('nan')) / one.get('variants', 1):.1f} ms a variant, so the "
         "sweep's "
-        f"overhead is {1000 * overhead:+.1f} ms a variant (preparing, hashing, solving with the "
+        f"overhead is {1000 * overhead:+.1f} ms a variant (sending, solving with the "
         "eligibility derived from the base's pairs, storing its record; below zero when the warm "
         "eligibility saves more than the rest costs).",
         f"The three tables are byte-identical: {results['same_table']}. A worker's solve taking more wall "

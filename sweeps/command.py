@@ -82,22 +82,25 @@ def sweep(scenario: Scenario, options: SweepOptions, console: Console, err: Cons
         check_folder(options.out, options.force, options.fresh)
     except (OutputExists, OSError) as error:
         raise VaryError(_("cannot write the sweep: {error}").format(error=error)) from None
-    prepared = prepare(scenario, variants)
     if options.scheduler:
         where: Dask | Local = Dask(options.scheduler)
         place = _("Dask scheduler {address}").format(address=options.scheduler)
     else:
         jobs = options.jobs or os.cpu_count() or 1
         where, place = Local(jobs), _("{jobs} local process(es)").format(jobs=jobs)
-    started = time.monotonic()
+    where.start(scenario)
     progress = SweepProgress(err)
     try:
+        prepared = prepare(scenario, variants)
+        started = time.monotonic()
         with progress:
             records = run_sweep(
                 scenario, prepared, options.params, options.out, where, options.keep_plans, progress
             )
     except KeyboardInterrupt:
         return 130
+    finally:
+        where.close()
     keys = columns(variants)
     frame = sweep_frame(scenario, prepared, records, options.keep_plans)
     elapsed = time.monotonic() - started

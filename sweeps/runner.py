@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from i18n import _
 from models.plan import Plan, SolveParams
@@ -119,6 +121,12 @@ class Local:
 
     jobs: int
 
+    def start(self, base: Scenario) -> None:
+        """Nothing to do ahead: forked workers start in milliseconds with everything imported."""
+
+    def close(self) -> None:
+        """Nothing is held between runs."""
+
     def run(
         self, base: Scenario, todo: Sequence[Job], params: SolveParams, keep: bool, running: Running
     ) -> Iterator[Outcome]:
@@ -160,18 +168,31 @@ class SchedulerUnreachable(Exception):
     """The Dask scheduler could not be reached or has no workers."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Dask:
-    """Solve on the workers of a Dask distributed scheduler (`tcp://HOST:PORT`)."""
+    """Solve on the workers of a Dask distributed scheduler (`tcp://HOST:PORT`).
+
+    `start` connects, sends the base to every worker and warms each one (its imports and the base's
+    eligible pairs) in the background, while this process prepares the variants.
+    """
 
     address: str
     connect_s: float = 20.0
+    _opening: Future | None = field(default=None, init=False, repr=False, compare=False)
 
-    def run(
-        self, base: Scenario, todo: Sequence[Job], params: SolveParams, keep: bool, running: Running
-    ) -> Iterator[Outcome]:
-        """Each outcome as soon as it is ready; the base goes once to every worker."""
-        from distributed import Client, as_completed
+    def start(self, base: Scenario) -> None:
+        """Begin connecting and warming the workers (once)."""
+        if self._opening is None:
+            self._opening = _in_background(lambda: self._open(base))
+
+    def close(self) -> None:
+        """Let go of a connection that `run` never used (the variants could not be prepared)."""
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            opening.add_done_callback(lambda f: f.exception() is None and f.result().client.close())
+
+    def _open(self, base: Scenario) -> _Connection:
+        from distributed import Client
 
         try:
             client = Client(self.address, timeout=self.connect_s, set_as_default=False)
@@ -181,17 +202,32 @@ class Dask:
                     address=self.address, error=error
                 )
             ) from None
+        try:
+            client.wait_for_workers(1, timeout=self.connect_s)
+        except (OSError, TimeoutError) as error:
+            client.close()
+            raise SchedulerUnreachable(
+                _("no worker joined the Dask scheduler at {address}: {error}").format(
+                    address=self.address, error=error
+                )
+            ) from None
+        shared = client.scatter(base, broadcast=True, hash=False)
+        workers = list(client.nthreads())
+        warming = [client.submit(warm_worker, shared, workers=[w], pure=False) for w in workers]
+        return _Connection(client, shared, max(1, sum(client.nthreads().values())), warming)
+
+    def run(
+        self, base: Scenario, todo: Sequence[Job], params: SolveParams, keep: bool, running: Running
+    ) -> Iterator[Outcome]:
+        """Each outcome as soon as it is ready; the base goes once to every worker."""
+        from distributed import as_completed
+
+        self.start(base)
+        assert self._opening is not None
+        opening, self._opening = self._opening, None
+        connection = opening.result()
+        client, threads = connection.client, connection.threads
         with client:
-            try:
-                client.wait_for_workers(1, timeout=self.connect_s)
-            except (OSError, TimeoutError) as error:
-                raise SchedulerUnreachable(
-                    _("no worker joined the Dask scheduler at {address}: {error}").format(
-                        address=self.address, error=error
-                    )
-                ) from None
-            threads = max(1, sum(client.nthreads().values()))
-            shared = client.scatter(base, broadcast=True, hash=False)
             batches = Batches(todo, threads)
             flowing = as_completed(loop=client.loop)
             sent: list = []
@@ -199,7 +235,7 @@ class Dask:
             def send() -> None:
                 while batches and flowing.count() < 2 * threads:
                     future = client.submit(
-                        solve_batch, shared, batches.take(), params, keep, pure=False, retries=1
+                        solve_batch, connection.shared, batches.take(), params, keep, pure=False, retries=1
                     )
                     sent.append(future)
                     flowing.add(future)
@@ -214,4 +250,33 @@ class Dask:
                     running(min(flowing.count(), threads))
                     yield from outcomes
             finally:
-                client.cancel([f for f in sent if not f.done()])
+                client.cancel([f for f in sent + connection.warming if not f.done()])
+
+
+@dataclass(frozen=True)
+class _Connection:
+    """A Dask client with the base on every worker, and the tasks warming them."""
+
+    client: Any
+    shared: Any
+    threads: int
+    warming: list
+
+
+def _in_background(work: Callable[[], _Connection]) -> Future:
+    """Run `work` on a daemon thread (an unreachable scheduler must not hold up the exit)."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="dask-connect", daemon=True).start()
+    return future
+
+
+def warm_worker(base: Scenario) -> None:
+    """Import the solver and find the base's eligible pairs on a worker before its first variant."""
+    Warm.of(base).prime()

@@ -28,6 +28,12 @@ class Where(Protocol):
     ) -> object:
         """Yield each job's outcome as it is ready."""
 
+    def start(self, base: Scenario) -> None:
+        """Get the workers ready for this base while the variants are prepared."""
+
+    def close(self) -> None:
+        """Let go of what `start` took, when `run` never ran."""
+
 
 @dataclass(frozen=True)
 class Prepared:

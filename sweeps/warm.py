@@ -65,6 +65,12 @@ class Warm:
             return eligible_pairs(variant)
         return _within(self._uncapped_pairs(), varied.max_distance_km, varied.max_travel_minutes)
 
+    def prime(self) -> None:
+        """Find now the pairs every later variant derives its own from."""
+        self._base_pairs()
+        if self._can_uncap():
+            self._uncapped_pairs()
+
     def _base_pairs(self) -> Pairs:
         if self._pairs is None:
             self._pairs = eligible_pairs(self.base)

@@ -18,6 +18,7 @@ from test_report import browser, open_page  # noqa: F401 (browser: the headless 
 from cli import main
 from models.loader import load_scenario
 from models.plan import SolveParams
+from models.scenario import Scenario
 from models.scenario_writer import write_scenario
 from optimizer.audit import audit_folder
 from sweeps.records import RECORDS
@@ -131,10 +132,31 @@ def test_two_processes_and_a_dask_cluster_give_the_same_table(
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
+        assert _warmed(cluster.scheduler_address, load_scenario(folder)) == [True, True]
         result = sweep(folder, tmp_path / "dask", "--scheduler", cluster.scheduler_address, "--keep-plans")
     assert result.exit_code == 0, result.output
     assert "Dask scheduler tcp://127.0.0.1" in result.output
     assert (tmp_path / "dask" / "sweep.csv").read_bytes() == expected
+
+
+def _warmed(address: str, base: Scenario) -> list[bool]:
+    """Start a Dask sweep's connection and say, per worker, whether the base's pairs are ready there
+    once the warm-up tasks are done (before any variant is sent)."""
+    where = Dask(address)
+    where.start(base)
+    assert where._opening is not None
+    connection = where._opening.result()
+    connection.client.gather(connection.warming)
+    primed = connection.client.run(_primed, base.sha256)
+    connection.client.close()
+    return list(primed.values())
+
+
+def _primed(sha: str) -> bool:
+    """On a worker: whether its warm state holds this base with its eligible pairs found."""
+    from sweeps.warm import _CACHE
+
+    return sha in _CACHE and _CACHE[sha]._pairs is not None
 
 
 def test_rerun_resumes_from_the_records(folder: Path, tmp_path: Path):
