@@ -1,7 +1,7 @@
 """Multi-post benchmarks (`max_posts`), written as their own section of bench/RESULTS.md.
 
     .venv/bin/python -m bench.posts                    # every instance
-    .venv/bin/python -m bench.posts --only province    # one
+    .venv/bin/python -m bench.posts --only province    # one (the others keep POSTS.json's figures)
 
 Each measurement runs in its own process (`bench.posts_worker`; HiGHS never shares one with
 OR-Tools). On each instance, in one run: our `solve` (every stage), our coverage stage alone, the
@@ -56,17 +56,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="Time limit of every method.")
     args = parser.parse_args()
     names = args.only or [*INSTANCES, "plain"]
-    results: dict[str, dict[str, Any]] = {}
+    raw = ROOT / "bench" / "POSTS.json"
+    earlier = json.loads(raw.read_text(encoding="utf-8")) if args.only and raw.exists() else {}
+    results: dict[str, dict[str, Any]] = {n: earlier[n] for n in [*INSTANCES, "plain"] if n in earlier}
     with tempfile.TemporaryDirectory(prefix="bench-posts-") as work:
         for name in names:
             folder = _instance(name, Path(work))
             methods = ("cpsat-plain", "flow-plain") if name == "plain" else METHODS
             results[name] = {m: _measure(m, folder, args.seconds) for m in methods}
+            results[name]["run"] = {"command": " ".join(["python -m bench.posts", *sys.argv[1:]])}
             print(f"{name}: done", file=sys.stderr)
     command = " ".join(["python -m bench.posts", *sys.argv[1:]])
     path = ROOT / "bench" / "RESULTS.md"
     put_section(path, "posts", "\n".join(_report(results, command, args.seconds)))
-    (ROOT / "bench" / "POSTS.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    raw.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {path}", file=sys.stderr)
 
 
@@ -111,8 +114,11 @@ def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) ->
         if name == "plain":
             continue
         base = figures.get("highs", {}).get("wall_s") or float("nan")
+        run = figures.get("run", {}).get("command", "an earlier run")
         lines += [
             f"### {name}",
+            "",
+            f"Measured by `{run}`.",
             "",
             "| method | wall s | ratio to HiGHS | status | coverage | bound | gap | seats / people |",
             "|---|---:|---:|---|---:|---:|---:|---|",

@@ -51,9 +51,10 @@ class LpResult:
         )
 
 
-def relax(model: cp_model.CpModel) -> LpResult:
+def relax(model: cp_model.CpModel, dive: bool = True) -> LpResult:
     """Solve the LP relaxation of the model and its objective (if any); the bound is rounded to the
-    integers the objective can take, in the direction that keeps it valid."""
+    integers the objective can take, in the direction that keeps it valid. With `dive`, a
+    fractional vertex is dived from for an integral point at the bound."""
     proto = model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")
     lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
@@ -94,7 +95,7 @@ def relax(model: cp_model.CpModel) -> LpResult:
         return result
     worst = (bound / scale - proto.objective.offset) + INTEGRAL
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
-    dived = _dive(lp, columns, objective, worst, values)
+    dived = _dive(lp, columns, objective, worst, values) if dive else None
     return LpResult(True, bound, values, dived if exact else None, exact)
 
 
