@@ -114,7 +114,7 @@ def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) ->
         if name == "plain":
             continue
         base = figures.get("highs", {}).get("wall_s") or float("nan")
-        run = figures.get("run", {}).get("command", "an earlier run")
+        run = figures.get("run", {}).get("command", "an earlier run of python -m bench.posts")
         lines += [
             f"### {name}",
             "",
