@@ -55,18 +55,19 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="Time limit of every method.")
     args = parser.parse_args()
-    names = args.only or [*INSTANCES, "plain"]
+    everything = [*INSTANCES, "plain"]
+    names = args.only or everything
+    command = " ".join(["python -m bench.posts", *sys.argv[1:]])
     raw = ROOT / "bench" / "POSTS.json"
     earlier = json.loads(raw.read_text(encoding="utf-8")) if args.only and raw.exists() else {}
-    results: dict[str, dict[str, Any]] = {n: earlier[n] for n in [*INSTANCES, "plain"] if n in earlier}
+    results: dict[str, dict[str, Any]] = {n: earlier[n] for n in everything if n in earlier}
     with tempfile.TemporaryDirectory(prefix="bench-posts-") as work:
         for name in names:
             folder = _instance(name, Path(work))
             methods = ("cpsat-plain", "flow-plain") if name == "plain" else METHODS
             results[name] = {m: _measure(m, folder, args.seconds) for m in methods}
-            results[name]["run"] = {"command": " ".join(["python -m bench.posts", *sys.argv[1:]])}
+            results[name]["run"] = {"command": command}
             print(f"{name}: done", file=sys.stderr)
-    command = " ".join(["python -m bench.posts", *sys.argv[1:]])
     path = ROOT / "bench" / "RESULTS.md"
     put_section(path, "posts", "\n".join(_report(results, command, args.seconds)))
     raw.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from i18n import _
 from models.plan import Plan, SolveParams
@@ -24,6 +24,9 @@ from sweeps.keys import Change, Key
 from sweeps.records import Record
 from sweeps.variants import apply
 from sweeps.warm import Warm
+
+if TYPE_CHECKING:
+    import distributed
 
 Changes = tuple[tuple[str, str], ...]
 """A variant's changes as (KEY, value) text: what travels to a worker."""
@@ -212,9 +215,9 @@ class Dask:
                 )
             ) from None
         shared = client.scatter(base, broadcast=True, hash=False)
-        workers = list(client.nthreads())
-        warming = [client.submit(warm_worker, shared, workers=[w], pure=False) for w in workers]
-        return _Connection(client, shared, max(1, sum(client.nthreads().values())), warming)
+        threads = client.nthreads()
+        warming = [client.submit(warm_worker, shared, workers=[w], pure=False) for w in threads]
+        return _Connection(client, shared, max(1, sum(threads.values())), warming)
 
     def run(
         self, base: Scenario, todo: Sequence[Job], params: SolveParams, keep: bool, running: Running
@@ -257,10 +260,10 @@ class Dask:
 class _Connection:
     """A Dask client with the base on every worker, and the tasks warming them."""
 
-    client: Any
-    shared: Any
+    client: distributed.Client
+    shared: distributed.Future
     threads: int
-    warming: list
+    warming: list[distributed.Future]
 
 
 def _in_background(work: Callable[[], _Connection]) -> Future:
