@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from models.plan import StageResult
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.model import SecondmentModel
-from optimizer.relaxation import neighbourhood, relax
+from optimizer.relaxation import INTEGRAL, LpResult, held_still, neighbourhood, relax
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
 from optimizer.warm_start import warm_start
 
@@ -25,9 +25,7 @@ STOP_POLL_S = 0.1
 NEIGHBOURHOOD_S = 5.0
 """Longest search for the rest of an LP vertex whose integral part is held."""
 LP_PORTFOLIO = ("max_lp", "default_lp", "reduced_costs", "core", "pseudo_costs", "quick_restart")
-"""Workers that lean on the LP: the network structure makes its bound tight, so they prove fast.
-A lone worker on a multi-post model branches on the LP too (LP_SEARCH): measured on the 600-person
-`bench.posts` province, its distance stage proves in 5 s instead of 14."""
+"""Workers that lean on the LP: the network structure makes its bound tight, so they prove fast."""
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -166,10 +164,11 @@ class CpSatRunner(Runner):
             self.progress(objective.name, best / objective.scale, best / objective.scale, self.elapsed())
             return stage_result(objective.name, objective.maximize, best, best, True, objective.scale)
         model.maximize(expr) if objective.maximize else model.minimize(expr)
-        status, solver, bound = self._search(model, objective, expr)
+        status, solver, bound, lp = self._search(model, objective, expr)
         model.clear_objective()
         if status in SOLVED:
             self.chosen = self._values(solver)
+            self._hold_still(lp, solver)
         elif self.chosen is None:
             raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
         value = objective.value(self.chosen, self.index)
@@ -184,14 +183,17 @@ class CpSatRunner(Runner):
 
     def _search(
         self, model: cp_model.CpModel, objective: Linear, expr: cp_model.LinearExpr
-    ) -> tuple[int, cp_model.CpSolver, int | None]:
-        """CP-SAT on the stage, led by its LP relaxation; also the proven bound.
+    ) -> tuple[int, cp_model.CpSolver, int | None, LpResult]:
+        """CP-SAT on the stage, led by its LP relaxation; also the proven bound and the LP.
 
         The rounded LP bound becomes a (valid) row. An integral LP vertex, or one reached by diving
-        from a fractional vertex, is only confirmed; else CP-SAT first completes the vertex's integral
-        part (a short search with those values held), and if that falls short of the bound, searches
-        the whole model from there. Multi-post models are not dived: measured on the 600-person
-        `bench.posts` province, diving never reached the bound and took 4 s of the solve's 20.
+        from a fractional vertex, is only confirmed. Else two short searches with most variables
+        held try to reach the bound: one holds the vertex's integral part, one (RINS) the variables
+        where the vertex and the incumbent agree; the best plan found then fixes, by reduced cost,
+        the variables no better plan can move, and CP-SAT searches the rest. Multi-post models are
+        not dived: measured on the 600-person `bench.posts` province, diving never reached the
+        bound and took 4 s of the solve's 20; there RINS and the fixing (with the primal LP and
+        CP-SAT's own branching) took the solve from 21 s to 10 s.
         """
         lp = relax(model, dive=not self.scenario.multi_post)
         if lp.bound is not None:
@@ -204,24 +206,48 @@ class CpSatRunner(Runner):
                 self._hint_values(check, point)
                 status, solver = self._solve(check, objective.name, 1.0, presolve=False, hinted=True)
                 if status in SOLVED:
-                    return cp_model.OPTIMAL, solver, lp.bound
+                    return cp_model.OPTIMAL, solver, lp.bound, lp
             else:
-                fixed = np.flatnonzero(~neighbourhood(model, lp.values))
-                self._hint_values(model, np.round(lp.values[fixed]).astype(np.int64), fixed)
-                status, solver = self._solve(
-                    model,
-                    objective.name,
-                    objective.scale,
-                    hinted=True,
-                    fix_hint=True,
-                    seconds=NEIGHBOURHOOD_S,
-                )
-                if status in SOLVED and round(solver.objective_value) == lp.bound:
-                    return cp_model.OPTIMAL, solver, lp.bound
-                if status in SOLVED:
-                    self.chosen = self._values(solver)
+                for part in (self._integral_part, self._agreeing):
+                    held, values = part(model, lp)
+                    if not len(held):
+                        continue
+                    self._hint_values(model, values, held)
+                    status, solver = self._solve(
+                        model,
+                        objective.name,
+                        objective.scale,
+                        hinted=True,
+                        fix_hint=True,
+                        seconds=NEIGHBOURHOOD_S,
+                    )
+                    if status in SOLVED and round(solver.objective_value) == lp.bound:
+                        return cp_model.OPTIMAL, solver, lp.bound, lp
+                    if status in SOLVED:
+                        self.chosen = self._values(solver)
+                        self._hold_still(lp, solver)
         status, solver = self._solve(model, objective.name, objective.scale)
-        return status, solver, round(solver.best_objective_bound) if status in SOLVED else None
+        return status, solver, round(solver.best_objective_bound) if status in SOLVED else None, lp
+
+    def _integral_part(self, model: cp_model.CpModel, lp: LpResult) -> tuple[np.ndarray, np.ndarray]:
+        """The LP vertex's integral values away from its fractional ones (`neighbourhood`)."""
+        held = np.flatnonzero(~neighbourhood(model, lp.values))
+        return held, np.round(lp.values[held]).astype(np.int64)
+
+    def _agreeing(self, model: cp_model.CpModel, lp: LpResult) -> tuple[np.ndarray, np.ndarray]:
+        """The counts where the LP vertex is integral and equal to the incumbent's (RINS)."""
+        indices, values = self._incumbent()
+        same = np.abs(lp.values[indices] - values) <= INTEGRAL
+        return indices[same], values[same]
+
+    def _hold_still(self, lp: LpResult, solver: cp_model.CpSolver) -> None:
+        """Fix the variables that no plan as good as the solver's can move (the stage's value is held)."""
+        solution = np.array(solver.response_proto.solution, dtype=np.int64)
+        held, values = held_still(self.sm.model, lp, solution)
+        for j, value in zip(held.tolist(), values.tolist(), strict=True):
+            domain = self.sm.model.proto.variables[j].domain
+            domain.clear()
+            domain.extend([value, value])
 
     def _hint_values(
         self, model: cp_model.CpModel, values: np.ndarray, indices: np.ndarray | None = None
@@ -334,8 +360,6 @@ class CpSatRunner(Runner):
         solver.parameters.add_lp_constraints_lazily = not self.scenario.multi_post
         if self.params.workers > 1:
             solver.parameters.subsolvers.extend(LP_PORTFOLIO)
-        elif self.scenario.multi_post:
-            solver.parameters.search_branching = cp_model.LP_SEARCH
         solver.parameters.catch_sigint_signal = False
         solver.parameters.merge_text_format(cpsat_parameters(self.params.cpsat))
         if self.params.solver_log:
@@ -348,14 +372,19 @@ class CpSatRunner(Runner):
     def _hint(self, model: cp_model.CpModel) -> None:
         """The incumbent's counts as the solver's hint."""
         model.clear_hints()
+        if self.chosen is not None:
+            indices, values = self._incumbent()
+            self._hint_values(model, values, indices)
+
+    def _incumbent(self) -> tuple[np.ndarray, np.ndarray]:
+        """The indices of the counts and their values in the incumbent (nothing without one)."""
         if self.chosen is None:
-            return
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         sm = self.sm
         seats, people = sm.cohorts.counts(self.chosen, self.index.cells.of_pair)
         cells = list(sm.y)
-        hint = model.proto.solution_hint
-        hint.vars.extend([x.index for x in sm.x] + [sm.y[cell].index for cell in cells])
-        hint.values.extend(seats.tolist() + people[cells].tolist())
+        indices = [x.index for x in sm.x] + [sm.y[cell].index for cell in cells]
+        return np.array(indices, dtype=np.int64), np.concatenate([seats, people[cells]]).astype(np.int64)
 
     def _stoppable(self, solver: cp_model.CpSolver, model: cp_model.CpModel, reporter: _Reporter) -> int:
         """Run the search in a worker thread so that a stop request can end it with what it has."""

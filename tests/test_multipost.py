@@ -392,20 +392,3 @@ def test_a_round_keeps_each_of_a_persons_seats_on_its_own(tmp_path: Path):
         ("DONG", "construction", "kept", "A/construction", ""),
         ("DONG", "finance", "released", "/", "displaced"),
     ]
-
-
-def test_the_lp_relaxation_leaves_out_rows_a_literal_enforces():
-    """`x + y >= 2` only if `met`, and `x + y <= 1`: the best is met = 0. Read as unconditional the
-    row made the LP infeasible (and a soft-rule stage once claimed a bound it could beat); left
-    out, the LP is feasible with a valid bound (1 ≥ 0), and its vertex is not taken as a solution."""
-    from ortools.sat.python import cp_model
-
-    from optimizer.relaxation import relax
-
-    model = cp_model.CpModel()
-    x, y, met = (model.new_bool_var(name) for name in "xym")
-    model.add(x + y >= 2).only_enforce_if(met)
-    model.add(x + y <= 1)
-    model.maximize(met)
-    lp = relax(model)
-    assert lp.feasible is True and lp.bound == 1 and not lp.exact and not lp.integral
