@@ -195,7 +195,7 @@ class CpSatRunner(Runner):
         bound and took 4 s of the solve's 20; there RINS and the fixing (with the primal LP and
         CP-SAT's own branching) took the solve from 21 s to 10 s.
         """
-        lp = relax(model, dive=not self.scenario.multi_post)
+        lp = relax(model, dive=not self.scenario.multi_post, seconds=self.remaining())
         if lp.bound is not None:
             model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
             point = np.round(lp.values).astype(np.int64) if lp.integral else lp.dived
@@ -227,7 +227,7 @@ class CpSatRunner(Runner):
                         self.chosen = self._values(solver)
                         self._hold_still(lp, solver)
         status, solver = self._solve(model, objective.name, objective.scale)
-        return status, solver, round(solver.best_objective_bound) if status in SOLVED else None, lp
+        return status, solver, round(solver.best_objective_bound) if status in SOLVED else lp.bound, lp
 
     def _integral_part(self, model: cp_model.CpModel, lp: LpResult) -> tuple[np.ndarray, np.ndarray]:
         """The LP vertex's integral values away from its fractional ones (`neighbourhood`)."""
@@ -299,7 +299,7 @@ class CpSatRunner(Runner):
         solution; an integral LP vertex is only confirmed."""
         probe = self.sm.model.clone()
         self._add_bounds(probe, bounds)
-        lp = relax(probe)
+        lp = relax(probe, seconds=self.remaining())
         if lp.feasible is False:
             return False
         hinted = lp.integral
@@ -341,16 +341,19 @@ class CpSatRunner(Runner):
         fix_hint: bool = False,
         seconds: float | None = None,
     ) -> tuple[int, cp_model.CpSolver]:
-        """Run CP-SAT with the incumbent as hint (unless `hinted` already) and the time that is left.
+        """Run CP-SAT with the incumbent as hint (unless `hinted` already) in the time that is left
+        (UNKNOWN at once when none is).
 
         Without `presolve` (the hint meets a known bound: nothing is left to search) CP-SAT only
         checks the hint; with `fix_hint` the hinted variables are held at their values.
         """
-        if not hinted:
-            self._hint(model)
         solver = cp_model.CpSolver()
         limit = self.remaining() if seconds is None else min(seconds, self.remaining())
-        solver.parameters.max_time_in_seconds = max(limit, 0.001)
+        if limit <= 0:
+            return cp_model.UNKNOWN, solver
+        if not hinted:
+            self._hint(model)
+        solver.parameters.max_time_in_seconds = limit
         solver.parameters.fix_variables_to_their_hinted_value = fix_hint
         solver.parameters.num_workers = self.params.workers
         solver.parameters.random_seed = self.params.seed

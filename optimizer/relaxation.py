@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
 INTEGRAL = 1e-6
@@ -27,8 +27,8 @@ DIVE_ROUNDS, DIVE_S = 400, 1.0
 """At most this many variables fixed, or seconds spent, diving from a fractional vertex."""
 FIXING_SLACK = 1e-6
 """Relative room left to the LP's rounding before a reduced cost fixes a variable."""
-LP_MS = 10_000
-"""Longest one LP solve may take; past it the stage goes to CP-SAT alone."""
+LP_S = 10.0
+"""Longest one LP solve may take; past it (or past the time left) the stage goes to CP-SAT alone."""
 
 
 @dataclass(frozen=True)
@@ -60,34 +60,22 @@ class LpResult:
         )
 
 
-def relax(model: cp_model.CpModel, dive: bool = True) -> LpResult:
-    """Solve the LP relaxation of the model and its objective (if any); the bound is rounded to the
-    integers the objective can take, in the direction that keeps it valid. With `dive`, a
-    fractional vertex is dived from for an integral point at the bound."""
+def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> LpResult:
+    """Solve the LP relaxation of the model and its objective (if any) in at most `seconds`; the
+    bound is rounded to the integers the objective can take, in the direction that keeps it valid.
+    With `dive`, a fractional vertex is dived from for an integral point at the bound."""
     proto = model.proto
+    if seconds <= 0:
+        return LpResult(None, None, np.zeros(len(proto.variables)))
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    lp.SetTimeLimit(LP_MS)
-    infinity = lp.infinity()
-    columns = [lp.NumVar(float(v.domain[0]), float(v.domain[len(v.domain) - 1]), "") for v in proto.variables]
-    exact = True
-    for constraint in proto.constraints:
-        if not constraint.has_linear() or len(constraint.enforcement_literal):
-            exact = False  # a row that holds only when a literal is true is left out: still a relaxation
-            continue
-        linear = constraint.linear
-        domain = linear.domain
-        low, high = domain[0], domain[len(domain) - 1]
-        row = lp.RowConstraint(
-            -infinity if low <= -INFINITE else float(low), infinity if high >= INFINITE else float(high), ""
-        )
-        for var, coefficient in zip(linear.vars, linear.coeffs, strict=True):
-            row.SetCoefficient(columns[var], float(coefficient))
+    rows, exact = _linear_rows(model)
+    error = lp.LoadModelFromProto(rows)
+    if error:
+        raise RuntimeError(f"the LP relaxation could not be loaded: {error}")
+    lp.SetTimeLimit(max(1, round(1000 * min(seconds, LP_S))))
+    columns = lp.variables()
     objective = lp.Objective()
     has_objective = model.has_objective()
-    if has_objective:
-        for var, coefficient in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-            objective.SetCoefficient(columns[var], float(coefficient))
-    objective.SetMinimization()
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
@@ -99,7 +87,7 @@ def relax(model: cp_model.CpModel, dive: bool = True) -> LpResult:
     least = objective.Value() + proto.objective.offset
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
     costs = np.zeros(len(columns))
-    costs[list(proto.objective.vars)] = list(proto.objective.coeffs)
+    np.add.at(costs, list(proto.objective.vars), list(proto.objective.coeffs))
     reduced = np.array([column.reduced_cost() for column in columns])
     result = LpResult(True, bound, values, None, exact, objective.Value(), costs, reduced)
     if result.integral:
@@ -108,6 +96,34 @@ def relax(model: cp_model.CpModel, dive: bool = True) -> LpResult:
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
     dived = _dive(lp, columns, objective, worst, values) if dive and exact else None
     return LpResult(True, bound, values, dived, exact, objective.Value(), costs, reduced)
+
+
+def _linear_rows(model: cp_model.CpModel) -> tuple[linear_solver_pb2.MPModelProto, bool]:
+    """The model's variables, linear rows and objective (minimised) as an LP, built in bulk; and
+    whether every row is in it (a row that holds only when a literal is true is left out)."""
+    proto = model.proto
+    lp = linear_solver_pb2.MPModelProto()
+    for variable in proto.variables:
+        domain = variable.domain
+        lp.variable.add(lower_bound=domain[0], upper_bound=domain[len(domain) - 1])
+    exact = True
+    for constraint in proto.constraints:
+        if not constraint.has_linear() or len(constraint.enforcement_literal):
+            exact = False  # left out: the LP is still a relaxation
+            continue
+        linear = constraint.linear
+        domain = linear.domain
+        low, high = domain[0], domain[len(domain) - 1]
+        row = lp.constraint.add(
+            lower_bound=-math.inf if low <= -INFINITE else low,
+            upper_bound=math.inf if high >= INFINITE else high,
+        )
+        row.var_index.extend(list(linear.vars))
+        row.coefficient.extend(list(linear.coeffs))
+    if model.has_objective():
+        for var, coefficient in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+            lp.variable[var].objective_coefficient += coefficient
+    return lp, exact
 
 
 def held_still(model: cp_model.CpModel, lp: LpResult, solution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
