@@ -78,7 +78,7 @@ class CpSatRunner(Runner):
 
         While the network has followed every stage, its plan (deterministic) is kept instead.
         First who goes where (a weight per person and commune, counted once per person), then,
-        with that held, who fills which seat (a weight per person, commune and specialty). The
+        with those counts held, who fills which seat (a weight per person, commune and specialty). The
         weights come from a hash of each column's first member; with 2^20 possible values each
         optimum is unique in all but freak cases, so any number of workers proving them finds the
         same counts, and counts map to people one way. Measured on the 600-person `bench.posts`
@@ -89,9 +89,17 @@ class CpSatRunner(Runner):
         if self._network() is not None:
             self.chosen = self._network().chosen
             return
-        for name, per_person in (("tie-break", True), ("tie-break", False)):
-            weights = self._tie_weights(per_person)
-            self.optimize(Linear(name, False, weights, per_person=per_person))
+        self.optimize(Linear("tie-break", False, self._tie_weights(True), per_person=True))
+        self._hold_cells()
+        self.optimize(Linear("tie-break", False, self._tie_weights(False)))
+
+    def _hold_cells(self) -> None:
+        """Hold how many of each cohort go to each commune at the incumbent's counts."""
+        sm = self.sm
+        assert self.chosen is not None
+        _, people = sm.cohorts.counts(self.chosen, self.index.cells.of_pair)
+        for cell, count in enumerate(people.tolist()):
+            sm.model.add(sm.expr(sm.people(np.array([cell]))) == count)
 
     def _tie_weights(self, per_person: bool) -> np.ndarray:
         """Each pair's tie-break weight: its column's first member's, by commune or by seat."""
