@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
@@ -68,14 +68,17 @@ def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> 
     if seconds <= 0:
         return LpResult(None, None, np.zeros(len(proto.variables)))
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    rows, exact = _linear_rows(model)
+    has_objective = model.has_objective()
+    costs = np.zeros(len(proto.variables))
+    if has_objective:
+        np.add.at(costs, list(proto.objective.vars), list(proto.objective.coeffs))
+    rows, exact = _linear_rows(model, costs)
     error = lp.LoadModelFromProto(rows)
     if error:
         raise RuntimeError(f"the LP relaxation could not be loaded: {error}")
     lp.SetTimeLimit(max(1, round(1000 * min(seconds, LP_S))))
     columns = lp.variables()
     objective = lp.Objective()
-    has_objective = model.has_objective()
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
@@ -86,20 +89,17 @@ def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> 
     scale = proto.objective.scaling_factor or 1.0
     least = objective.Value() + proto.objective.offset
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
-    costs = np.zeros(len(columns))
-    np.add.at(costs, list(proto.objective.vars), list(proto.objective.coeffs))
     reduced = np.array([column.reduced_cost() for column in columns])
     result = LpResult(True, bound, values, None, exact, objective.Value(), costs, reduced)
-    if result.integral:
+    if result.integral or not (dive and exact):
         return result
     worst = (bound / scale - proto.objective.offset) + INTEGRAL
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
-    dived = _dive(lp, columns, objective, worst, values) if dive and exact else None
-    return LpResult(True, bound, values, dived, exact, objective.Value(), costs, reduced)
+    return replace(result, dived=_dive(lp, columns, objective, worst, values))
 
 
-def _linear_rows(model: cp_model.CpModel) -> tuple[linear_solver_pb2.MPModelProto, bool]:
-    """The model's variables, linear rows and objective (minimised) as an LP, built in bulk; and
+def _linear_rows(model: cp_model.CpModel, costs: np.ndarray) -> tuple[linear_solver_pb2.MPModelProto, bool]:
+    """The model's variables and linear rows as an LP minimising `costs`, built in bulk; and
     whether every row is in it (a row that holds only when a literal is true is left out)."""
     proto = model.proto
     lp = linear_solver_pb2.MPModelProto()
@@ -120,9 +120,8 @@ def _linear_rows(model: cp_model.CpModel) -> tuple[linear_solver_pb2.MPModelProt
         )
         row.var_index.extend(list(linear.vars))
         row.coefficient.extend(list(linear.coeffs))
-    if model.has_objective():
-        for var, coefficient in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-            lp.variable[var].objective_coefficient += coefficient
+    for var in np.flatnonzero(costs).tolist():
+        lp.variable[var].objective_coefficient = costs[var]
     return lp, exact
 
 
