@@ -245,7 +245,8 @@ class CpSatRunner(Runner):
 
     def _integral_part(self, model: cp_model.CpModel, lp: LpResult) -> tuple[np.ndarray, np.ndarray]:
         """The LP vertex's integral values away from its fractional ones (`neighbourhood`)."""
-        held = np.flatnonzero(~neighbourhood(model, lp.values))
+        assert lp.rows is not None
+        held = np.flatnonzero(~neighbourhood(lp.rows, lp.values))
         return held, np.round(lp.values[held]).astype(np.int64)
 
     def _agreeing(self, model: cp_model.CpModel, lp: LpResult) -> tuple[np.ndarray, np.ndarray]:
@@ -257,7 +258,7 @@ class CpSatRunner(Runner):
     def _hold_still(self, lp: LpResult, solver: cp_model.CpSolver) -> None:
         """Fix the variables that no plan as good as the solver's can move (the stage's value is held)."""
         solution = np.array(solver.response_proto.solution, dtype=np.int64)
-        held, values = held_still(self.sm.model, lp, solution)
+        held, values = held_still(lp, solution)
         for j, value in zip(held.tolist(), values.tolist(), strict=True):
             domain = self.sm.model.proto.variables[j].domain
             domain.clear()

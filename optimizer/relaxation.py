@@ -18,6 +18,8 @@ import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
+from optimizer.lp_rows import Rows
+
 INTEGRAL = 1e-6
 """How far from an integer a value may be and still count as that integer."""
 INFINITE = 2**60
@@ -45,8 +47,8 @@ class LpResult:
     """Whether every constraint is in the LP (else rows enforced by a literal were left out)."""
     optimum: float = 0.0
     """The LP optimum of the model's objective, minimised, without its offset."""
-    costs: np.ndarray | None = None
-    """That objective's coefficient on every variable."""
+    rows: Rows | None = None
+    """The model as the LP read it: its bounds, rows and objective."""
     reduced: np.ndarray | None = None
     """Every variable's reduced cost at the vertex."""
 
@@ -64,68 +66,55 @@ def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> 
     """Solve the LP relaxation of the model and its objective (if any) in at most `seconds`; the
     bound is rounded to the integers the objective can take, in the direction that keeps it valid.
     With `dive`, a fractional vertex is dived from for an integral point at the bound."""
-    proto = model.proto
     if seconds <= 0:
-        return LpResult(None, None, np.zeros(len(proto.variables)))
+        return LpResult(None, None, np.zeros(len(model.proto.variables)))
+    rows = Rows.of(model)
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    has_objective = model.has_objective()
-    costs = np.zeros(len(proto.variables))
-    if has_objective:
-        np.add.at(costs, list(proto.objective.vars), list(proto.objective.coeffs))
-    rows, exact = _linear_rows(model, costs)
-    error = lp.LoadModelFromProto(rows)
+    error = lp.LoadModelFromProto(_lp_model(rows))
     if error:
         raise RuntimeError(f"the LP relaxation could not be loaded: {error}")
     lp.SetTimeLimit(max(1, round(1000 * min(seconds, LP_S))))
-    columns = lp.variables()
-    objective = lp.Objective()
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
-        return LpResult(verdict, None, np.zeros(len(columns)), exact=exact)
-    values = np.array([column.solution_value() for column in columns])
-    if not has_objective:
-        return LpResult(True, None, values, exact=exact)
-    scale = proto.objective.scaling_factor or 1.0
-    least = objective.Value() + proto.objective.offset
+        return LpResult(verdict, None, np.zeros(len(rows.lower)), exact=rows.exact)
+    solution = linear_solver_pb2.MPSolutionResponse()
+    lp.FillSolutionResponseProto(solution)
+    values = np.array(solution.variable_value)
+    if not model.has_objective():
+        return LpResult(True, None, values, exact=rows.exact, rows=rows)
+    optimum = lp.Objective().Value()
+    least = optimum + rows.offset
+    scale = rows.scaling
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
-    reduced = np.array([column.reduced_cost() for column in columns])
-    result = LpResult(True, bound, values, None, exact, objective.Value(), costs, reduced)
-    if result.integral or not (dive and exact):
+    reduced = np.array(solution.reduced_cost)
+    result = LpResult(True, bound, values, None, rows.exact, optimum, rows, reduced)
+    if result.integral or not (dive and rows.exact):
         return result
-    worst = (bound / scale - proto.objective.offset) + INTEGRAL
+    worst = (bound / scale - rows.offset) + INTEGRAL
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
-    return replace(result, dived=_dive(lp, columns, objective, worst, values))
+    return replace(result, dived=_dive(lp, worst, values))
 
 
-def _linear_rows(model: cp_model.CpModel, costs: np.ndarray) -> tuple[linear_solver_pb2.MPModelProto, bool]:
-    """The model's variables and linear rows as an LP minimising `costs`, built in bulk; and
-    whether every row is in it (a row that holds only when a literal is true is left out)."""
-    proto = model.proto
+def _lp_model(rows: Rows) -> linear_solver_pb2.MPModelProto:
+    """The rows as an LP minimising the objective; rows a literal enforces are left out (the LP
+    is then still a relaxation)."""
     lp = linear_solver_pb2.MPModelProto()
-    for variable in proto.variables:
-        domain = variable.domain
-        lp.variable.add(lower_bound=domain[0], upper_bound=domain[len(domain) - 1])
-    exact = True
-    for constraint in proto.constraints:
-        if not constraint.has_linear() or len(constraint.enforcement_literal):
-            exact = False  # left out: the LP is still a relaxation
-            continue
-        linear = constraint.linear
-        domain = linear.domain
-        low, high = domain[0], domain[len(domain) - 1]
+    for low, high, cost in zip(rows.lower.tolist(), rows.upper.tolist(), rows.costs.tolist(), strict=True):
+        lp.variable.add(lower_bound=low, upper_bound=high, objective_coefficient=cost)
+    starts, columns, coefficients = rows.starts.tolist(), rows.columns.tolist(), rows.coefficients.tolist()
+    for r in np.flatnonzero(~rows.enforced).tolist():
+        low, high = int(rows.low[r]), int(rows.high[r])
         row = lp.constraint.add(
             lower_bound=-math.inf if low <= -INFINITE else low,
             upper_bound=math.inf if high >= INFINITE else high,
         )
-        row.var_index.extend(list(linear.vars))
-        row.coefficient.extend(list(linear.coeffs))
-    for var in np.flatnonzero(costs).tolist():
-        lp.variable[var].objective_coefficient = costs[var]
-    return lp, exact
+        row.var_index.extend(columns[starts[r] : starts[r + 1]])
+        row.coefficient.extend(coefficients[starts[r] : starts[r + 1]])
+    return lp
 
 
-def held_still(model: cp_model.CpModel, lp: LpResult, solution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def held_still(lp: LpResult, solution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The variables every solution at least as good as `solution` holds at a bound, and those bounds
     (reduced-cost fixing: moving one off its bound costs at least its reduced cost, more than the
     solution's gap to the LP optimum). Empty if the solution contradicts any, as only rounding can.
@@ -134,12 +123,10 @@ def held_still(model: cp_model.CpModel, lp: LpResult, solution: np.ndarray) -> t
     600-person `bench.posts` province, the distance LP fixes half the variables of the tie-break.
     """
     nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if lp.costs is None or lp.reduced is None or len(solution) != len(lp.values):
+    if lp.rows is None or lp.reduced is None or len(solution) != len(lp.values):
         return nothing
-    domains = model.proto.variables
-    low = np.array([v.domain[0] for v in domains], dtype=np.int64)
-    high = np.array([v.domain[len(v.domain) - 1] for v in domains], dtype=np.int64)
-    gap = float(lp.costs @ solution) - lp.optimum + FIXING_SLACK * (1 + abs(lp.optimum))
+    low, high = lp.rows.lower, lp.rows.upper
+    gap = float(lp.rows.costs @ solution) - lp.optimum + FIXING_SLACK * (1 + abs(lp.optimum))
     at_low = (np.abs(lp.values - low) <= INTEGRAL) & (lp.reduced > gap)
     at_high = (np.abs(lp.values - high) <= INTEGRAL) & (lp.reduced < -gap)
     held = np.flatnonzero((at_low | at_high) & (low < high))
@@ -149,14 +136,13 @@ def held_still(model: cp_model.CpModel, lp: LpResult, solution: np.ndarray) -> t
     return held, values
 
 
-def _dive(
-    lp: pywraplp.Solver, columns: list, objective: pywraplp.Objective, worst: float, values: np.ndarray
-) -> np.ndarray | None:
+def _dive(lp: pywraplp.Solver, worst: float, values: np.ndarray) -> np.ndarray | None:
     """Fix the fractional variables one at a time (the largest part first: up, else down), keeping
     a fix only while the LP optimum stays within `worst`; each re-solve starts from the last basis
     (dual simplex; the first solve is primal, measured 4x faster on the multi-post province's LPs).
     An integral vertex reached that way is a solution at the bound (None if diving fails)."""
     started = time.monotonic()
+    columns, objective = lp.variables(), lp.Objective()
     lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
     for _ in range(DIVE_ROUNDS):
         fractional = np.flatnonzero(np.abs(values - np.round(values)) > INTEGRAL)
@@ -181,13 +167,12 @@ def _dive(
     return None
 
 
-def neighbourhood(model: cp_model.CpModel, values: np.ndarray) -> np.ndarray:
+def neighbourhood(rows: Rows, values: np.ndarray) -> np.ndarray:
     """Which variables to leave free around a fractional LP vertex: the fractional ones and those
     sharing a small row with one (a person's, a shortage's or a commune's; not an agency's)."""
     fractional = np.abs(values - np.round(values)) > INTEGRAL
+    row = rows.row_of_term()
+    touched = np.bincount(row, weights=fractional[rows.columns], minlength=len(rows.low)) > 0
     free = fractional.copy()
-    for constraint in model.proto.constraints:
-        variables = np.array(constraint.linear.vars, dtype=np.int64)
-        if len(variables) <= SMALL_ROW and fractional[variables].any():
-            free[variables] = True
+    free[rows.columns[(touched & (rows.lengths <= SMALL_ROW))[row]]] = True
     return free

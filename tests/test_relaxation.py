@@ -78,7 +78,7 @@ def test_reduced_cost_fixing_keeps_every_plan_as_good(people: int, posts: int, s
     within = _solutions_within(model, x, costs, best + slack)
     cost = {id(s): int(costs.ravel() @ s) for s in within}
     for incumbent in within:
-        held, values = held_still(model, lp, incumbent)
+        held, values = held_still(lp, incumbent)
         for solution in within:
             if cost[id(solution)] <= cost[id(incumbent)]:
                 assert (solution[held] == values).all()
@@ -91,11 +91,11 @@ def test_a_plan_that_contradicts_the_reduced_costs_fixes_nothing():
     model, _ = _assignment(costs, 2)
     lp = relax(model, dive=False)
     best = np.array([1, 0, 0, 1], dtype=np.int64)
-    held, values = held_still(model, lp, best)
+    held, values = held_still(lp, best)
     assert len(held) and (best[held] == values).all()
     wrong = best.copy()
     wrong[held[0]] = 1 - wrong[held[0]]
-    assert len(held_still(model, lp, wrong)[0]) == 0
+    assert len(held_still(lp, wrong)[0]) == 0
 
 
 def test_the_gap_to_the_lp_optimum_decides_what_is_fixed():
@@ -105,7 +105,7 @@ def test_the_gap_to_the_lp_optimum_decides_what_is_fixed():
     costs = np.array([[0, 3], [6, 9]], dtype=np.int64)
     model, _ = _assignment(costs, 1)
     lp = relax(model, dive=False)
-    held, values = held_still(model, lp, np.array([0, 1, 0, 0], dtype=np.int64))
+    held, values = held_still(lp, np.array([0, 1, 0, 0], dtype=np.int64))
     assert held.tolist() == [2, 3] and values.tolist() == [0, 0]
-    held, values = held_still(model, lp, np.array([1, 0, 0, 0], dtype=np.int64))
+    held, values = held_still(lp, np.array([1, 0, 0, 0], dtype=np.int64))
     assert held.tolist() == [1, 2, 3] and values.tolist() == [0, 0, 0]

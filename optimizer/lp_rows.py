@@ -1,0 +1,92 @@
+"""A CP-SAT model read as arrays: its variables' bounds, its linear rows and its objective.
+
+The LP relaxation (`optimizer.relaxation`) and the neighbourhoods around its vertex are read from
+these. The model is read through its binary form: walking the C++-backed proto field by field from
+Python took 1.5 s of every LP's 7 s on a 145k-variable part of the national `bench.posts` instance,
+parsing its serialized copy 0.3 s.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from ortools.sat import cp_model_pb2
+from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A model's variables and linear rows (row r's terms at `starts[r]:starts[r + 1]`)."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    """Each variable's least and largest value."""
+    starts: np.ndarray
+    columns: np.ndarray
+    coefficients: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    """Each row's least and largest value."""
+    enforced: np.ndarray
+    """Whether the row holds only when a literal is true (the LP leaves it out)."""
+    exact: bool
+    """Whether every constraint of the model is one of these rows, unenforced."""
+    costs: np.ndarray
+    """The objective's coefficient on every variable (zeros without an objective)."""
+    offset: float = 0.0
+    scaling: float = 1.0
+
+    @classmethod
+    def of(cls, model: cp_model.CpModel) -> Rows:
+        """Read the model's rows."""
+        proto = _message(model)
+        domains = np.array([(v.domain[0], v.domain[-1]) for v in proto.variables], dtype=np.int64)
+        domains = domains.reshape(-1, 2)
+        linear = [c for c in proto.constraints if c.WhichOneof("constraint") == "linear"]
+        lengths = np.array([len(c.linear.vars) for c in linear], dtype=np.int64)
+        terms = int(lengths.sum())
+        costs = np.zeros(len(domains))
+        np.add.at(costs, list(proto.objective.vars), list(proto.objective.coeffs))
+        return cls(
+            lower=domains[:, 0],
+            upper=domains[:, 1],
+            starts=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            columns=_flat((c.linear.vars for c in linear), terms),
+            coefficients=_flat((c.linear.coeffs for c in linear), terms),
+            low=np.array([c.linear.domain[0] for c in linear], dtype=np.int64),
+            high=np.array([c.linear.domain[-1] for c in linear], dtype=np.int64),
+            enforced=np.array([len(c.enforcement_literal) > 0 for c in linear], dtype=bool),
+            exact=len(linear) == len(proto.constraints)
+            and not any(len(c.enforcement_literal) for c in linear),
+            costs=costs,
+            offset=proto.objective.offset,
+            scaling=proto.objective.scaling_factor or 1.0,
+        )
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """How many terms each row has."""
+        return np.diff(self.starts)
+
+    def row_of_term(self) -> np.ndarray:
+        """The row each term belongs to."""
+        return np.repeat(np.arange(len(self.low)), self.lengths)
+
+
+def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
+    """The model's proto as a Python message, through a file holding its binary form."""
+    with tempfile.TemporaryDirectory(prefix="secondment-lp-") as folder:
+        path = Path(folder) / "model.pb"
+        if not model.export_to_file(str(path)):
+            raise RuntimeError("the CP-SAT model could not be written for its LP relaxation")
+        return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
+
+
+def _flat(sequences: Iterable[Iterable[int]], count: int) -> np.ndarray:
+    """Repeated fields one after another, as one array."""
+    return np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int64, count=count)
