@@ -16,6 +16,7 @@ from models.plan import StageResult
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
 from optimizer.model import SecondmentModel
 from optimizer.relaxation import INTEGRAL, LpResult, held_still, neighbourhood, relax
+from optimizer.rounding import rounded
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
 from optimizer.warm_start import warm_start
 
@@ -182,7 +183,7 @@ class CpSatRunner(Runner):
         model.clear_objective()
         if status in SOLVED:
             self.chosen = self._values(solver)
-            self._hold_still(lp, solver)
+            self._hold_still(lp, _solution(solver))
         elif self.chosen is None:
             raise NoSolution(infeasible=status == cp_model.INFEASIBLE)
         value = objective.value(self.chosen, self.index)
@@ -213,6 +214,8 @@ class CpSatRunner(Runner):
         if lp.bound is not None:
             model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
             point = np.round(lp.values).astype(np.int64) if lp.integral else lp.dived
+            if point is None and lp.exact:
+                point = self._rounded(lp, objective)
             if point is not None:
                 check = model.clone()
                 check.clear_objective()
@@ -239,9 +242,29 @@ class CpSatRunner(Runner):
                         return cp_model.OPTIMAL, solver, lp.bound, lp
                     if status in SOLVED:
                         self.chosen = self._values(solver)
-                        self._hold_still(lp, solver)
+                        self._hold_still(lp, _solution(solver))
         status, solver = self._solve(model, objective.name, objective.scale)
         return status, solver, round(solver.best_objective_bound) if status in SOLVED else lp.bound, lp
+
+    def _rounded(self, lp: LpResult, objective: Linear) -> np.ndarray | None:
+        """The LP vertex rounded (`optimizer.rounding`): returned when it reaches the bound, else
+        taken as the incumbent when better than it (a part out of time then keeps it)."""
+        assert lp.rows is not None
+        point = rounded(lp.rows, lp.values)
+        if point is None:
+            return None
+        value = round(lp.rows.scaling * (float(lp.rows.costs @ point) + lp.rows.offset))
+        if value == lp.bound:
+            return point
+        better = self.chosen is None or (
+            value > objective.value(self.chosen, self.index)
+            if objective.maximize
+            else value < objective.value(self.chosen, self.index)
+        )
+        if better:
+            self.chosen = self._choice(point)
+            self._hold_still(lp, point)
+        return None
 
     def _integral_part(self, model: cp_model.CpModel, lp: LpResult) -> tuple[np.ndarray, np.ndarray]:
         """The LP vertex's integral values away from its fractional ones (`neighbourhood`)."""
@@ -255,9 +278,8 @@ class CpSatRunner(Runner):
         same = np.abs(lp.values[indices] - values) <= INTEGRAL
         return indices[same], values[same]
 
-    def _hold_still(self, lp: LpResult, solver: cp_model.CpSolver) -> None:
-        """Fix the variables that no plan as good as the solver's can move (the stage's value is held)."""
-        solution = np.array(solver.response_proto.solution, dtype=np.int64)
+    def _hold_still(self, lp: LpResult, solution: np.ndarray) -> None:
+        """Fix the variables that no plan as good as `solution` can move (the stage's value is held)."""
         held, values = held_still(lp, solution)
         for j, value in zip(held.tolist(), values.tolist(), strict=True):
             domain = self.sm.model.proto.variables[j].domain
@@ -417,8 +439,11 @@ class CpSatRunner(Runner):
 
     def _values(self, solver: cp_model.CpSolver) -> np.ndarray:
         """The 0/1 choice of every pair in the solver's solution."""
+        return self._choice(_solution(solver))
+
+    def _choice(self, values: np.ndarray) -> np.ndarray:
+        """The 0/1 choice of every pair in a solution given by its variables' values."""
         sm, co = self.sm, self.sm.cohorts
-        values = np.array(solver.response_proto.solution, dtype=np.int64)
         seats = values[[x.index for x in sm.x]] if sm.x else np.zeros(0, dtype=np.int64)
         people = np.bincount(co.column_cell, weights=seats, minlength=len(co.cell_cohort)).astype(np.int64)
         for cell, y in sm.y.items():
@@ -438,6 +463,11 @@ def cpsat_parameters(settings: tuple[str, ...]) -> str:
         except text_format.ParseError as error:
             raise ValueError(f"{setting!r}: {error}") from None
     return text_format.MessageToString(parameters, as_one_line=True)
+
+
+def _solution(solver: cp_model.CpSolver) -> np.ndarray:
+    """The value of every variable in the solver's solution."""
+    return np.array(solver.response_proto.solution, dtype=np.int64)
 
 
 def _log(line: str) -> None:

@@ -35,7 +35,8 @@ class Rows:
     enforced: np.ndarray
     """Whether the row holds only when a literal is true (the LP leaves it out)."""
     exact: bool
-    """Whether every constraint of the model is one of these rows, unenforced."""
+    """Whether every constraint of the model is one of these rows, unenforced, and every variable's
+    domain one interval: then an integral point meeting the rows is a solution."""
     costs: np.ndarray
     """The objective's coefficient on every variable (zeros without an objective)."""
     offset: float = 0.0
@@ -62,7 +63,8 @@ class Rows:
             high=np.array([c.linear.domain[-1] for c in linear], dtype=np.int64),
             enforced=np.array([len(c.enforcement_literal) > 0 for c in linear], dtype=bool),
             exact=len(linear) == len(proto.constraints)
-            and not any(len(c.enforcement_literal) for c in linear),
+            and not any(len(c.enforcement_literal) for c in linear)
+            and all(len(v.domain) == 2 for v in proto.variables),
             costs=costs,
             offset=proto.objective.offset,
             scaling=proto.objective.scaling_factor or 1.0,

@@ -116,22 +116,26 @@ class PartsRunner(Runner):
                 chosen[part.positions] = part.runner.chosen
         self.chosen = chosen
 
-    def _share(self, part: Part, left: int) -> None:
-        """Give a part its share of the time left: an equal one of what the parts still to run have."""
-        part.runner.deadline = time.monotonic() + self.remaining() / left
+    def _share(self, k: int) -> Part:
+        """Part k, given its share of the time left: in proportion to its pairs among those of the
+        parts still to run (measured at national scale, a part's LP and model grow with its pairs)."""
+        sizes = [len(part.positions) for part in self.parts[k:]]
+        part = self.parts[k]
+        part.runner.deadline = time.monotonic() + self.remaining() * sizes[0] / max(1, sum(sizes))
+        return part
 
     def settle(self) -> None:
         """Any plan of every part."""
         self._feasible()
-        for k, part in enumerate(self.parts):
-            self._share(part, len(self.parts) - k)
+        for k in range(len(self.parts)):
+            part = self._share(k)
             part.runner.settle()
         self._combine()
 
     def canonicalize(self) -> None:
         """Each part's own canonical plan."""
-        for k, part in enumerate(self.parts):
-            self._share(part, len(self.parts) - k)
+        for k in range(len(self.parts)):
+            part = self._share(k)
             part.runner.canonicalize()
         self._combine()
 
@@ -139,8 +143,8 @@ class PartsRunner(Runner):
         """The stage on every part; its value and bound are their sums."""
         self._feasible()
         found = []
-        for k, part in enumerate(self.parts):
-            self._share(part, len(self.parts) - k)
+        for k in range(len(self.parts)):
+            part = self._share(k)
             found.append(part.runner.optimize(_sliced(objective, part.positions)))
         self._combine()
         assert self.chosen is not None
@@ -156,8 +160,8 @@ class PartsRunner(Runner):
         if any(n > 0 and c not in self.covered for c, n in bounds.hosted_at_least.items()):
             return False
         outcomes = []
-        for k, part in enumerate(self.parts):
-            self._share(part, len(self.parts) - k)
+        for k in range(len(self.parts)):
+            part = self._share(k)
             outcome = part.runner._probe(part.bounds(bounds), label)
             if outcome is False:
                 return False
