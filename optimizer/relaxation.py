@@ -43,14 +43,17 @@ class LpResult:
     values: np.ndarray
     dived: np.ndarray | None = None
     """An integral point at the bound found by diving from a fractional vertex, if any."""
-    exact: bool = True
-    """Whether every constraint is in the LP (else rows enforced by a literal were left out)."""
     optimum: float = 0.0
     """The LP optimum of the model's objective, minimised, without its offset."""
     rows: Rows | None = None
     """The model as the LP read it: its bounds, rows and objective."""
     reduced: np.ndarray | None = None
     """Every variable's reduced cost at the vertex."""
+
+    @property
+    def exact(self) -> bool:
+        """Whether every constraint is in the LP (else rows enforced by a literal were left out)."""
+        return self.rows is None or self.rows.exact
 
     @property
     def integral(self) -> bool:
@@ -77,18 +80,18 @@ def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> 
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
-        return LpResult(verdict, None, np.zeros(len(rows.lower)), exact=rows.exact)
+        return LpResult(verdict, None, np.zeros(len(rows.lower)), rows=rows)
     solution = linear_solver_pb2.MPSolutionResponse()
     lp.FillSolutionResponseProto(solution)
     values = np.array(solution.variable_value)
     if not model.has_objective():
-        return LpResult(True, None, values, exact=rows.exact, rows=rows)
+        return LpResult(True, None, values, rows=rows)
     optimum = lp.Objective().Value()
     least = optimum + rows.offset
     scale = rows.scaling
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
     reduced = np.array(solution.reduced_cost)
-    result = LpResult(True, bound, values, None, rows.exact, optimum, rows, reduced)
+    result = LpResult(True, bound, values, None, optimum, rows, reduced)
     if result.integral or not (dive and rows.exact):
         return result
     worst = (bound / scale - rows.offset) + INTEGRAL
