@@ -89,7 +89,7 @@ class PartsRunner(Runner):
         self.parts = []
         for sub, sub_pairs, positions in split(self.scenario, self.pairs):
             runner = CpSatRunner(sub, sub_pairs, self.params, self.progress, self.stop)
-            runner.started, runner.deadline = self.started, self.deadline
+            runner.started, runner.deadline, runner.overall = self.started, self.deadline, self.deadline
             communes = frozenset(c.id for c in sub.communes)
             self.parts.append(Part(runner, positions, communes, frozenset(a.id for a in sub.agencies)))
         self.covered = frozenset().union(*(part.communes for part in self.parts))

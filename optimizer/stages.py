@@ -117,6 +117,8 @@ class Runner(ABC):
         self.progress = progress or (lambda *_: None)
         self.started = time.monotonic()
         self.deadline = self.started + params.time_limit_s
+        self.overall = self.deadline
+        """The whole solve's deadline (`deadline` may be a part's share of it)."""
         self.chosen: np.ndarray | None = None
         self.held_bounds = Bounds()
         self.ceiling: dict[str, float | int] = {}
@@ -138,6 +140,12 @@ class Runner(ABC):
         if self.stop.is_set():
             return 0.0
         return max(0.0, self.deadline - time.monotonic())
+
+    def remaining_overall(self) -> float:
+        """Seconds left of the whole solve's time, past a part's share (none once a stop is asked for)."""
+        if self.stop.is_set():
+            return 0.0
+        return max(0.0, self.overall - time.monotonic())
 
     def elapsed(self) -> float:
         """Seconds since the solve started."""

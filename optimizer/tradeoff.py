@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from models.plan import Plan, SolveParams, SolveStatus, StageResult
 from models.scenario import Objective, Scenario
-from optimizer.cpsat_runner import SOLVED, CpSatRunner
+from optimizer.cpsat_runner import SOLVED, CpSatRunner, set_objective
 from optimizer.eligibility import Pairs
 from optimizer.plan_builder import build_plan
 from optimizer.rules.objectives import OBJECTIVE, OBJECTIVES, ObjectiveRule, run_stage
@@ -140,7 +140,7 @@ class Tradeoff:
             expr = self._expr(trial, objective)
             trial.add(expr <= cap if objective.maximize else expr >= cap)
         expr = self._expr(trial, objective)
-        trial.maximize(expr) if objective.maximize else trial.minimize(expr)
+        set_objective(trial, expr, objective.maximize)
         self.runner.deadline = time.monotonic() + self.params.time_limit_s
         status, solver = self.runner._solve(trial, objective.name, objective.scale)
         if status not in SOLVED:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from models.scenario import (
     DEFAULT_SPECIALTIES,
@@ -109,3 +110,33 @@ def every_seating(s: Scenario, several: bool = False) -> Iterator[list[Row]]:
             for chosen in combo
             for p in chosen
         ]
+
+
+def two_seat_people(people: int, communes: int, gains: list[int], capacity: int) -> cp_model.CpModel:
+    """People who may fill two seats, all in one commune (a cell y per person x commune, a seat x
+    per person x commune x field with x <= y and x1 + x2 <= 2y), one seat per field and commune,
+    `capacity` people per commune: the multi-post structure whose LP vertices are fractional."""
+    model = cp_model.CpModel()
+    seats: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    hosted: dict[int, list[cp_model.IntVar]] = {}
+    terms = []
+    for i in range(people):
+        cells = []
+        for c in range(communes):
+            y = model.new_bool_var(f"y{i}_{c}")
+            cells.append(y)
+            hosted.setdefault(c, []).append(y)
+            x = [model.new_bool_var(f"x{i}_{c}_{f}") for f in range(2)]
+            for f, seat in enumerate(x):
+                model.add(seat <= y)
+                seats.setdefault((c, f), []).append(seat)
+                terms.append((seat, gains[(i * communes + c) * 2 + f]))
+            model.add(sum(x) <= 2 * y)
+            model.add(sum(x) >= y)
+        model.add(sum(cells) <= 1)
+    for row in seats.values():
+        model.add(sum(row) <= 1)
+    for cells in hosted.values():
+        model.add(sum(cells) <= capacity)
+    model.maximize(cp_model.LinearExpr.weighted_sum([t[0] for t in terms], [t[1] for t in terms]))
+    return model
