@@ -9,7 +9,10 @@ the same objective sliced to it, and the plan is the parts' plans side by side.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -19,6 +22,11 @@ from optimizer.components import parts
 from optimizer.cpsat_runner import CpSatRunner
 from optimizer.eligibility import Pairs
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
+
+T = TypeVar("T")
+LANES = 2
+"""Parts solved at once (with two or more workers): their LPs run side by side, GLOP releasing
+Python's lock; measured on two national parts' LPs, both took 6.5 s where one takes 5.6 s."""
 
 
 @dataclass(frozen=True)
@@ -116,36 +124,53 @@ class PartsRunner(Runner):
                 chosen[part.positions] = part.runner.chosen
         self.chosen = chosen
 
-    def _share(self, k: int) -> Part:
-        """Part k, given its share of the time left: in proportion to its pairs among those of the
-        parts still to run (measured at national scale, a part's LP and model grow with its pairs)."""
+    def _share(self, k: int, lanes: int, running: Sequence[Part]) -> Part:
+        """Part k, given its share of the time left: of the lanes' seconds not promised to the
+        running parts, in proportion to its pairs among those of the parts still to start
+        (measured at national scale, a part's LP and model grow with its pairs)."""
+        now, left = time.monotonic(), self.remaining()
+        promised = sum(max(0.0, other.runner.deadline - now) for other in running)
         sizes = [len(part.positions) for part in self.parts[k:]]
         part = self.parts[k]
-        part.runner.deadline = time.monotonic() + self.remaining() * sizes[0] / max(1, sum(sizes))
+        share = max(0.0, lanes * left - promised) * sizes[0] / max(1, sum(sizes))
+        part.runner.deadline = now + min(left, share)
         return part
+
+    def _each(self, work: Callable[[Part], T], until: Callable[[T], bool] = lambda _: False) -> list[T]:
+        """`work` on every part, LANES at a time when there are workers for them, each started with
+        its share of the time; no part is started once one's outcome meets `until`. The outcomes
+        come in the parts' order."""
+        lanes = max(1, min(LANES, self.params.workers, len(self.parts)))
+        outcomes: dict[int, T] = {}
+        with ThreadPoolExecutor(lanes, thread_name_prefix="part") as pool:
+            running: dict[Future, int] = {}
+            started, done = 0, False
+            while running or (started < len(self.parts) and not done):
+                while not done and started < len(self.parts) and len(running) < lanes:
+                    part = self._share(started, lanes, [self.parts[k] for k in running.values()])
+                    running[pool.submit(work, part)] = started
+                    started += 1
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    outcome = outcomes[running.pop(future)] = future.result()
+                    done = done or until(outcome)
+        return [outcomes[k] for k in sorted(outcomes)]
 
     def settle(self) -> None:
         """Any plan of every part."""
         self._feasible()
-        for k in range(len(self.parts)):
-            part = self._share(k)
-            part.runner.settle()
+        self._each(lambda part: part.runner.settle())
         self._combine()
 
     def canonicalize(self) -> None:
         """Each part's own canonical plan."""
-        for k in range(len(self.parts)):
-            part = self._share(k)
-            part.runner.canonicalize()
+        self._each(lambda part: part.runner.canonicalize())
         self._combine()
 
     def optimize(self, objective: Linear) -> StageResult:
         """The stage on every part; its value and bound are their sums."""
         self._feasible()
-        found = []
-        for k in range(len(self.parts)):
-            part = self._share(k)
-            found.append(part.runner.optimize(_sliced(objective, part.positions)))
+        found = self._each(lambda part: part.runner.optimize(_sliced(objective, part.positions)))
         self._combine()
         assert self.chosen is not None
         value = objective.value(self.chosen, self.index)
@@ -159,13 +184,9 @@ class PartsRunner(Runner):
         self._feasible()
         if any(n > 0 and c not in self.covered for c, n in bounds.hosted_at_least.items()):
             return False
-        outcomes = []
-        for k in range(len(self.parts)):
-            part = self._share(k)
-            outcome = part.runner._probe(part.bounds(bounds), label)
-            if outcome is False:
-                return False
-            outcomes.append(outcome)
+        outcomes = list(self._each(lambda part: part.runner._probe(part.bounds(bounds), label), _refuted))
+        if any(outcome is False for outcome in outcomes):
+            return False
         if any(outcome is None for outcome in outcomes):
             return None
         self._combine()
@@ -175,6 +196,11 @@ class PartsRunner(Runner):
         self.held_bounds = self.held_bounds.merged(bounds)
         for part in self.parts:
             part.runner._hold(part.bounds(bounds))
+
+
+def _refuted(outcome: bool | None) -> bool:
+    """Whether a part's probe says no (then no other part needs asking)."""
+    return outcome is False
 
 
 def _sliced(objective: Linear, positions: np.ndarray) -> Linear:

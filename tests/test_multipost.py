@@ -334,8 +334,8 @@ def run_cli(*args: object):
 
 
 def test_multi_post_plans_are_canonical(tmp_path: Path):
-    """Same scenario, one worker or two, another CP-SAT seed: the same multi-post plan (the
-    tie-break stages settle it)."""
+    """Same scenario, one worker or two (its two parts one after the other, or side by side),
+    another CP-SAT seed: the same multi-post plan (the tie-break stages settle it)."""
     from models.synthetic import province_scenario
 
     s = province_scenario(2, 8, 25, seed=5, multi_post=0.5, most_posts=3)
