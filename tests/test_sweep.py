@@ -4,8 +4,13 @@ LocalCluster; resuming; kept plans audited; bad input refused; the page checked 
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -137,6 +142,53 @@ def test_two_processes_and_a_dask_cluster_give_the_same_table(
     assert result.exit_code == 0, result.output
     assert "Dask scheduler tcp://127.0.0.1" in result.output
     assert (tmp_path / "dask" / "sweep.csv").read_bytes() == expected
+
+
+@pytest.fixture
+def dask_cli(tmp_path: Path) -> Iterator[str]:
+    """A scheduler and a worker started by Dask's own command line, as a planner would: the
+    scheduler's address, once the worker has joined."""
+    from distributed import Client
+
+    dask = Path(sys.executable).parent / "dask"
+    file = tmp_path / "scheduler.json"
+    common = ["--no-dashboard"]
+    started = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", file, *common],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not file.exists() or not file.read_text():
+            assert time.monotonic() < deadline and started[0].poll() is None, "dask scheduler did not start"
+            time.sleep(0.2)
+        address = json.loads(file.read_text())["address"]
+        worker = [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", *common]
+        started.append(subprocess.Popen(worker, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_a_scheduler_and_worker_started_beside_it_give_the_same_table(
+    folder: Path, one_process: Path, tmp_path: Path, dask_cli: str
+):
+    """`dask scheduler` and `dask worker` in their own processes: the one-process sweep.csv, each
+    row OPTIMAL with the hand-computed optimum."""
+    result = sweep(folder, tmp_path / "cli", "--scheduler", dask_cli, "--keep-plans")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli" / "sweep.csv").read_bytes() == (one_process / "sweep.csv").read_bytes()
+    for row in rows(tmp_path / "cli" / "sweep.csv"):
+        cap, release = float(row["policy.max_distance_km"]), int(row["agencies.max_release"])
+        assert row["status"] == "OPTIMAL"
+        assert int(row["seats_filled"]) == reference(cap, release)[0]
 
 
 def _warmed(address: str, base: Scenario) -> list[bool]:
