@@ -51,6 +51,7 @@ class SecondmentModel:
         capacity = np.array([c.capacity for c in self.scenario.communes], dtype=np.int64)
         column_top = np.minimum(sizes[co.cell_cohort[co.column_cell]], seats[co.column_shortage])
         self.x = [self._count(int(top), f"x{j}") for j, top in enumerate(column_top.tolist())]
+        self._x_index = np.array([x.index for x in self.x], dtype=np.int64)
         self.cell_posts = co.cell_posts()
         widths = np.array([len(columns) for columns in co.cell_columns], dtype=np.int64)
         diagnosing = self.rule_switches is not None
@@ -63,6 +64,7 @@ class SecondmentModel:
             for cell, own in enumerate(self.separate)
             if own
         }
+        self._people_index, self._people_starts = self._people_by_cell()
         communes = {c.id: i for i, c in enumerate(self.scenario.communes)}
         agencies = {a.id: i for i, a in enumerate(self.scenario.agencies)}
         shortage_commune = np.array([communes[s.commune_id] for s in self.scenario.shortages])
@@ -74,6 +76,20 @@ class SecondmentModel:
         self.cells_by_commune = _grouped(co.cell_commune, len(capacity))
         self.cells_by_agency = _grouped(cohort_agency[co.cell_cohort], len(agencies))
         self.cells_by_cohort = _grouped(co.cell_cohort, len(co.members))
+
+    def _people_by_cell(self) -> tuple[np.ndarray, np.ndarray]:
+        """The counts of people in each cell, as one array and each cell's start in it: the cell's
+        own variable, or its columns (ascending) where it has none."""
+        co = self.cohorts
+        separate = np.array(self.separate, dtype=bool)
+        own = np.flatnonzero(separate)
+        shared = np.flatnonzero(~separate[co.column_cell])
+        owner = np.concatenate([co.column_cell[shared], own])
+        x_index = self._x_index[shared]
+        y_index = np.array([self.y[cell].index for cell in own.tolist()], dtype=np.int64)
+        order = np.argsort(owner, kind="stable")
+        starts = np.searchsorted(owner[order], np.arange(len(separate) + 1))
+        return np.concatenate([x_index, y_index])[order], starts
 
     def _count(self, top: int, name: str) -> cp_model.IntVar:
         """A Boolean when at most one, else an integer count (fixed to 0 when `top` is 0)."""
@@ -91,16 +107,14 @@ class SecondmentModel:
 
     def seats(self, columns: np.ndarray) -> Terms:
         """Seats filled in some columns."""
-        return [self.x[j].index for j in columns.tolist()], [1] * len(columns)
+        return self._x_index[columns].tolist(), [1] * len(columns)
 
     def people(self, cells: np.ndarray) -> Terms:
         """People seconded in some cells."""
-        indices: list[int] = []
-        for cell in cells.tolist():
-            if self.separate[cell]:
-                indices.append(self.y[cell].index)
-            else:
-                indices += [self.x[j].index for j in self.cohorts.cell_columns[cell].tolist()]
+        starts = self._people_starts[cells]
+        lengths = self._people_starts[cells + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        indices = self._people_index[offsets + np.arange(len(offsets))].tolist()
         return indices, [1] * len(indices)
 
     def hosted_seats(self, commune: int) -> Terms:
