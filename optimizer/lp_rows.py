@@ -46,8 +46,7 @@ class Rows:
     def of(cls, model: cp_model.CpModel) -> Rows:
         """Read the model's rows."""
         proto = _message(model)
-        domains = np.array([(v.domain[0], v.domain[-1]) for v in proto.variables], dtype=np.int64)
-        domains = domains.reshape(-1, 2)
+        domains, intervals = _domains(proto)
         linear = [c for c in proto.constraints if c.WhichOneof("constraint") == "linear"]
         lengths = np.array([len(c.linear.vars) for c in linear], dtype=np.int64)
         terms = int(lengths.sum())
@@ -64,7 +63,7 @@ class Rows:
             enforced=np.array([len(c.enforcement_literal) > 0 for c in linear], dtype=bool),
             exact=len(linear) == len(proto.constraints)
             and not any(len(c.enforcement_literal) for c in linear)
-            and all(len(v.domain) == 2 for v in proto.variables),
+            and intervals,
             costs=costs,
             offset=proto.objective.offset,
             scaling=proto.objective.scaling_factor or 1.0,
@@ -87,6 +86,17 @@ def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
         if not model.export_to_file(str(path)):
             raise RuntimeError("the CP-SAT model could not be written for its LP relaxation")
         return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
+
+
+def _domains(proto: cp_model_pb2.CpModelProto) -> tuple[np.ndarray, bool]:
+    """Each variable's least and largest value, and whether every domain is one interval (read in
+    one pass: every domain has two bounds or more, so all are intervals when the model has twice
+    as many bounds as variables)."""
+    bounds = np.fromiter(itertools.chain.from_iterable(v.domain for v in proto.variables), dtype=np.int64)
+    if len(bounds) == 2 * len(proto.variables):
+        return bounds.reshape(-1, 2), True
+    pairs = np.array([(v.domain[0], v.domain[-1]) for v in proto.variables], dtype=np.int64)
+    return pairs.reshape(-1, 2), False
 
 
 def _flat(sequences: Iterable[Iterable[int]], count: int) -> np.ndarray:

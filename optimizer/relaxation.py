@@ -11,12 +11,16 @@ held, the LP's reduced costs also fix the variables no plan that good can move (
 from __future__ import annotations
 
 import math
+import tempfile
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver.python import model_builder_helper
 from ortools.sat.python import cp_model
+from scipy.sparse import csr_matrix
 
 from optimizer.lp_rows import Rows
 
@@ -101,20 +105,39 @@ def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> 
 
 def _lp_model(rows: Rows) -> linear_solver_pb2.MPModelProto:
     """The rows as an LP minimising the objective; rows a literal enforces are left out (the LP
-    is then still a relaxation)."""
-    lp = linear_solver_pb2.MPModelProto()
-    for low, high, cost in zip(rows.lower.tolist(), rows.upper.tolist(), rows.costs.tolist(), strict=True):
-        lp.variable.add(lower_bound=low, upper_bound=high, objective_coefficient=cost)
-    starts, columns, coefficients = rows.starts.tolist(), rows.columns.tolist(), rows.coefficients.tolist()
-    for r in np.flatnonzero(~rows.enforced).tolist():
-        low, high = int(rows.low[r]), int(rows.high[r])
-        row = lp.constraint.add(
-            lower_bound=-math.inf if low <= -INFINITE else low,
-            upper_bound=math.inf if high >= INFINITE else high,
-        )
-        row.var_index.extend(columns[starts[r] : starts[r + 1]])
-        row.coefficient.extend(coefficients[starts[r] : starts[r + 1]])
-    return lp
+    is then still a relaxation).
+
+    Built in bulk from the arrays (OR-Tools' model builder takes them as one sparse matrix) and
+    handed over through a file holding its binary form: adding a 145k-variable national part's
+    variables and rows one by one took 0.9 s.
+    """
+    kept = np.flatnonzero(~rows.enforced)
+    matrix = csr_matrix(
+        (rows.coefficients.astype(np.float64), rows.columns, rows.starts),
+        shape=(len(rows.low), len(rows.lower)),
+    )
+    builder = model_builder_helper.ModelBuilderHelper()
+    builder.fill_model_from_sparse_data(
+        rows.lower.astype(np.float64),
+        rows.upper.astype(np.float64),
+        rows.costs.astype(np.float64),
+        _finite(rows.low[kept]),
+        _finite(rows.high[kept]),
+        matrix[kept],
+    )
+    with tempfile.TemporaryDirectory(prefix="secondment-lp-") as folder:
+        path = Path(folder) / "lp.pb"
+        if not builder.write_model_to_proto_file(str(path)):
+            raise RuntimeError("the LP relaxation could not be written")
+        return linear_solver_pb2.MPModelProto.FromString(path.read_bytes())
+
+
+def _finite(bounds: np.ndarray) -> np.ndarray:
+    """Row bounds as floats, the model's stand-in for no bound as infinity."""
+    values = bounds.astype(np.float64)
+    values[bounds <= -INFINITE] = -math.inf
+    values[bounds >= INFINITE] = math.inf
+    return values
 
 
 def held_still(lp: LpResult, solution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
