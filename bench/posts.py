@@ -5,7 +5,7 @@
 
 Each measurement runs in its own process (`bench.posts_worker`; HiGHS never shares one with
 OR-Tools). On each instance, in one run: our `solve` (every stage), our coverage stage alone, the
-naive CP-SAT model and HiGHS on our tight MIP (coverage alone, one worker or thread each). The
+naive CP-SAT model and HiGHS on our tight MIP (coverage alone), each on the machine's two cores. The
 one-seat province is also solved by `--engine cpsat` against the flow engine. Ratios are against
 HiGHS measured in the same run; the machine may be shared, so compare within one run.
 """
@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.posts_worker import WORKERS
 from bench.run import ROOT, _cpu
 from bench.sections import put_section
 from models.scenario_writer import write_scenario
@@ -122,7 +123,8 @@ def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) ->
         "## Multi-post (`max_posts`)",
         "",
         f"Written by `bench/posts.py`, run from the repository root as `{command}` on {_cpu()}.",
-        f"Every method has {seconds:g} s and one worker (CP-SAT) or thread (HiGHS), in its own process.",
+        f"Every method has {seconds:g} s and {WORKERS} workers (CP-SAT) or threads (HiGHS),"
+        " in its own process.",
         "`coverage`: our solve with coverage as the only objective, the stage the others solve. Naive",
         "CP-SAT: a Boolean per pair and per candidate x commune, linked only by the big-M row",
         "Σ x ≤ max_posts·y (no x ≤ y, no cohorts, no hint). HiGHS: our tight MIP (x ≤ y and",
