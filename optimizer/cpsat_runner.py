@@ -69,10 +69,10 @@ class CpSatRunner(Runner):
         """The CP-SAT model with every hard rule, built on first use (with the flow's plan as hint)."""
         if not hasattr(self, "_sm"):
             soft = bool(self.params.soften or self.scenario.policy.soften)
+            """Soft rules' groups of pairs name people one by one: no cohorts then."""
             with BUILDING:
                 sm = SecondmentModel(self.scenario, self.pairs, pooled=not soft, marks=self.marks)
                 self._sm = sm.build()
-            """Soft rules' groups of pairs name people one by one: no cohorts then."""
             if self.chosen is None and self.params.warm_start:
                 self.chosen = warm_start(self.scenario, self.pairs, self.index)
         return self._sm

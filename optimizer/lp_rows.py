@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,11 +81,16 @@ class Rows:
 
 def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
     """The model's proto as a Python message, through a file holding its binary form."""
+    return cp_model_pb2.CpModelProto.FromString(through_file(model.export_to_file, "the CP-SAT model"))
+
+
+def through_file(write: Callable[[str], bool], what: str) -> bytes:
+    """The binary form an OR-Tools object writes to a file (`write` takes the file's path)."""
     with tempfile.TemporaryDirectory(prefix="secondment-lp-") as folder:
         path = Path(folder) / "model.pb"
-        if not model.export_to_file(str(path)):
-            raise RuntimeError("the CP-SAT model could not be written for its LP relaxation")
-        return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
+        if not write(str(path)):
+            raise RuntimeError(f"{what} could not be written for its LP relaxation")
+        return path.read_bytes()
 
 
 def _domains(proto: cp_model_pb2.CpModelProto) -> tuple[np.ndarray, bool]:

@@ -11,10 +11,8 @@ held, the LP's reduced costs also fix the variables no plan that good can move (
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
@@ -22,7 +20,7 @@ from ortools.linear_solver.python import model_builder_helper
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix
 
-from optimizer.lp_rows import Rows
+from optimizer.lp_rows import Rows, through_file
 
 INTEGRAL = 1e-6
 """How far from an integer a value may be and still count as that integer."""
@@ -125,11 +123,8 @@ def _lp_model(rows: Rows) -> linear_solver_pb2.MPModelProto:
         _finite(rows.high[kept]),
         matrix[kept],
     )
-    with tempfile.TemporaryDirectory(prefix="secondment-lp-") as folder:
-        path = Path(folder) / "lp.pb"
-        if not builder.write_model_to_proto_file(str(path)):
-            raise RuntimeError("the LP relaxation could not be written")
-        return linear_solver_pb2.MPModelProto.FromString(path.read_bytes())
+    written = through_file(builder.write_model_to_proto_file, "the LP")
+    return linear_solver_pb2.MPModelProto.FromString(written)
 
 
 def _finite(bounds: np.ndarray) -> np.ndarray:
