@@ -82,19 +82,19 @@ def visible(value: str | None) -> str | None:
     return value
 
 
-def visible_items(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Every item of a list cell visible."""
-    for value in values:
-        visible(value)
-    return values
+def typed(value: object) -> object:
+    """`nfc`, after refusing any invisible character as it was typed (NFC turns U+2000 into U+2002)."""
+    if isinstance(value, str):
+        visible(value.strip())
+    return nfc(value)
 
 
 def split_list(value: object) -> object:
-    """Read a `;`-separated cell as a tuple of non-empty, NFC-normalised items."""
+    """Read a `;`-separated cell as a tuple of non-empty, visible, NFC-normalised items."""
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(item for item in (nfc(part) for part in value.split(";")) if item)
+        return tuple(item for item in (typed(part) for part in value.split(";")) if item)
     return value
 
 
@@ -160,10 +160,10 @@ def strict_boolean(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(nfc), AfterValidator(visible), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(typed), Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(spreadsheet_date)]
-OptionalId = Annotated[str | None, BeforeValidator(nfc), AfterValidator(visible)]
-TextList = Annotated[tuple[str, ...], BeforeValidator(split_list), AfterValidator(visible_items)]
+OptionalId = Annotated[str | None, BeforeValidator(typed)]
+TextList = Annotated[tuple[str, ...], BeforeValidator(split_list)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Count = Annotated[int, BeforeValidator(not_a_boolean), Field(ge=0, le=MAX_NUMBER)]

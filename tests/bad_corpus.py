@@ -936,6 +936,12 @@ CASES = [
     ),
     Case(
         "invisible",
+        "en_quad_named_as_typed",
+        edit("agencies.csv", "Sở Y tế", "Sở Y\u2000tế"),
+        ("agencies.csv, row 4, column 'name'", "U+2000 (EN QUAD)", "replace it with a plain space"),
+    ),
+    Case(
+        "invisible",
         "zero_width_joiner_in_the_yaml",
         edit("scenario.yaml", "{candidate: P001,", "{candidate: P\u200d001,"),
         ("scenario.yaml, row 16, column 'pins[0].candidate'", "U+200D (ZERO WIDTH JOINER)"),
