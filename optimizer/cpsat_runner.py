@@ -12,12 +12,15 @@ from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
+from i18n import _
 from models.plan import StageResult
 from optimizer.flow_runner import FlowRunner, FlowUnsuited
+from optimizer.lp_rows import Cut
 from optimizer.model import SecondmentModel
 from optimizer.relaxation import INTEGRAL, LpResult, held_still, neighbourhood, relax
 from optimizer.restricted import Restricted
 from optimizer.rounding import rounded
+from optimizer.seat_cuts import SeatCuts
 from optimizer.stages import Bounds, Linear, NoSolution, Runner, Threshold, stage_result
 from optimizer.warm_start import warm_start
 
@@ -212,21 +215,30 @@ class CpSatRunner(Runner):
         """CP-SAT on the stage, led by its LP relaxation: its status, best point (every variable's
         value; None if none was found), the proven bound and the LP.
 
-        The rounded LP bound becomes a (valid) row. An integral LP vertex, or one reached by diving
-        from a fractional vertex, is only confirmed. Else two short searches with most variables
-        held try to reach the bound: one holds the vertex's integral part, one (RINS) the variables
-        where the vertex and the incumbent agree; the best plan found then fixes, by reduced cost,
-        the variables no better plan can move, and CP-SAT searches the rest. Multi-post models are
-        not dived: measured on the 600-person `bench.posts` province, diving never reached the
-        bound and took 4 s of the solve's 20; there RINS and the fixing (with the primal LP and
-        CP-SAT's own branching) took the solve from 21 s to 10 s.
+        The LP is cut by the odd-seat cuts, which stay in the model. Its rounded bound becomes a
+        (valid) row. An integral LP vertex, or one reached by diving from a fractional vertex, is
+        taken as it is when every row holds at it (the LP read every constraint), else confirmed.
+        Else two short searches with most variables held try to reach the bound: one holds the
+        vertex's integral part, one (RINS) the variables where the vertex and the incumbent agree;
+        the best plan found then fixes, by reduced cost, the variables no better plan can move, and
+        CP-SAT searches the rest. Multi-post models are not dived: measured on the 600-person
+        `bench.posts` province, diving never reached the bound and took 4 s of the solve's 20; there
+        RINS and the fixing (with the primal LP and CP-SAT's own branching) took the solve from 21 s
+        to 10 s.
         """
-        lp = relax(model, dive=not self.scenario.multi_post, seconds=self.remaining())
+        lp = relax(model, dive=not self.scenario.multi_post, seconds=self.remaining(), cuts=self._cuts())
+        for cut in lp.cuts:
+            model.add(self.sm.expr((cut.indices.tolist(), cut.coefficients.tolist())) <= cut.high)
         if lp.bound is not None:
             model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
             point = np.round(lp.values).astype(np.int64) if lp.integral else lp.dived
             if point is None and lp.exact:
                 point = self._rounded(lp, objective)
+            if point is not None and lp.rows is not None and lp.rows.exact and lp.rows.holds(point):
+                if self.params.solver_log:
+                    said = _("{stage}: the LP relaxation reaches {bound} at a plan that meets every row")
+                    _log(said.format(stage=objective.name, bound=lp.bound))
+                return cp_model.OPTIMAL, point, lp.bound, lp
             if point is not None:
                 check = model.clone()
                 check.clear_objective()
@@ -252,6 +264,12 @@ class CpSatRunner(Runner):
         if status not in SOLVED:
             return status, None, lp.bound, lp
         return status, _solution(solver), round(solver.best_objective_bound), lp
+
+    def _cuts(self) -> Callable[[np.ndarray], list[Cut]] | None:
+        """The separation of odd-seat cuts (`optimizer.seat_cuts`), where people may fill several seats."""
+        if not hasattr(self, "_seat_cuts"):
+            self._seat_cuts = SeatCuts.of(self.sm)
+        return None if self._seat_cuts is None else self._seat_cuts.violated
 
     def _neighbourhood(
         self, model: cp_model.CpModel, objective: Linear, lp: LpResult, held: np.ndarray, values: np.ndarray

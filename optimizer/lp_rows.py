@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A valid inequality found for an LP vertex, as one more row: `coefficients @ x[indices] <= high`."""
+
+    indices: np.ndarray
+    coefficients: np.ndarray
+    high: int
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,21 @@ class Rows:
             scaling=proto.objective.scaling_factor or 1.0,
         )
 
+    def with_cuts(self, cuts: Sequence[Cut]) -> Rows:
+        """These rows and the cuts after them."""
+        if not cuts:
+            return self
+        lengths = np.array([len(cut.indices) for cut in cuts], dtype=np.int64)
+        return replace(
+            self,
+            starts=np.concatenate([self.starts, self.starts[-1] + np.cumsum(lengths)]),
+            columns=np.concatenate([self.columns, *(cut.indices for cut in cuts)]),
+            coefficients=np.concatenate([self.coefficients, *(cut.coefficients for cut in cuts)]),
+            low=np.concatenate([self.low, np.full(len(cuts), np.iinfo(np.int64).min)]),
+            high=np.concatenate([self.high, [cut.high for cut in cuts]]).astype(np.int64),
+            enforced=np.concatenate([self.enforced, np.zeros(len(cuts), dtype=bool)]),
+        )
+
     @property
     def lengths(self) -> np.ndarray:
         """How many terms each row has."""
@@ -77,6 +101,19 @@ class Rows:
     def row_of_term(self) -> np.ndarray:
         """The row each term belongs to."""
         return np.repeat(np.arange(len(self.low)), self.lengths)
+
+    def activity(self, point: np.ndarray) -> np.ndarray:
+        """Each row's value at an integral point."""
+        return np.bincount(
+            self.row_of_term(), weights=self.coefficients * point[self.columns], minlength=len(self.low)
+        ).astype(np.int64)
+
+    def holds(self, point: np.ndarray) -> bool:
+        """Whether an integral point meets every bound and every row (then, the rows being exact,
+        it is a solution of the model: no solver needs to confirm it)."""
+        activity = self.activity(point)
+        within = (point >= self.lower) & (point <= self.upper)
+        return bool(within.all() and ((activity >= self.low) & (activity <= self.high)).all())
 
 
 def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:

@@ -4,8 +4,9 @@ A column counts a cohort's people filling one shortage, a cell its people second
 (`optimizer.cohorts`; unpooled, each is one person's Boolean). Where people may fill several seats
 the cell is its own variable, linked to its columns by `column <= cell` (a shortage once per
 person) and `sum of columns <= posts x cell` (at most `max_posts` seats per person): with these two
-rows the LP relaxation of each person's choices is exactly their convex hull, so the bound is
-tight. Elsewhere a cell is the sum of its columns, as in the plain assignment model.
+rows the LP relaxation of each person's choices is exactly their convex hull (what it can still split
+across people, the odd-seat cuts of `optimizer.seat_cuts` cut off). Elsewhere a cell is the sum of
+its columns, as in the plain assignment model.
 """
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ class SecondmentModel:
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         indices = self._people_index[offsets + np.arange(len(offsets))].tolist()
         return indices, [1] * len(indices)
+
+    def people_at(self, values: np.ndarray) -> np.ndarray:
+        """People in each cell at a point given by every variable's value."""
+        cells = len(self._people_starts) - 1
+        owner = np.repeat(np.arange(cells), np.diff(self._people_starts))
+        return np.bincount(owner, weights=values[self._people_index], minlength=cells)
 
     def hosted_seats(self, commune: int) -> Terms:
         """Seats filled in one commune (fairness counts seats)."""

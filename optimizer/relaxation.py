@@ -2,8 +2,10 @@
 
 Every constraint of the model is linear, so its LP relaxation is read straight off the model (rows
 that hold only under a literal, as the soft rules' and the diagnosis' are, are left out). With
-the per-person linking rows (`optimizer.model`) it is tight: on the bundled and generated scenarios
-its optimum is the integer optimum, often at an integral vertex. A stage then only has to confirm
+the per-person linking rows (`optimizer.model`) and the odd-seat cuts separated at its vertices
+(`optimizer.seat_cuts`) it is tight: on the bundled and generated province scenarios its optimum is
+the integer optimum, often at an integral vertex (on the two national parts checked against HiGHS,
+at it and within one of it). A stage then only has to confirm
 that vertex, or to reach the rounded LP bound from a start close to it. Once a stage's value is
 held, the LP's reduced costs also fix the variables no plan that good can move (`held_still`).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -20,7 +23,7 @@ from ortools.linear_solver.python import model_builder_helper
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix
 
-from optimizer.lp_rows import Rows, through_file
+from optimizer.lp_rows import Cut, Rows, through_file
 
 INTEGRAL = 1e-6
 """How far from an integer a value may be and still count as that integer."""
@@ -33,6 +36,8 @@ FIXING_SLACK = 1e-6
 """Relative room left to the LP's rounding before a reduced cost fixes a variable."""
 LP_S = 10.0
 """Longest one LP solve may take; past it (or past the time left) the stage goes to CP-SAT alone."""
+CUT_ROUNDS = 4
+"""Most rounds of cuts added to the LP, each solved again from the last basis."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class LpResult:
     """The model as the LP read it: its bounds, rows and objective."""
     reduced: np.ndarray | None = None
     """Every variable's reduced cost at the vertex."""
+    cuts: tuple[Cut, ...] = ()
+    """The cuts added to the LP (also the last rows of `rows`): valid for every plan of the model."""
 
     @property
     def exact(self) -> bool:
@@ -67,12 +74,20 @@ class LpResult:
         )
 
 
-def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> LpResult:
+def relax(
+    model: cp_model.CpModel,
+    dive: bool = True,
+    seconds: float = LP_S,
+    cuts: Callable[[np.ndarray], list[Cut]] | None = None,
+) -> LpResult:
     """Solve the LP relaxation of the model and its objective (if any) in at most `seconds`; the
     bound is rounded to the integers the objective can take, in the direction that keeps it valid.
-    With `dive`, a fractional vertex is dived from for an integral point at the bound."""
+    With `cuts` (valid inequalities a vertex violates), the LP is cut and solved again round after
+    round while that moves its optimum. With `dive`, a fractional vertex is dived from for an
+    integral point at the bound."""
     if seconds <= 0:
         return LpResult(None, None, np.zeros(len(model.proto.variables)))
+    started = time.monotonic()
     rows = Rows.of(model)
     lp = pywraplp.Solver.CreateSolver("GLOP")
     error = lp.LoadModelFromProto(_lp_model(rows))
@@ -83,22 +98,64 @@ def relax(model: cp_model.CpModel, dive: bool = True, seconds: float = LP_S) -> 
     if status != pywraplp.Solver.OPTIMAL:
         verdict = False if status == pywraplp.Solver.INFEASIBLE else None
         return LpResult(verdict, None, np.zeros(len(rows.lower)), rows=rows)
-    solution = linear_solver_pb2.MPSolutionResponse()
-    lp.FillSolutionResponseProto(solution)
-    values = np.array(solution.variable_value)
+    solution = _solution(lp)
     if not model.has_objective():
-        return LpResult(True, None, values, rows=rows)
-    optimum = lp.Objective().Value()
+        return LpResult(True, None, np.array(solution.variable_value), rows=rows)
+    added: list[Cut] = []
+    if cuts is not None:
+        solution, added = _cut(lp, cuts, solution, started + seconds)
+        rows = rows.with_cuts(added)
+    values = np.array(solution.variable_value)
+    optimum = solution.objective_value
     least = optimum + rows.offset
     scale = rows.scaling
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
     reduced = np.array(solution.reduced_cost)
-    result = LpResult(True, bound, values, None, optimum, rows, reduced)
-    if result.integral or not (dive and rows.exact):
+    result = LpResult(True, bound, values, None, optimum, rows, reduced, tuple(added))
+    if result.integral or not (dive and rows.exact) or cuts is not None:
         return result
     worst = (bound / scale - rows.offset) + INTEGRAL
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""
     return replace(result, dived=_dive(lp, worst, values))
+
+
+def _solution(lp: pywraplp.Solver) -> linear_solver_pb2.MPSolutionResponse:
+    """The values, reduced costs and optimum of the LP's last solve."""
+    solution = linear_solver_pb2.MPSolutionResponse()
+    lp.FillSolutionResponseProto(solution)
+    return solution
+
+
+def _cut(
+    lp: pywraplp.Solver,
+    cuts: Callable[[np.ndarray], list[Cut]],
+    solution: linear_solver_pb2.MPSolutionResponse,
+    deadline: float,
+) -> tuple[linear_solver_pb2.MPSolutionResponse, list[Cut]]:
+    """Add the cuts the vertex violates and solve again (dual simplex, from the last basis) until
+    none is violated, the optimum stays put, CUT_ROUNDS are done or the deadline passes: the last
+    optimal solution and the cuts it meets."""
+    kept: list[Cut] = []
+    columns = lp.variables()
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    for _ in range(CUT_ROUNDS):
+        found = cuts(np.array(solution.variable_value))
+        left = deadline - time.monotonic()
+        if not found or left <= 0:
+            break
+        for cut in found:
+            row = lp.Constraint(-lp.infinity(), cut.high)
+            for j, coefficient in zip(cut.indices.tolist(), cut.coefficients.tolist(), strict=True):
+                row.SetCoefficient(columns[j], coefficient)
+        lp.SetTimeLimit(max(1, round(1000 * min(left, LP_S))))
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            break
+        moved = lp.Objective().Value() > solution.objective_value + INTEGRAL
+        solution = _solution(lp)
+        kept += found
+        if not moved:
+            break
+    return solution, kept
 
 
 def _lp_model(rows: Rows) -> linear_solver_pb2.MPModelProto:

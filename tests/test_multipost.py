@@ -295,14 +295,20 @@ def test_flow_engine_and_unknown_cpsat_parameters_are_refused(tmp_path: Path):
 
 
 def test_solver_log_and_cpsat_parameters_reach_cpsat(tmp_path: Path):
-    """--solver-log prints CP-SAT's own log on standard error, with the --cpsat parameter in it."""
+    """--solver-log prints CP-SAT's own log on standard error, with the --cpsat parameter in it
+    (one seat each with `--engine cpsat`: CP-SAT confirms each of the network's optima); where the
+    LP settles a stage alone, the log says so."""
+    from models.scenario_writer import write_scenario
+
     done = subprocess.run(
         [
             sys.executable,
             "-m",
             "cli",
             "solve",
-            str(sin_thau_folder(tmp_path)),
+            str(write_scenario(sin_thau(posts=1), tmp_path / "one").parent),
+            "--engine",
+            "cpsat",
             "--out",
             str(tmp_path / "p"),
             "--solver-log",
@@ -315,6 +321,9 @@ def test_solver_log_and_cpsat_parameters_reach_cpsat(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert "Starting CP-SAT solver" in done.stderr and "max_presolve_iterations: 2" in done.stderr
+    alone = run_cli("solve", sin_thau_folder(tmp_path), "--out", tmp_path / "q", "--solver-log")
+    assert alone.exit_code == 0, alone.output
+    assert "coverage: the LP relaxation reaches 12 at a plan that meets every row" in alone.stderr
 
 
 def sin_thau_folder(tmp_path: Path) -> Path:

@@ -54,3 +54,17 @@ def test_a_seat_is_raised_with_the_cell_it_needs():
     value = lp.rows.scaling * (float(lp.rows.costs @ point) + lp.rows.offset)
     assert value == 10 == lp.bound
     assert sorted(point.tolist()) == [0, 0, 0, 1, 1, 1]
+
+
+def test_a_cell_whose_seats_round_away_goes_down_with_them():
+    """Four people, three communes for two each, every gain 1: the LP vertex has a person's cell at
+    one and their two seats there at a third and two thirds. Rounded down the seats vanish and
+    `seats >= cell` breaks; the cell goes down with them, and the point is still a solution."""
+    model = two_seat_people(4, 3, [1] * 30, 2)
+    lp = relax(model, dive=False)
+    assert lp.rows is not None and lp.bound is not None
+    down = np.floor(lp.values + 1e-6).astype(np.int64)
+    assert not lp.rows.holds(down)
+    point = rounded(lp.rows, lp.values)
+    assert point is not None and lp.rows.holds(point)
+    assert 0 < lp.rows.scaling * (float(lp.rows.costs @ point) + lp.rows.offset) <= lp.bound
