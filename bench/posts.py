@@ -24,6 +24,7 @@ from typing import Any
 from bench.posts_worker import WORKERS
 from bench.run import ROOT, _cpu
 from bench.sections import put_section
+from models.loader import load_scenario
 from models.scenario_writer import write_scenario
 from models.synthetic import province_scenario
 
@@ -72,6 +73,7 @@ def main() -> None:
                 methods = (*methods, *(f"solve@{seed}" for seed in SEEDS[1:]))
             results[name] = {m: _measure(m, folder, args.seconds) for m in methods}
             results[name]["run"] = {"command": command}
+            results[name]["size"] = _size(folder)
             print(f"{name}: done", file=sys.stderr)
     path = ROOT / "bench" / "RESULTS.md"
     put_section(path, "posts", "\n".join(_report(results, command, args.seconds)))
@@ -86,6 +88,45 @@ def _instance(name: str, work: Path) -> Path:
     folder = work / name
     write_scenario(province_scenario(**(PLAIN if name == "plain" else INSTANCES[name] or {})), folder)
     return folder
+
+
+def _size(folder: Path) -> dict[str, int]:
+    """The instance's people, those who may fill several seats, and the seats it asks for."""
+    scenario = load_scenario(folder)
+    return {
+        "people": len(scenario.candidates),
+        "multi_post": sum(1 for posts in scenario.posts if posts > 1),
+        "seats": sum(s.seats for s in scenario.shortages),
+    }
+
+
+def _growth(results: dict[str, dict[str, Any]]) -> list[str]:
+    """One row per instance, smallest first: its size, our time and gap, HiGHS's."""
+    lines = [
+        "### How it grows with size",
+        "",
+        "| instance | people | may fill several | seats asked | solve s | gap | coverage s | gap | HiGHS s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, figures in results.items():
+        size = figures.get("size")
+        if name == "plain" or size is None:
+            continue
+        cells = [f"{figures.get(m, {}).get('wall_s', float('nan')):.2f}" for m in ("solve", "coverage")]
+        gaps = [_gap(figures.get(m, {})) for m in ("solve", "coverage")]
+        highs = figures.get("highs", {})
+        lines.append(
+            f"| {name} | {size['people']} | {size['multi_post']} | {size['seats']} | {cells[0]} | "
+            f"{gaps[0]:.4%} | {cells[1]} | {gaps[1]:.4%} | {highs.get('wall_s', float('nan')):.2f} "
+            f"({highs.get('status', '')}) |"
+        )
+    return [*lines, ""]
+
+
+def _gap(row: dict[str, Any]) -> float:
+    """|bound - value| / |bound| of one measurement (nan without both)."""
+    value, bound = row.get("coverage"), row.get("bound")
+    return abs(bound - value) / abs(bound) if value is not None and bound else float("nan")
 
 
 def _measure(method: str, folder: Path, seconds: float) -> dict[str, Any]:
@@ -131,6 +172,7 @@ def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) ->
         "Σ x ≤ max_posts·y per cell). Ratios: wall time / HiGHS's in the same run; gap = |bound −",
         "value| / |bound|. The machine is shared with other work: compare within one run.",
         "",
+        *_growth(results),
     ]
     for name, figures in results.items():
         if name == "plain":
@@ -149,7 +191,7 @@ def _report(results: dict[str, dict[str, Any]], command: str, seconds: float) ->
             row = figures.get(method, {})
             wall = row.get("wall_s", float("nan"))
             value, bound = row.get("coverage"), row.get("bound")
-            gap = abs(bound - value) / abs(bound) if value is not None and bound else float("nan")
+            gap = _gap(row)
             people = f"{row['seats']} / {row['people']}" if "seats" in row else ""
             lines.append(
                 f"| {method} | {wall:.2f} | {wall / base:.2f} | {row.get('status', '')} | "

@@ -228,13 +228,16 @@ class CpSatRunner(Runner):
         """
         lp = relax(model, dive=not self.scenario.multi_post, seconds=self.remaining(), cuts=self._cuts())
         for cut in lp.cuts:
-            model.add(self.sm.expr((cut.indices.tolist(), cut.coefficients.tolist())) <= cut.high)
+            model.add(self.sm.expr((cut.indices.tolist(), cut.coefficients.tolist()), model) <= cut.high)
         if lp.bound is not None:
             model.add(expr <= lp.bound) if objective.maximize else model.add(expr >= lp.bound)
             point = np.round(lp.values).astype(np.int64) if lp.integral else lp.dived
             if point is None and lp.exact:
                 point = self._rounded(lp, objective)
-            if point is not None and lp.rows is not None and lp.rows.exact and lp.rows.holds(point):
+            if point is not None and self._settled(lp, point):
+                self.progress(
+                    objective.name, lp.bound / objective.scale, lp.bound / objective.scale, self.elapsed()
+                )
                 if self.params.solver_log:
                     said = _("{stage}: the LP relaxation reaches {bound} at a plan that meets every row")
                     _log(said.format(stage=objective.name, bound=lp.bound))
@@ -268,8 +271,16 @@ class CpSatRunner(Runner):
     def _cuts(self) -> Callable[[np.ndarray], list[Cut]] | None:
         """The separation of odd-seat cuts (`optimizer.seat_cuts`), where people may fill several seats."""
         if not hasattr(self, "_seat_cuts"):
-            self._seat_cuts = SeatCuts.of(self.sm)
+            self._seat_cuts: SeatCuts | None = SeatCuts.of(self.sm)
         return None if self._seat_cuts is None else self._seat_cuts.violated
+
+    def _settled(self, lp: LpResult, point: np.ndarray) -> bool:
+        """Whether an integral point is a plan at the LP bound with no solver to confirm it: the LP
+        read every constraint, every row and bound holds at it, and it is worth the bound."""
+        rows = lp.rows
+        if rows is None or not rows.exact or not rows.holds(point):
+            return False
+        return round(rows.scaling * (float(rows.costs @ point) + rows.offset)) == lp.bound
 
     def _neighbourhood(
         self, model: cp_model.CpModel, objective: Linear, lp: LpResult, held: np.ndarray, values: np.ndarray

@@ -44,8 +44,8 @@ class Rows:
     enforced: np.ndarray
     """Whether the row holds only when a literal is true (the LP leaves it out)."""
     exact: bool
-    """Whether every constraint of the model is one of these rows, unenforced, and every variable's
-    domain one interval: then an integral point meeting the rows is a solution."""
+    """Whether every constraint of the model is one of these rows, unenforced, and every row's and
+    every variable's domain one interval: then an integral point meeting the rows is a solution."""
     costs: np.ndarray
     """The objective's coefficient on every variable (zeros without an objective)."""
     offset: float = 0.0
@@ -71,7 +71,7 @@ class Rows:
             high=np.array([c.linear.domain[-1] for c in linear], dtype=np.int64),
             enforced=np.array([len(c.enforcement_literal) > 0 for c in linear], dtype=bool),
             exact=len(linear) == len(proto.constraints)
-            and not any(len(c.enforcement_literal) for c in linear)
+            and not any(len(c.enforcement_literal) or len(c.linear.domain) != 2 for c in linear)
             and intervals,
             costs=costs,
             offset=proto.objective.offset,

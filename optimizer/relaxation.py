@@ -112,7 +112,7 @@ def relax(
     bound = math.floor(scale * least + INTEGRAL) if scale < 0 else math.ceil(scale * least - INTEGRAL)
     reduced = np.array(solution.reduced_cost)
     result = LpResult(True, bound, values, None, optimum, rows, reduced, tuple(added))
-    if result.integral or not (dive and rows.exact) or cuts is not None:
+    if result.integral or not (dive and rows.exact):
         return result
     worst = (bound / scale - rows.offset) + INTEGRAL
     """The largest LP objective (minimised, in the proto's terms) that still reaches the bound."""

@@ -26,8 +26,8 @@ def rounded(rows: Rows, values: np.ndarray) -> np.ndarray | None:
     activity = rows.activity(point)
     broken = _broken(rows, activity, np.arange(len(rows.low)))
     if np.any(broken):
-        low = broken[row_of_term] & (rows.coefficients < 0) & (activity < rows.low)[row_of_term]
-        point[rows.columns[low]] = rows.lower[rows.columns[low]]
+        propping = broken[row_of_term] & (rows.coefficients < 0) & (activity < rows.low)[row_of_term]
+        point[rows.columns[propping]] = rows.lower[rows.columns[propping]]
         activity = rows.activity(point)
         if np.any(_broken(rows, activity, np.arange(len(rows.low)))):
             return None

@@ -35,7 +35,7 @@ SUBSET_SHORTAGES = 10
 
 
 @dataclass(frozen=True)
-class Commune:
+class CommuneCells:
     """One commune's cells against its shortages: where each cell's column for each shortage is."""
 
     cells: np.ndarray
@@ -53,7 +53,7 @@ class SeatCuts:
     """The communes where people may fill several seats, ready for separating odd-seat cuts."""
 
     sm: SecondmentModel
-    communes: list[Commune]
+    communes: list[CommuneCells]
 
     @classmethod
     def of(cls, sm: SecondmentModel) -> SeatCuts | None:
@@ -80,7 +80,7 @@ class SeatCuts:
             columns = np.full((len(cells), len(shortages)), -1, dtype=np.int64)
             columns[cell_rank[co.column_cell[mine]], shortage_rank[co.column_shortage[mine]]] = x_index[mine]
             posts = co.posts[co.cell_cohort[cells]]
-            communes.append(Commune(cells, seats[shortages], columns, posts))
+            communes.append(CommuneCells(cells, seats[shortages], columns, posts))
         return cls(sm, communes)
 
     def violated(self, values: np.ndarray) -> list[Cut]:
@@ -93,24 +93,26 @@ class SeatCuts:
                 found.append(cut)
         return found
 
-    def _most_violated(self, commune: Commune, values: np.ndarray, heads: np.ndarray) -> Cut | None:
+    def _most_violated(self, commune: CommuneCells, values: np.ndarray, heads: np.ndarray) -> Cut | None:
         """The commune's cut the vertex violates most (None if it violates none); `heads`: people
         in each of its cells."""
-        held = commune.columns >= 0
-        filled = np.where(held, values[np.maximum(commune.columns, 0)], 0.0)
-        cell_fractional = np.abs(filled - np.round(filled)) > INTEGRAL
-        if not cell_fractional.any():
+        has_column = commune.columns >= 0
+        filled = np.where(has_column, values[np.maximum(commune.columns, 0)], 0.0)
+        fractional = np.abs(filled - np.round(filled)) > INTEGRAL
+        if not fractional.any() and np.all(np.abs(heads - np.round(heads)) <= INTEGRAL):
             return None
         seat_totals = filled.sum(axis=0)
         active = np.flatnonzero(seat_totals > INTEGRAL)
+        if not len(active):
+            return None
         if len(active) > SUBSET_SHORTAGES:
-            fractional = cell_fractional[:, active].sum(axis=0)
-            active = np.sort(active[np.argsort(-fractional, kind="stable")[:SUBSET_SHORTAGES]])
+            most = np.argsort(-fractional[:, active].sum(axis=0), kind="stable")[:SUBSET_SHORTAGES]
+            active = np.sort(active[most])
         masks = _subsets(len(active))
         masks = masks[(masks @ commune.seats[active]) % 2 == 1]
         if not len(masks):
             return None
-        counts = held[:, active].astype(np.int64) @ masks.T
+        counts = has_column[:, active].astype(np.int64) @ masks.T
         weights = -(-np.minimum(commune.posts[:, None], counts) // 2)
         high = (masks @ commune.seats[active]) // 2
         excess = masks @ seat_totals[active] - high - heads @ weights

@@ -57,14 +57,15 @@ def test_a_seat_is_raised_with_the_cell_it_needs():
 
 
 def test_a_cell_whose_seats_round_away_goes_down_with_them():
-    """Four people, three communes for two each, every gain 1: the LP vertex has a person's cell at
-    one and their two seats there at a third and two thirds. Rounded down the seats vanish and
-    `seats >= cell` breaks; the cell goes down with them, and the point is still a solution."""
-    model = two_seat_people(4, 3, [1] * 30, 2)
+    """A person's cell at one and their two seats there at a third and two thirds: rounded down
+    the seats vanish and `seats >= cell` breaks; the cell goes down with them, and the point,
+    raised again, is a solution worth at least the seat it can keep."""
+    model = two_seat_people(2, 2, [1] * 8, 1)
     lp = relax(model, dive=False)
     assert lp.rows is not None and lp.bound is not None
-    down = np.floor(lp.values + 1e-6).astype(np.int64)
-    assert not lp.rows.holds(down)
-    point = rounded(lp.rows, lp.values)
+    values = np.zeros(len(lp.values))
+    values[[0, 1, 2]] = [1, 1 / 3, 2 / 3]
+    assert not lp.rows.holds(np.floor(values).astype(np.int64))
+    point = rounded(lp.rows, values)
     assert point is not None and lp.rows.holds(point)
-    assert 0 < lp.rows.scaling * (float(lp.rows.costs @ point) + lp.rows.offset) <= lp.bound
+    assert 1 <= lp.rows.scaling * (float(lp.rows.costs @ point) + lp.rows.offset) <= lp.bound

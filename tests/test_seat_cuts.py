@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 from builders import commune, person, scenario, short
 from ortools.sat.python import cp_model
-from test_multipost import audited, multi_post_scenario
+from test_multipost import audited, multi_post_scenario, run_cli
 
 from models.plan import SolveStatus
 from models.scenario import Scenario
+from models.scenario_writer import write_scenario
 from optimizer.eligibility import eligible_pairs
 from optimizer.model import SecondmentModel
 from optimizer.relaxation import relax
@@ -74,16 +75,33 @@ def every_solution(model: cp_model.CpModel) -> np.ndarray:
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
     solver = cp_model.CpSolver()
     solver.parameters.enumerate_all_solutions = True
-    solver.solve(model, Collect())
+    assert solver.solve(model, Collect()) in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
     return np.array(found, dtype=np.int64).reshape(-1, len(variables))
 
 
+def three_posts() -> Scenario:
+    """Two interchangeable people who may fill three seats (one cohort, counts up to two) and one
+    who may fill two, at a commune with four seats in three fields."""
+    return scenario(
+        [commune("C", 10, capacity=2)],
+        [short("C", "land"), short("C", "construction", seats=2), short("C", "industry_trade")],
+        [
+            person("P1", "land;construction;industry_trade", max_posts=3),
+            person("P2", "land;construction;industry_trade", max_posts=3),
+            person("P3", "construction;industry_trade", max_posts=2),
+        ],
+        objectives=["coverage", "distance"],
+    )
+
+
 def test_no_cut_removes_a_plan():
-    """On random small multi-post scenarios, every cut separated from a point of halves and wholes
-    holds at every solution of the hard rules, enumerated by CP-SAT (and some cuts are found)."""
+    """On random small multi-post scenarios and two made ones (three posts, a pooled cohort),
+    every cut separated from a point of halves and wholes holds at every solution of the hard
+    rules, enumerated by CP-SAT (and some cuts are found)."""
     cuts_found = 0
-    for seed in range(40):
-        s = multi_post_scenario(seed)
+    made = [three_fields(), three_posts()]
+    for seed in range(42):
+        s = made[seed - 40] if seed >= 40 else multi_post_scenario(seed)
         sm = SecondmentModel(s, eligible_pairs(s)).build()
         cuts = SeatCuts.of(sm)
         if cuts is None:
@@ -91,7 +109,7 @@ def test_no_cut_removes_a_plan():
         solutions = every_solution(sm.model)
         upper = np.array(sm.upper, dtype=np.float64)
         rng = np.random.default_rng(seed)
-        for _ in range(20):
+        for _ in range(60 if seed >= 40 else 20):
             point = np.minimum(upper, rng.integers(0, 3, len(upper)) / 2)
             for cut in cuts.violated(point):
                 cuts_found += 1
@@ -101,8 +119,13 @@ def test_no_cut_removes_a_plan():
 
 
 def test_the_cut_stage_is_proven_at_its_lp_bound(tmp_path: Path):
-    """Coverage, then distance: three seats filled by two people, 20 km, OPTIMAL and audited."""
+    """Coverage, then distance: three seats filled by two people, 20 km, OPTIMAL and audited; the
+    cut LP settles the distance stage alone (its bound without the cut would be 15 km)."""
     plan = audited(three_fields(), tmp_path)
     assert plan.status == SolveStatus.OPTIMAL
     assert [(o.name, o.value) for o in plan.objectives] == [("coverage", 9), ("distance", 20.0)]
     assert len({a.candidate_id for a in plan.assignments}) == 2
+    folder = write_scenario(three_fields(), tmp_path / "s").parent
+    logged = run_cli("solve", folder, "--out", tmp_path / "p", "--solver-log")
+    assert logged.exit_code == 0, logged.output
+    assert "distance: the LP relaxation reaches 20000 at a plan that meets every row" in logged.stderr
