@@ -280,7 +280,7 @@ class CpSatRunner(Runner):
         rows = lp.rows
         if rows is None or not rows.exact or not rows.holds(point):
             return False
-        return round(rows.scaling * (float(rows.costs @ point) + rows.offset)) == lp.bound
+        return rows.value(point) == lp.bound
 
     def _neighbourhood(
         self, model: cp_model.CpModel, objective: Linear, lp: LpResult, held: np.ndarray, values: np.ndarray
@@ -326,7 +326,7 @@ class CpSatRunner(Runner):
         point = rounded(lp.rows, lp.values)
         if point is None:
             return None
-        value = round(lp.rows.scaling * (float(lp.rows.costs @ point) + lp.rows.offset))
+        value = lp.rows.value(point)
         if value == lp.bound:
             return point
         better = self.chosen is None or (

@@ -102,6 +102,10 @@ class Rows:
         """The row each term belongs to."""
         return np.repeat(np.arange(len(self.low)), self.lengths)
 
+    def value(self, point: np.ndarray) -> int:
+        """The model's objective at an integral point, as the model states it (scaled, with its offset)."""
+        return round(self.scaling * (float(self.costs @ point) + self.offset))
+
     def activity(self, point: np.ndarray) -> np.ndarray:
         """Each row's value at an integral point."""
         return np.bincount(

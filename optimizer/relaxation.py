@@ -150,8 +150,9 @@ def _cut(
         lp.SetTimeLimit(max(1, round(1000 * min(left, LP_S))))
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             break
-        moved = lp.Objective().Value() > solution.objective_value + INTEGRAL
-        solution = _solution(lp)
+        solved = _solution(lp)
+        moved = solved.objective_value > solution.objective_value + INTEGRAL
+        solution = solved
         kept += found
         if not moved:
             break
